@@ -1,0 +1,41 @@
+# LocalChat: `make run` starts a server and a client window on it; `make test` runs every test.
+# Both set up .venv by themselves on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 13333
+NICK ?= $(USER)
+PYTEST_ARGS ?=
+
+.PHONY: run server client test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@bash scripts/system-deps.sh run
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	@$(PY) -m server --host $(HOST) --port $(PORT) & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	sleep 0.5; $(PY) -m app --host $(HOST) --port $(PORT) $(if $(NICK),--nick $(NICK))
+
+server: $(VENV)/.installed
+	$(PY) -m server --host 0.0.0.0 --port $(PORT) -v
+
+client: $(VENV)/.installed
+	$(PY) -m app
+
+test: $(VENV)/.installed
+	@bash scripts/system-deps.sh test
+	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+bench: $(VENV)/.installed
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

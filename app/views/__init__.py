@@ -1,0 +1,1 @@
+"""Views: the view protocol (base.py) and the ttkbootstrap windows that implement it."""

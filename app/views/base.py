@@ -1,0 +1,80 @@
+"""The view protocol: everything a controller may ask of a view, and the actions a view reports.
+
+Every view (the ttkbootstrap windows and the tests' FakeView) implements ChatView; one contract
+test suite runs against all of them. Only modules under app/views/ import Tk.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol, Sequence
+
+from app.models.log import LogEntry
+from app.models.settings import ConnectParams
+from app.models.users import UserItem
+
+STATUSES = ("connecting", "connected", "disconnected")
+THEMES = ("light", "dark")
+
+
+class ViewActions(Protocol):
+    """The controller's callbacks; the view calls them on its own (UI) thread."""
+
+    def on_send(self, text: str) -> None:
+        """Send button or Enter in the input, with the input's text."""
+
+    def on_users(self) -> None:
+        """Users button: show who is connected."""
+
+    def on_escape(self) -> None:
+        """Escape pressed in the main window."""
+
+    def on_close(self) -> None:
+        """The window manager's close button (X, WM_DELETE_WINDOW)."""
+
+    def on_theme_changed(self, theme: str) -> None:
+        """The user switched the theme ('light' or 'dark'); remember it."""
+
+
+class ChatView(Protocol):
+    """What a controller may ask of a view. All calls happen on the view's UI thread."""
+
+    def bind(self, actions: ViewActions) -> None:
+        """Wire Send, Enter, Users, Escape, the window's X and the theme toggle to actions."""
+
+    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
+        """Run callback on the UI thread after delay_ms milliseconds (0: as soon as idle)."""
+
+    def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
+        """Modal connect dialog (host, port, nick) filled with defaults, showing error inline when
+        given; returns the values the user confirmed, or None when they cancelled."""
+
+    def set_identity(self, nick: str, server: str) -> None:
+        """Show who we are and where: the window title and the header."""
+
+    def set_status(self, status: str, detail: str = "") -> None:
+        """Show the connection status, one of STATUSES, with an optional detail line."""
+
+    def show_entries(self, entries: Sequence[LogEntry]) -> None:
+        """Append lines to the log, keeping it scrolled to the newest unless scrolled up."""
+
+    def set_users(self, users: Sequence[UserItem]) -> None:
+        """Replace the live user pane's contents (already sorted)."""
+
+    def show_users(self, users: Sequence[UserItem]) -> None:
+        """Answer the Users button: show who is connected."""
+
+    def confirm_exit(self) -> bool:
+        """Ask 'Are you sure you want to exit?'; True for OK, False for Cancel."""
+
+    def clear_input(self) -> None:
+        """Empty the input after its text was taken."""
+
+    def close(self) -> None:
+        """Close the window and end run()."""
+
+    def run(self) -> None:
+        """Run the UI loop until close()."""
+
+
+ViewFactory = Callable[[str], ChatView]
+"""Makes a view given the initial theme name ('light' or 'dark')."""

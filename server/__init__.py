@@ -1,0 +1,1 @@
+"""LocalChat's IRC server: `python -m server`."""
