@@ -1,0 +1,87 @@
+"""Run client lines through the command table, under the state lock, and say what to send.
+
+dispatch() answers 421/451/461 and bad lines itself; disconnect() removes a client and tells
+its channels. Both queue what to send under the lock; the caller flushes it after release.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ircproto import numerics as n
+from ircproto.framing import LineError
+from ircproto.message import Message
+from server.commands import channels, messaging, modes, queries, registration  # noqa: F401
+from server.commands.base import COMMANDS, Command, Context, ReplyError
+from server.delivery import Outgoing
+from server.state import Client, State
+
+__all__ = ["COMMANDS", "Command", "Context", "ReplyError", "disconnect", "dispatch"]
+
+log = logging.getLogger(__name__)
+INTERNAL_ERROR = "Internal server error"
+
+
+def dispatch(state: State, client: Client, items: list[Message | LineError]) -> Context:
+    """Handle a batch of lines from client; stop at the first that closes the connection."""
+    ctx = Context(state, client)
+    with state.lock:
+        if client.gone:
+            return ctx
+        client.last_activity, client.ping_sent_at = state.clock(), None
+        for item in items:
+            if isinstance(item, LineError):
+                answer_line_error(ctx, item)
+            else:
+                run_command(ctx, item)
+            if ctx.close_reason:
+                break
+        ctx.out.commit()
+    return ctx
+
+
+def run_command(ctx: Context, message: Message) -> None:
+    verb, client = message.verb, ctx.client
+    entry = COMMANDS.get(verb)
+    try:
+        if entry is None:
+            raise ReplyError(n.ERR_UNKNOWNCOMMAND, verb, "Unknown command")
+        if entry.registered and not client.registered:
+            raise ReplyError(n.ERR_NOTREGISTERED, "You have not registered")
+        if len(message.params) < entry.min_params:
+            raise ReplyError(n.ERR_NEEDMOREPARAMS, verb, "Not enough parameters")
+        entry.handler(ctx, message)
+    except ReplyError as error:
+        if entry is None or not entry.silent:
+            ctx.reply(error.numeric, *error.params)
+    except Exception as error:  # a bug: this client goes, everyone else carries on
+        log.exception("bug handling %s from %s", verb, client.prefix)
+        if ctx.state.error_hook is not None:
+            ctx.state.error_hook(error)
+        ctx.close(INTERNAL_ERROR, INTERNAL_ERROR)
+
+
+def answer_line_error(ctx: Context, error: LineError) -> None:
+    """Tell the client why its line was dropped."""
+    log.debug("dropped line from %s: %s (%s)", ctx.client.prefix, error.reason, error.detail)
+    command = error.command if error.command.isalnum() else "*"
+    if error.reason == "too long":
+        ctx.reply(n.ERR_INPUTTOOLONG, "Input line was too long")
+    elif error.reason == "invalid utf-8":
+        fail = ("INVALID_UTF8", "Message rejected: it was not valid UTF-8")
+        ctx.send(ctx.client, Message("FAIL", (command, *fail), ctx.server_name))
+    else:
+        ctx.reply(n.ERR_UNKNOWNERROR, command, f"Malformed message: {error.detail}")
+
+
+def disconnect(state: State, client: Client, reason: str) -> Outgoing:
+    """Forget client; its channels see it QUIT with reason. Safe to call twice."""
+    out = Outgoing()
+    with state.lock:
+        if client.gone:
+            return out
+        peers = state.remove_client(client)
+        if client.registered and peers:
+            out.broadcast(list(peers), Message("QUIT", (reason,), client.prefix))
+        out.commit()
+    return out

@@ -1,0 +1,244 @@
+"""A client's output side: a bounded buffer filled in lock order and sent without ever blocking.
+
+queue() only appends bytes (memory, no I/O), so it is called under the state lock and every
+client's bytes are in the order the lock decided them: nobody's later line can overtake a
+client's own JOIN echo. push(), after the lock is released, sends what is queued with
+MSG_DONTWAIT (the socket stays blocking for its reader thread); lines queued by several threads
+meanwhile leave in one send. Queued lines are kept as a list of the (shared) bytes objects and
+joined only when more than one waits, so the common case copies nothing. What the kernel does not take waits for the one shared Writer
+thread, which flushes buffers when their sockets become writable. A buffer that grows past the
+SendQ limit ends the connection with `ERROR :SendQ exceeded`.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+
+log = logging.getLogger(__name__)
+SENDQ_EXCEEDED = "SendQ exceeded"
+_DONTWAIT = socket.MSG_DONTWAIT
+
+
+class Connection:
+    """One client socket's output. Never blocks; abort() asks the reader thread to finish."""
+
+    def __init__(self, sock: socket.socket, writer: Writer, sendq: int) -> None:
+        self.sock = sock
+        self._sock_send = sock.send
+        self._writer = writer
+        self._sendq = sendq
+        self._lock = threading.Lock()
+        self._chunks: list[bytes] = []  # queued output, in order (joined only when sent)
+        self._size = 0  # bytes in _chunks
+        self._finishing = False  # finish() waits for the buffer to empty
+        self._drained = threading.Event()  # set, once finishing, when it is empty
+        self._waiting = False  # the kernel refused: the writer thread sends the rest
+        self._overflowed = False  # SendQ exceeded; push() ends the connection
+        self._dead = False  # output is impossible or abandoned
+        self._refuse = False  # no more lines accepted (always so when _dead)
+        self.close_reason: str | None = None  # why the server is ending this connection
+
+    @property
+    def queued(self) -> int:
+        """Bytes waiting for the kernel to take them."""
+        return self._size
+
+    def queue(self, data: bytes) -> None:
+        """Append data to the output (memory only: safe under the state lock)."""
+        self._lock.acquire()  # the hot path: acquire()/release() cost half of `with` here
+        try:
+            if self._refuse:
+                return
+            self._chunks.append(data)
+            self._size += len(data)
+            if self._size > self._sendq:
+                self._overflowed = True
+                self._stop_output()
+        finally:
+            self._lock.release()
+
+    def push(self) -> None:
+        """Send what is queued, as far as the kernel takes it now (never under the state lock)."""
+        self._lock.acquire()
+        try:
+            if self._overflowed:
+                self._drop_for_sendq()
+            elif self._chunks and not (self._waiting or self._dead):
+                self._send_buffer()
+                if self._chunks and not self._dead:
+                    self._waiting = True
+                    self._writer.want_write(self)
+        finally:
+            self._lock.release()
+
+    def write(self, data: bytes) -> None:
+        """queue() then push(): for lines whose order against others does not matter."""
+        self.queue(data)
+        self.push()
+
+    def abort(self, reason: str) -> None:
+        """End the connection from another thread: its reader wakes up and cleans up."""
+        with self._lock:
+            self._request_close(reason)
+
+    def write_final(self, data: bytes) -> None:
+        """Queue a last line (ERROR) and refuse later ones; push() sends it, abort() ends."""
+        with self._lock:
+            if data and not self._refuse:
+                self._chunks.append(data)
+                self._size += len(data)
+            self._refuse = True
+
+    def finish(self, data: bytes | None, timeout: float) -> bool:
+        """From the reader thread: send a last line, wait (bounded) until everything is
+        flushed, then stop all output. True when everything was flushed."""
+        self.write_final(data or b"")
+        self.push()
+        with self._lock:
+            self._finishing = True
+            if not self._chunks:
+                self._drained.set()
+        flushed = self._drained.wait(timeout)
+        with self._lock:
+            self._stop_output()
+        return flushed
+
+    def flush_some(self) -> bool:
+        """From the writer thread: send what the kernel takes now; True if some is left."""
+        with self._lock:
+            if self._chunks and not self._dead:
+                self._send_buffer()
+            if self._chunks and not self._dead:
+                return True
+            self._waiting = False
+            if self._dead:
+                self._stop_output()
+            else:
+                self._emptied()
+            return False
+
+    def fileno(self) -> int:
+        return -1 if self._dead else self.sock.fileno()
+
+    def _send_buffer(self) -> None:
+        chunks = self._chunks
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        try:
+            sent = self._sock_send(data, _DONTWAIT)
+        except BlockingIOError:
+            sent = 0
+        except OSError as error:
+            log.debug("send failed: %s", error)
+            self._stop_output()
+            return
+        if sent == len(data):
+            chunks.clear()
+            self._size = 0
+            self._emptied()
+        else:  # keep the rest as one chunk
+            rest = data[sent:]
+            self._chunks = [rest]
+            self._size = len(rest)
+
+    def _emptied(self) -> None:
+        if self._finishing:  # only then does anyone wait: Event.set() is dear on the hot path
+            self._drained.set()
+
+    def _stop_output(self) -> None:
+        """No more output, ever: drop what is queued."""
+        self._dead = self._refuse = True
+        self._chunks.clear()
+        self._size = 0
+        self._writer.discard(self)
+        self._drained.set()
+
+    def _drop_for_sendq(self) -> None:
+        self._overflowed = False
+        log.warning("SendQ exceeded (more than %d bytes queued), dropping the client", self._sendq)
+        try:  # best effort: CRLF first ends whatever partial line the client holds
+            self._sock_send(b"\r\nERROR :" + SENDQ_EXCEEDED.encode() + b"\r\n", _DONTWAIT)
+        except OSError:
+            pass
+        self._writer.discard(self)
+        self._request_close(SENDQ_EXCEEDED)
+
+    def _request_close(self, reason: str) -> None:
+        if self.close_reason is not None:
+            return
+        self.close_reason = reason
+        try:
+            self.sock.shutdown(socket.SHUT_RD)  # wakes the reader thread's recv()
+        except OSError:
+            pass
+
+
+class Writer:
+    """The one thread that flushes buffers the kernel could not take at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: set[Connection] = set()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="irc-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake()
+        if self._thread.is_alive():
+            self._thread.join(2.0)
+        self.close()
+
+    def close(self) -> None:
+        """Release the wake-up sockets (stop() does it; also for a writer never started)."""
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def want_write(self, connection: Connection) -> None:
+        with self._lock:
+            self._pending.add(connection)
+        self._wake()
+
+    def discard(self, connection: Connection) -> None:
+        with self._lock:
+            self._pending.discard(connection)
+
+    def _wake(self) -> None:
+        try:
+            self._wake_w.send(b"x", socket.MSG_DONTWAIT)
+        except OSError:
+            pass  # already awake (buffer full) or stopped
+
+    def _run(self) -> None:
+        while not self._stopping:
+            with self._lock:
+                pending = list(self._pending)
+            poller = select.poll()
+            poller.register(self._wake_r, select.POLLIN)
+            by_fd: dict[int, Connection] = {}
+            for connection in pending:
+                fd = connection.fileno()
+                if fd < 0:
+                    self.discard(connection)
+                    continue
+                by_fd[fd] = connection
+                poller.register(fd, select.POLLOUT)
+            for fd, _events in poller.poll():
+                if fd == self._wake_r.fileno():
+                    self._drain_wake()
+                elif fd in by_fd:
+                    by_fd[fd].flush_some()
+
+    def _drain_wake(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except OSError:
+            pass

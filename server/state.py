@@ -1,0 +1,181 @@
+"""Who is connected and which channels exist, under one lock; no sockets here.
+
+A Client holds an Outbox (anything with write(bytes) and abort(reason)); the TCP shell gives
+it a real connection, tests a fake. Keys of nicks and channels are casefolded (rfc1459).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ircproto.casemap import casefold
+from server.config import ServerConfig
+
+CASEMAPPING = "rfc1459"
+Clock = Callable[[], float]
+
+
+class Outbox(Protocol):
+    """Where a client's bytes go: queue() under the state lock (no I/O), push() after it to
+    send them; write() does both. Never blocks; abort() asks the connection to close."""
+
+    def queue(self, data: bytes) -> None: ...
+
+    def push(self) -> None: ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def abort(self, reason: str) -> None: ...
+
+
+def fold(name: str) -> str:
+    """The casefolded key of a nick or channel name."""
+    return casefold(name, CASEMAPPING)
+
+
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Client:
+    """One connection's IRC identity. Hashable by identity."""
+
+    outbox: Outbox
+    host: str
+    connected_at: float
+    id: int = field(default_factory=lambda: next(_ids))
+    nick: str = "*"
+    nick_key: str = ""
+    user: str = ""
+    realname: str = ""
+    registered: bool = False
+    cap_negotiating: bool = False
+    away: str | None = None
+    modes: set[str] = field(default_factory=set)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    last_activity: float = 0.0
+    ping_sent_at: float | None = None
+    gone: bool = False
+
+    def __post_init__(self) -> None:
+        self.last_activity = self.connected_at
+
+    @property
+    def prefix(self) -> str:
+        """The source of this client's messages: nick!user@host."""
+        return f"{self.nick}!{self.user}@{self.host}"
+
+
+@dataclass(eq=False)
+class Channel:
+    """A channel; members maps each client to its prefix modes ('o', 'v', 'ov' or '')."""
+
+    name: str
+    key: str
+    created_at: float
+    members: dict[Client, str] = field(default_factory=dict)
+    modes: set[str] = field(default_factory=lambda: {"t", "n"})
+    topic: str = ""
+    topic_by: str = ""
+    topic_at: float = 0.0
+
+    def is_op(self, client: Client) -> bool:
+        return "o" in self.members.get(client, "")
+
+    def can_speak(self, client: Client) -> bool:
+        """Whether client may send to the channel under +n and +m."""
+        modes = self.members.get(client)
+        if modes is None:
+            return "n" not in self.modes and "m" not in self.modes
+        return "m" not in self.modes or bool(modes)
+
+    def prefix_of(self, client: Client) -> str:
+        """The highest membership prefix of client: '@', '+' or ''."""
+        modes = self.members.get(client, "")
+        return "@" if "o" in modes else "+" if "v" in modes else ""
+
+    def prefixed_nick(self, client: Client) -> str:
+        return self.prefix_of(client) + client.nick
+
+    @property
+    def secret(self) -> bool:
+        return "s" in self.modes
+
+
+class State:
+    """The server's shared state. Hold `lock` while reading or changing anything here."""
+
+    def __init__(self, config: ServerConfig, clock: Clock = time.monotonic) -> None:
+        self.config = config
+        self.clock = clock
+        self.wall_clock: Clock = time.time
+        self.started_at = self.wall_clock()
+        self.lock = threading.Lock()
+        self.clients: set[Client] = set()
+        self.nicks: dict[str, Client] = {}
+        self.channels: dict[str, Channel] = {}
+        self.error_hook: Callable[[BaseException], None] | None = None  # told of every bug
+
+    def add_client(self, outbox: Outbox, host: str) -> Client:
+        """A new connection, not yet registered. Call with the lock held."""
+        client = Client(outbox, host, self.clock())
+        self.clients.add(client)
+        return client
+
+    def find_nick(self, nick: str) -> Client | None:
+        return self.nicks.get(fold(nick))
+
+    def find_channel(self, name: str) -> Channel | None:
+        return self.channels.get(fold(name))
+
+    def set_nick(self, client: Client, nick: str) -> None:
+        """Give client a nick (the caller checked it is free)."""
+        if client.nick_key and self.nicks.get(client.nick_key) is client:
+            del self.nicks[client.nick_key]
+        client.nick, client.nick_key = nick, fold(nick)
+        self.nicks[client.nick_key] = client
+
+    def join(self, client: Client, name: str) -> Channel:
+        """Put client in channel name, creating it (with client as op) when new."""
+        key = fold(name)
+        channel = self.channels.get(key)
+        if channel is None:
+            channel = self.channels[key] = Channel(name, key, self.wall_clock())
+        channel.members[client] = "" if channel.members else "o"
+        client.channels[key] = channel
+        return channel
+
+    def leave(self, client: Client, channel: Channel) -> None:
+        """Take client out of channel; an empty channel ceases to exist."""
+        channel.members.pop(client, None)
+        client.channels.pop(channel.key, None)
+        if not channel.members and self.channels.get(channel.key) is channel:
+            del self.channels[channel.key]
+
+    def remove_client(self, client: Client) -> set[Client]:
+        """Forget client entirely; returns the clients that shared a channel with it."""
+        peers = self.peers(client)
+        for channel in list(client.channels.values()):
+            self.leave(client, channel)
+        if client.nick_key and self.nicks.get(client.nick_key) is client:
+            del self.nicks[client.nick_key]
+        self.clients.discard(client)
+        client.gone = True
+        return peers
+
+    def peers(self, client: Client) -> set[Client]:
+        """Everyone sharing at least one channel with client, client excluded."""
+        peers: set[Client] = set()
+        for channel in client.channels.values():
+            peers.update(channel.members)
+        peers.discard(client)
+        return peers
+
+    def visible_channels(self, client: Client) -> Iterable[Channel]:
+        """Channels client may see listed: every non-secret one and its own."""
+        return (c for c in self.channels.values() if not c.secret or client in c.members)

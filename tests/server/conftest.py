@@ -1,0 +1,48 @@
+"""Fixtures for the server tests: a real server on 127.0.0.1 port 0 and raw clients for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import pytest
+
+from server.config import ServerConfig
+from server.tcp import ServerHandle, start_server_thread
+from tests.server.ircclient import RawClient
+
+TEST_CONFIG = ServerConfig(host="127.0.0.1", port=0)
+
+
+@pytest.fixture
+def server_config() -> ServerConfig:
+    """Override in a module (or parametrize) to run the server with other settings."""
+    return TEST_CONFIG
+
+
+@pytest.fixture
+def server(server_config: ServerConfig) -> Iterator[ServerHandle]:
+    with start_server_thread(server_config) as handle:
+        yield handle
+
+
+@pytest.fixture
+def connect(server: ServerHandle) -> Iterator[Callable[..., RawClient]]:
+    """connect() -> a RawClient to the test server; connect("alice") also registers it."""
+    clients: list[RawClient] = []
+
+    def make(nick: str | None = None) -> RawClient:
+        client = RawClient(server.server_address)
+        clients.append(client)
+        if nick:
+            client.register(nick)
+            client.expect(command="366")  # the auto-join's NAMES
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+def config(**changes: object) -> ServerConfig:
+    return replace(TEST_CONFIG, **changes)

@@ -1,0 +1,65 @@
+"""Outgoing batches: queued in order under the lock, one encoding per message, one queue and
+one push per client."""
+
+from __future__ import annotations
+
+from ircproto.message import Message
+from server.commands import dispatch
+from server.delivery import Outgoing
+from tests.server.fakes import Harness
+
+
+class CountingOutbox:
+    def __init__(self) -> None:
+        self.queued: list[bytes] = []
+        self.pushes = 0
+
+    def queue(self, data: bytes) -> None:
+        self.queued.append(data)
+
+    def push(self) -> None:
+        self.pushes += 1
+
+    def write(self, data: bytes) -> None:
+        raise AssertionError("Outgoing must queue, then push")
+
+    def abort(self, reason: str) -> None:
+        raise AssertionError("not expected")
+
+
+def test_outgoing_batch_queues_once_per_client_in_order_then_pushes():
+    h = Harness()
+    a = h.state.add_client(CountingOutbox(), "h")
+    b = h.state.add_client(CountingOutbox(), "h")
+    out = Outgoing()
+    out.broadcast([a, b], Message("PRIVMSG", ("#x", "one")))
+    out.send(a, Message("PRIVMSG", ("#x", "two")))
+    out.broadcast([b, a], Message("PRIVMSG", ("#x", "three")))
+    out.commit()
+    assert a.outbox.queued == [b"PRIVMSG #x one\r\nPRIVMSG #x two\r\nPRIVMSG #x three\r\n"]
+    assert b.outbox.queued == [b"PRIVMSG #x one\r\nPRIVMSG #x three\r\n"]
+    assert a.outbox.pushes == 0 and out  # committed, not sent yet
+    out.flush()
+    assert a.outbox.pushes == 1 and b.outbox.pushes == 1
+    assert not out
+
+
+def test_outgoing_broadcast_encodes_once():
+    h = Harness()
+    clients = [h.state.add_client(CountingOutbox(), "h") for _ in range(3)]
+    out = Outgoing()
+    out.broadcast(clients, Message("PRIVMSG", ("#x", "shared")))
+    out.flush()
+    first = clients[0].outbox.queued[0]
+    assert all(c.outbox.queued[0] is first for c in clients)
+
+
+def test_dispatch_queues_under_the_lock_so_a_join_echo_comes_first():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(alice, "JOIN #x")
+    joined = dispatch(h.state, bob, [Message("JOIN", ("#x",))])  # decided, not yet flushed
+    spoke = dispatch(h.state, alice, [Message("PRIVMSG", ("#x", "hi"))])
+    spoke.out.flush()  # alice's thread flushes first...
+    joined.out.flush()
+    assert [m.command for m in h.peek(bob)] == ["JOIN", "353", "366", "PRIVMSG"]

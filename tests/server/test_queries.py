@@ -1,0 +1,42 @@
+"""WHO and WHOIS against the state, with fake clients."""
+
+from __future__ import annotations
+
+from ircproto.message import Message
+from tests.server.fakes import Harness, commands
+
+
+def test_who_channel_lists_members_with_flags():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(bob, "AWAY :gone")
+    replies = h.send(alice, "WHO #lobby")
+    assert replies == [
+        Message("352", ("alice", "#lobby", "alice", "127.0.0.1", "localchat", "alice", "H@",
+                        "0 Real alice"), "localchat"),
+        Message("352", ("alice", "#lobby", "bob", "127.0.0.1", "localchat", "bob", "G",
+                        "0 Real bob"), "localchat"),
+        Message("315", ("alice", "#lobby", "End of WHO list"), "localchat"),
+    ]
+
+
+def test_who_nick_and_unknown_mask():
+    h = Harness()
+    alice, _ = h.connect("alice"), h.connect("bob")
+    replies = h.send(alice, "WHO BOB")
+    assert commands(replies) == ["352", "315"] and replies[0].params[1] == "*"
+    assert commands(h.send(alice, "WHO ghost")) == ["315"]
+
+
+def test_whois_known_and_unknown():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(bob, "AWAY :busy", "JOIN #secret", "MODE #secret +s")
+    replies = h.send(alice, "WHOIS bob")
+    assert commands(replies) == ["311", "319", "312", "301", "317", "318"]
+    assert replies[0].params == ("alice", "bob", "bob", "127.0.0.1", "*", "Real bob")
+    assert replies[1].params == ("alice", "bob", "#lobby")  # the secret channel is hidden
+    assert commands(h.send(bob, "WHOIS bob"))[1] == "319"
+    assert h.send(bob, "WHOIS bob")[1].params[2] == "#lobby @#secret"
+    assert commands(h.send(alice, "WHOIS ghost")) == ["401", "318"]
+    assert commands(h.send(alice, "WHOIS localchat bob"))[0] == "311"
