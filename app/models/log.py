@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -29,3 +31,36 @@ class LogEntry:
     kind: EntryKind = EntryKind.CHAT
     own: bool = False
     private: bool = False
+
+
+DEFAULT_LOG_LIMIT = 10_000
+
+
+class MessageLog:
+    """The newest entries, oldest first. Bounded (default 10,000 lines) so a client left running
+    for weeks in a busy channel keeps a steady memory footprint; older lines fall off the front."""
+
+    def __init__(self, limit: int = DEFAULT_LOG_LIMIT) -> None:
+        if limit < 1:
+            raise ValueError("a log holds at least one entry")
+        self._entries: deque[LogEntry] = deque(maxlen=limit)
+
+    @property
+    def limit(self) -> int:
+        """How many entries the log keeps."""
+        return self._entries.maxlen or 0
+
+    def append(self, entry: LogEntry) -> None:
+        """Add one entry at the end, dropping the oldest when full."""
+        self._entries.append(entry)
+
+    def extend(self, entries: Iterable[LogEntry]) -> None:
+        """Add entries at the end, in order."""
+        self._entries.extend(entries)
+
+    def entries(self) -> list[LogEntry]:
+        """A copy of the entries, oldest first."""
+        return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)

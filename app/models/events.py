@@ -1,0 +1,156 @@
+"""What happened, as plain past-tense dataclasses: the connection's items on its queue and the
+session's answers to each Message. The controller turns them into view calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.models.log import LogEntry
+from app.models.users import UserItem
+
+# --- put on the queue by the connection's reader thread (with Messages and LineErrors) ---
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionOpened:
+    """The TCP connection is up."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectFailed:
+    """The connection never came up; reason is a sentence for the user."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionClosed:
+    """An open connection ended. by_us: we closed it (quit, close()); otherwise the peer or the
+    network did, and reason says how."""
+
+    reason: str
+    by_us: bool
+
+
+# --- returned by the session ---
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """One line for the log: chat, action, notice, system or error."""
+
+    entry: LogEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """The server welcomed us (001) as nick."""
+
+    nick: str
+    server: str
+
+
+@dataclass(frozen=True, slots=True)
+class NickRejected:
+    """Registration failed on the nick (432 erroneous, 433 in use) and no fallback nick is left."""
+
+    code: str
+    nick: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserJoined:
+    """nick joined channel; own when it was us."""
+
+    channel: str
+    nick: str
+    own: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UserParted:
+    """nick left channel (PART, or KICK when kicked_by is set); own when it was us."""
+
+    channel: str
+    nick: str
+    reason: str = ""
+    own: bool = False
+    kicked_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UserQuit:
+    """nick left the network; channels lists where we saw them."""
+
+    nick: str
+    reason: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NickChanged:
+    """old is now known as new; own when it was us."""
+
+    old: str
+    new: str
+    own: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChanged:
+    """channel's topic is now topic (set by setter, '' when the server just told us)."""
+
+    channel: str
+    topic: str
+    setter: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UsersChanged:
+    """channel's user list changed; users is the whole list, sorted for display."""
+
+    channel: str
+    users: tuple[UserItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReceived:
+    """The server sent ERROR: it is about to close the connection."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServerNotice:
+    """A NOTICE from the server itself (not from a user)."""
+
+    text: str
+
+
+# --- made by the controller ---
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLost:
+    """We lost the server without asking to."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnecting:
+    """The next connection attempt starts in delay seconds (attempt counts from 1)."""
+
+    delay: float
+    attempt: int
+
+
+Event = (
+    MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
+    | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice
+)
+ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -1,0 +1,73 @@
+"""Loopback helpers: real controllers (real Connection + Session) driven through FakeViews, with
+a real-time deadline on every wait; every client and server is closed at the end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from app.controllers import ClientController, start_client
+from app.models.connection import Connection
+from app.models.settings import ConnectParams, SettingsStore
+from tests.fakes import FakeView
+
+DEADLINE = 10.0
+TICK_MS = 50
+TICK_SECONDS = 0.01
+
+
+def pump_until(views: list[FakeView], done: Callable[[], bool], what: str,
+               deadline: float = DEADLINE) -> None:
+    """Pump the views (virtual TICK_MS each) until done() or the real-time deadline."""
+    end = time.monotonic() + deadline
+    while not done():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {deadline} s waiting for {what}")
+        for view in views:
+            view.pump(TICK_MS)
+        time.sleep(TICK_SECONDS)
+
+
+class Clients:
+    """Makes connected controllers and closes them all at teardown."""
+
+    def __init__(self, tmp_path) -> None:
+        self._tmp = tmp_path
+        self.controllers: list[ClientController] = []
+
+    def start(self, address: tuple[str, int], nick: str,
+              answers: tuple[ConnectParams | None, ...] = ()) -> tuple[ClientController, FakeView]:
+        view = FakeView(connect_answers=answers)
+        store = SettingsStore(self._tmp / nick)
+        params = ConnectParams(address[0], address[1], nick)
+        controller = start_client(view, params=params, settings_store=store,
+                                  connection_factory=lambda h, p: Connection(h, p,
+                                                                             connect_timeout=5.0))
+        self.controllers.append(controller)
+        return controller, view
+
+    def online(self, address: tuple[str, int], nick: str,
+               channel: str = "#lobby") -> tuple[ClientController, FakeView]:
+        """A controller registered and in channel with its user list in."""
+        controller, view = self.start(address, nick)
+        pump_until([view], lambda: controller.online and controller.current == channel
+                   and len(controller.current_users()) > 0, f"{nick} to join {channel}")
+        return controller, view
+
+    def close_all(self) -> None:
+        for controller in self.controllers:
+            if not controller.closed:
+                controller.shut_down("test over")
+
+
+@pytest.fixture
+def clients(tmp_path) -> Iterator[Clients]:
+    made = Clients(tmp_path)
+    yield made
+    made.close_all()
+
+
+def texts(view: FakeView) -> list[str]:
+    return view.texts()

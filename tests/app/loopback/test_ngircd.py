@@ -1,0 +1,50 @@
+"""The real client stack against Debian's ngircd: register (CAP, ISUPPORT), join, talk to a second
+client. Skipped when ngircd is missing, unless LOCALCHAT_REQUIRE_INTEROP=1 (then it fails)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.app.loopback.conftest import pump_until
+from tests.interop.ngircd import ngircd_available, start_ngircd
+
+pytestmark = pytest.mark.interop
+
+
+@pytest.fixture
+def ngircd(tmp_path) -> Iterator[tuple[str, int]]:
+    if not ngircd_available():
+        if os.environ.get("LOCALCHAT_REQUIRE_INTEROP") == "1":
+            pytest.fail("ngircd is missing and LOCALCHAT_REQUIRE_INTEROP=1")
+        pytest.skip("ngircd is not installed")
+    with start_ngircd(tmp_path / "ngircd") as irc:
+        yield irc.address
+
+
+def test_ngircd_register_join_and_exchange_messages(ngircd, clients):
+    alice, alice_view = clients.online(ngircd, "alice")
+    bob, bob_view = clients.online(ngircd, "bob")
+    assert alice.session.network or alice.session.server  # ISUPPORT / 001 were read
+    assert alice_view.identity == ("alice", f"{ngircd[0]}:{ngircd[1]}")
+    views = [alice_view, bob_view]
+    pump_until(views, lambda: "bob" in [u.nick for u in alice_view.users], "bob in alice's list")
+    assert [u.prefix for u in bob_view.users if u.nick == "alice"] == ["@"]  # channel creator
+    bob.on_send("hi from bob")
+    pump_until(views, lambda: any(e.sender == "bob" and e.text == "hi from bob"
+                                  for e in alice_view.entries), "alice to hear bob")
+    alice.on_send("/me waves")
+    pump_until(views, lambda: any(e.sender == "alice" and e.text == "waves"
+                                  for e in bob_view.entries), "bob to see the action")
+    alice.on_send("/topic Interop works")
+    pump_until(views, lambda: bob.session.channel("#lobby").topic == "Interop works", "topic")
+
+
+def test_ngircd_nick_in_use_brings_the_dialog_back(ngircd, clients):
+    clients.online(ngircd, "alice")
+    _, view = clients.start(ngircd, "alice", answers=(None,))
+    pump_until([view], lambda: view.closed, "the dialog to come back")
+    [(shown, error)] = view.called("ask_connection")
+    assert shown.nick == "alice" and "alice" in error

@@ -1,0 +1,70 @@
+"""SettingsStore tests: round trip, env override, bad files fall back with a warning."""
+
+import json
+import logging
+
+from app.models.settings import ConnectParams, Settings, SettingsStore, default_config_dir
+
+
+def test_settingsstore_round_trips_fields(tmp_path):
+    store = SettingsStore(tmp_path / "cfg")
+    saved = Settings(host="10.0.0.5", port=6667, nick="ann", theme="dark", view="compact")
+    assert store.save(saved)
+    assert SettingsStore(tmp_path / "cfg").load() == saved
+    assert saved.connect_params == ConnectParams("10.0.0.5", 6667, "ann")
+
+
+def test_settingsstore_missing_file_gives_defaults_silently(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert SettingsStore(tmp_path).load() == Settings()
+    assert caplog.records == []
+
+
+def test_settingsstore_corrupt_json_falls_back_with_warning(tmp_path, caplog):
+    (tmp_path / "settings.json").write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert SettingsStore(tmp_path).load() == Settings()
+    assert "not valid JSON" in caplog.text
+
+
+def test_settingsstore_keeps_valid_fields_and_warns_about_bad_ones(tmp_path, caplog):
+    data = {"host": "h", "port": "oops", "nick": 5, "theme": "purple", "extra": 1}
+    (tmp_path / "settings.json").write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        loaded = SettingsStore(tmp_path).load()
+    assert loaded == Settings(host="h")
+    assert "bad port" in caplog.text and "bad theme" in caplog.text
+
+
+def test_settingsstore_non_object_and_binary_file_fall_back(tmp_path, caplog):
+    path = tmp_path / "settings.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert SettingsStore(tmp_path).load() == Settings()
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with caplog.at_level(logging.WARNING):
+        assert SettingsStore(tmp_path).load() == Settings()
+    assert len(caplog.records) == 2
+
+
+def test_settingsstore_unwritable_dir_reports_false_and_warns(tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert not SettingsStore(blocker / "sub").save(Settings())
+    assert "Cannot save settings" in caplog.text
+
+
+def test_settingsstore_update_changes_one_field(tmp_path):
+    store = SettingsStore(tmp_path)
+    store.save(Settings(nick="ann"))
+    assert store.update(theme="dark")
+    assert store.load() == Settings(nick="ann", theme="dark")
+
+
+def test_settings_config_dir_env_overrides_platform_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCALCHAT_CONFIG_DIR", str(tmp_path))
+    assert default_config_dir() == tmp_path
+    assert SettingsStore().path == tmp_path / "settings.json"
+    monkeypatch.delenv("LOCALCHAT_CONFIG_DIR")
+    assert default_config_dir().name == "localchat"

@@ -1,0 +1,226 @@
+"""Hand-written fakes for the client's seams: FakeView (a ChatView that records calls and runs
+scheduled callbacks on a virtual clock), FakeConnection (a queue the test fills) and FakeClock."""
+
+from __future__ import annotations
+
+import queue
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.models.events import ConnectionClosed, ConnectionOpened
+from app.models.log import LogEntry
+from app.models.settings import ConnectParams
+from app.models.users import UserItem
+from app.views.base import STATUSES, ViewActions
+from ircproto.message import Message, parse
+
+PUMP_LIMIT = 10_000
+
+
+class FakeClock:
+    """A clock that only moves when told: call it for the time, advance() to move it."""
+
+    def __init__(self, start: datetime = datetime(2026, 1, 2, 3, 4, 5)) -> None:
+        self.time = start
+
+    def __call__(self) -> datetime:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.time += timedelta(seconds=seconds)
+
+
+@dataclass(order=True)
+class _Scheduled:
+    due: int
+    order: int
+    callback: Callable[[], None] = field(compare=False)
+
+
+class FakeView:
+    """A ChatView without a display. Calls are recorded in .calls (name, args); answers to
+    ask_connection and confirm_exit come from the scripted lists; schedule() runs on a virtual
+    millisecond clock that pump() advances."""
+
+    def __init__(self, connect_answers: Sequence[ConnectParams | None] = (),
+                 exit_answers: Sequence[bool] = ()) -> None:
+        self.actions: ViewActions | None = None
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.connect_answers: deque[ConnectParams | None] = deque(connect_answers)
+        self.exit_answers: deque[bool] = deque(exit_answers)
+        self.entries: list[LogEntry] = []
+        self.users: list[UserItem] = []
+        self.shown_users: list[list[UserItem]] = []
+        self.status: tuple[str, str] = ("", "")
+        self.identity: tuple[str, str] = ("", "")
+        self.closed = False
+        self.now_ms = 0
+        self._scheduled: list[_Scheduled] = []
+        self._order = 0
+
+    def _record(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+
+    def called(self, name: str) -> list[tuple[Any, ...]]:
+        """The args of every call to the method name, in order."""
+        return [args for call, args in self.calls if call == name]
+
+    # --- ChatView ---
+
+    def bind(self, actions: ViewActions) -> None:
+        self._record("bind", actions)
+        self.actions = actions
+
+    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
+        if delay_ms < 0:
+            raise ValueError("delay_ms must not be negative")
+        self._order += 1
+        self._scheduled.append(_Scheduled(self.now_ms + delay_ms, self._order, callback))
+
+    def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
+        self._record("ask_connection", defaults, error)
+        if not self.connect_answers:
+            raise AssertionError(f"unexpected connect dialog (error {error!r})")
+        return self.connect_answers.popleft()
+
+    def set_identity(self, nick: str, server: str) -> None:
+        self._record("set_identity", nick, server)
+        self.identity = (nick, server)
+
+    def set_status(self, status: str, detail: str = "") -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self._record("set_status", status, detail)
+        self.status = (status, detail)
+
+    def show_entries(self, entries: Sequence[LogEntry]) -> None:
+        self._record("show_entries", list(entries))
+        self.entries.extend(entries)
+
+    def set_users(self, users: Sequence[UserItem]) -> None:
+        self._record("set_users", list(users))
+        self.users = list(users)
+
+    def show_users(self, users: Sequence[UserItem]) -> None:
+        self._record("show_users", list(users))
+        self.shown_users.append(list(users))
+
+    def confirm_exit(self) -> bool:
+        self._record("confirm_exit")
+        if not self.exit_answers:
+            raise AssertionError("unexpected exit confirmation")
+        return self.exit_answers.popleft()
+
+    def clear_input(self) -> None:
+        self._record("clear_input")
+
+    def close(self) -> None:
+        self._record("close")
+        self.closed = True
+
+    def run(self) -> None:
+        self._record("run")
+
+    # --- test helpers ---
+
+    @property
+    def pending(self) -> int:
+        """How many callbacks are scheduled."""
+        return len(self._scheduled)
+
+    def pump(self, ms: int = 50) -> int:
+        """Move the virtual clock ms forward, running every callback due by then (and those they
+        schedule within that time) in due order; returns how many ran."""
+        until = self.now_ms + ms
+        ran = 0
+        while self._scheduled:
+            self._scheduled.sort()
+            if self._scheduled[0].due > until:
+                break
+            item = self._scheduled.pop(0)
+            self.now_ms = max(self.now_ms, item.due)
+            item.callback()
+            ran += 1
+            if ran > PUMP_LIMIT:
+                raise AssertionError("pump ran too many callbacks: a callback loop?")
+        self.now_ms = until
+        return ran
+
+    def texts(self) -> list[str]:
+        """The text of every log entry shown so far."""
+        return [entry.text for entry in self.entries]
+
+
+class FakeConnection:
+    """A connection the test drives: feed() queues server lines, .sent records what the
+    controller sent; start() and close() record the state changes the real one makes."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 13333) -> None:
+        self.host = host
+        self.port = port
+        self.events: queue.Queue[object] = queue.Queue()
+        self.sent: list[Message] = []
+        self.started = False
+        self.closed = False
+        self._state = "disconnected"
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def start(self) -> None:
+        if self.started:
+            raise AssertionError("started twice")
+        self.started = True
+        self._state = "connecting"
+
+    def send(self, message: Message) -> None:
+        if self.closed:
+            raise AssertionError(f"send after close: {message.format()}")
+        self.sent.append(message)
+
+    def close(self) -> None:
+        self.closed = True
+        self._state = "disconnected"
+
+    # --- test helpers ---
+
+    def open(self) -> None:
+        """Queue what the real one queues once the TCP connection is up."""
+        self._state = "connected"
+        self.events.put(ConnectionOpened(self.host, self.port))
+
+    def feed(self, *lines: str) -> None:
+        """Queue raw server lines as parsed Messages."""
+        for line in lines:
+            self.events.put(parse(line))
+
+    def drop(self, reason: str = "peer closed the connection") -> None:
+        """Queue what the real one queues when the peer or the network ends the connection."""
+        self._state = "disconnected"
+        self.events.put(ConnectionClosed(reason, by_us=False))
+
+    def sent_lines(self) -> list[str]:
+        """What was sent, formatted as lines."""
+        return [message.format() for message in self.sent]
+
+
+class FakeConnectionFactory:
+    """A connection_factory that makes FakeConnections and keeps them in .made."""
+
+    def __init__(self) -> None:
+        self.made: list[FakeConnection] = []
+
+    def __call__(self, host: str, port: int) -> FakeConnection:
+        connection = FakeConnection(host, port)
+        self.made.append(connection)
+        return connection
+
+    @property
+    def last(self) -> FakeConnection:
+        """The newest connection."""
+        return self.made[-1]
