@@ -1,0 +1,262 @@
+"""The chat window's modal dialogs: confirm exit, connect, and who is connected.
+
+Each one is a themed Toplevel where Enter accepts and Escape (or the window's X) cancels;
+`run()` blocks in a local event loop until the dialog closes and returns its answer.
+"""
+
+from __future__ import annotations
+
+import tkinter
+from typing import Callable, Generic, Sequence, TypeVar
+
+import ttkbootstrap as ttk
+
+from app.models.settings import ConnectParams
+from app.models.users import UserItem
+from ircproto.names import nick_error
+
+T = TypeVar("T")
+
+
+class ModalDialog(Generic[T]):
+    """A modal dialog over master. Subclasses fill `body` and `buttons`, and decide the result."""
+
+    title = "LocalChat"
+
+    def __init__(self, master: tkinter.Misc) -> None:
+        self.master = master
+        self.result: T | None = None
+        self._done = False
+        self.top = ttk.Toplevel(title=self.title, master=master, resizable=(False, False))
+        self.top.withdraw()
+        border = ttk.Style.get_instance().colors.border
+        self.top.configure(highlightthickness=1, highlightbackground=border,
+                           highlightcolor=border)
+        self.top.protocol("WM_DELETE_WINDOW", self.cancel)
+        self.top.bind("<Escape>", lambda _event: self._answer(self.cancel))
+        self.top.bind("<Return>", lambda _event: self._answer(self.accept))
+        self.top.bind("<KP_Enter>", lambda _event: self._answer(self.accept))
+        self.body = ttk.Frame(self.top, padding=(20, 18, 20, 10))
+        self.body.pack(fill="both", expand=True)
+        ttk.Separator(self.top).pack(fill="x")
+        self.buttons = ttk.Frame(self.top, padding=(12, 10))
+        self.buttons.pack(fill="x")
+
+    def add_button(self, text: str, command: Callable[[], None],
+                   default: bool = False) -> ttk.Button:
+        """A button at the right of the button row; the default one is accented."""
+        if default:
+            button = ttk.Button(self.buttons, text=text, command=command, width=10,
+                                bootstyle="primary")
+        else:
+            button = ttk.Button(self.buttons, text=text, command=command, width=10)
+        button.pack(side="right", padx=(8, 0))
+        return button
+
+    def _answer(self, action: Callable[[], None]) -> None:
+        # Enter on a focused button has already pressed that button (ttkbootstrap's class
+        # binding runs first): the dialog is answered, and Enter must not answer it again.
+        if not self._done:
+            action()
+
+    def accept(self) -> None:
+        """Enter or the default button: subclasses set self.result, then call finish()."""
+        self.finish()
+
+    def cancel(self) -> None:
+        """Escape, Cancel or the window's X: no result."""
+        self.result = None
+        self.finish()
+
+    def finish(self) -> None:
+        """Close the dialog (once) and end run()."""
+        if self._done:
+            return
+        self._done = True
+        try:
+            self.top.grab_release()
+        except tkinter.TclError:
+            pass
+        self.top.destroy()
+
+    @property
+    def is_open(self) -> bool:
+        """True until the dialog has been answered."""
+        return not self._done
+
+    def focus_widget(self) -> tkinter.Misc:
+        """The widget that gets the keyboard focus when the dialog opens."""
+        return self.top
+
+    def run(self) -> T | None:
+        """Show the dialog centred over master and wait for the answer."""
+        self._show_master_first()
+        self._place()
+        if self.master.winfo_viewable():
+            self.top.transient(self.master)
+        self.top.deiconify()
+        self.top.lift()
+        self._grab()
+        self.focus_widget().focus_force()
+        self.top.wait_window()
+        return self.result
+
+    def _show_master_first(self) -> None:
+        """At start-up the main window is not on screen yet: map it now, so that the dialog opens
+        over it (and is made transient for it) instead of being covered when it maps later."""
+        window = self.master.winfo_toplevel()
+        if window.wm_state() == "normal" and not window.winfo_viewable():
+            window.update()
+
+    def _grab(self, tries: int = 100) -> None:
+        """Take the grab once the window is viewable (retrying for up to ~2 s); the dialog works
+        without it, it just would not be modal."""
+        if self._done:
+            return
+        try:
+            self.top.grab_set()
+        except tkinter.TclError:
+            if tries > 0:
+                self.master.after(20, lambda: self._grab(tries - 1))
+
+    def _place(self) -> None:
+        self.top.update_idletasks()
+        width, height = self.top.winfo_reqwidth(), self.top.winfo_reqheight()
+        if self.master.winfo_viewable():
+            x = self.master.winfo_rootx() + (self.master.winfo_width() - width) // 2
+            y = self.master.winfo_rooty() + (self.master.winfo_height() - height) // 3
+        else:
+            x = (self.top.winfo_screenwidth() - width) // 2
+            y = (self.top.winfo_screenheight() - height) // 3
+        self.top.geometry(f"+{max(x, 0)}+{max(y, 0)}")
+
+
+class ConfirmDialog(ModalDialog[bool]):
+    """'Are you sure you want to exit?' with OK (Enter) and Cancel (Escape)."""
+
+    title = "Exit LocalChat"
+    message = "Are you sure you want to exit?"
+
+    def __init__(self, master: tkinter.Misc) -> None:
+        super().__init__(master)
+        ttk.Label(self.body, image=ttk.Icon("question-circle-fill", 30, "primary")).pack(
+            side="left", padx=(0, 14))
+        ttk.Label(self.body, text=self.message, font="-size 11").pack(side="left", pady=6)
+        self.ok_button = self.add_button("OK", self.accept, default=True)
+        self.cancel_button = self.add_button("Cancel", self.cancel)
+
+    def accept(self) -> None:
+        self.result = True
+        self.finish()
+
+    def focus_widget(self) -> tkinter.Misc:
+        return self.ok_button
+
+
+class ConnectDialog(ModalDialog[ConnectParams]):
+    """Host, port and nickname, checked before the dialog returns; errors shown inline in red."""
+
+    title = "Connect — LocalChat"
+
+    def __init__(self, master: tkinter.Misc, defaults: ConnectParams, error: str = "") -> None:
+        super().__init__(master)
+        self.host_var = tkinter.StringVar(self.top, value=defaults.host)
+        self.port_var = tkinter.StringVar(self.top, value=str(defaults.port))
+        self.nick_var = tkinter.StringVar(self.top, value=defaults.nick)
+        self.error_var = tkinter.StringVar(self.top, value=error)
+        self._build_body()
+        self.connect_button = self.add_button("Connect", self.accept, default=True)
+        self.cancel_button = self.add_button("Cancel", self.cancel)
+
+    def _build_body(self) -> None:
+        body = self.body
+        ttk.Label(body, text="  Connect to a chat server", font="-size 13 -weight bold",
+                  image=ttk.Icon("chat-dots-fill", 24, "primary"), compound="left").grid(
+            row=0, column=0, columnspan=4, sticky="w", pady=(0, 14))
+        ttk.Label(body, text="Server").grid(row=1, column=0, sticky="w", padx=(0, 10), pady=4)
+        self.host_entry = ttk.Entry(body, textvariable=self.host_var, width=24)
+        self.host_entry.grid(row=1, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="Port").grid(row=1, column=2, sticky="w", padx=(12, 8), pady=4)
+        self.port_entry = ttk.Entry(body, textvariable=self.port_var, width=7)
+        self.port_entry.grid(row=1, column=3, sticky="ew", pady=4)
+        ttk.Label(body, text="Nickname").grid(row=2, column=0, sticky="w", padx=(0, 10), pady=4)
+        self.nick_entry = ttk.Entry(body, textvariable=self.nick_var, width=24)
+        self.nick_entry.grid(row=2, column=1, sticky="ew", pady=4)
+        self.error_label = ttk.Label(
+            body, textvariable=self.error_var, bootstyle="danger", wraplength=360, justify="left")
+        self.error_label.grid(row=3, column=0, columnspan=4, sticky="w", pady=(10, 0))
+        body.columnconfigure(1, weight=1)
+
+    @property
+    def error(self) -> str:
+        """The error the dialog shows, '' when none."""
+        return self.error_var.get()
+
+    def focus_widget(self) -> tkinter.Misc:
+        if not self.nick_var.get() or self.error:
+            return self.nick_entry
+        return self.connect_button
+
+    def validate(self) -> ConnectParams | str:
+        """The confirmed values, or why they cannot be used."""
+        host = self.host_var.get().strip()
+        if not host:
+            return "Enter the server's name or address."
+        if any(c.isspace() for c in host):
+            return "The server's name cannot contain spaces."
+        port_text = self.port_var.get().strip()
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            return f"The port must be a number from 1 to 65535 (not {port_text!r})."
+        nick = self.nick_var.get().strip()
+        problem = nick_error(nick)
+        if problem:
+            return f"Nickname: {problem}."
+        return ConnectParams(host=host, port=int(port_text), nick=nick)
+
+    def accept(self) -> None:
+        checked = self.validate()
+        if isinstance(checked, str):
+            self.error_var.set(checked)
+            self.top.bell()
+            return
+        self.result = checked
+        self.finish()
+
+
+class UsersDialog(ModalDialog[None]):
+    """Who is connected: a list with ops first, as the controller sorted it."""
+
+    title = "Who is here — LocalChat"
+
+    def __init__(self, master: tkinter.Misc, users: Sequence[UserItem]) -> None:
+        super().__init__(master)
+        count = len(users)
+        heading = f"{count} {'person' if count == 1 else 'people'} connected"
+        ttk.Label(self.body, text="  " + heading, font="-size 12 -weight bold",
+                  image=ttk.Icon("people-fill", 22, "primary"), compound="left").pack(anchor="w")
+        frame = ttk.Frame(self.body)
+        frame.pack(fill="both", expand=True, pady=(10, 0))
+        self.listbox = ttk.Listbox(frame, height=min(max(count, 4), 14), width=28,
+                                   activestyle="none", relief="flat", borderwidth=6,
+                                   highlightthickness=1)
+        scrollbar = ttk.Scrollbar(frame, command=self.listbox.yview)
+        self.listbox.configure(yscrollcommand=scrollbar.set)
+        self.listbox.pack(side="left", fill="both", expand=True)
+        if count > 14:
+            scrollbar.pack(side="right", fill="y")
+        for user in users:
+            self.listbox.insert("end", user_label(user))
+        self.close_button = self.add_button("Close", self.accept, default=True)
+
+    def focus_widget(self) -> tkinter.Misc:
+        return self.close_button
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines the list shows."""
+        return list(self.listbox.get(0, "end"))
+
+
+def user_label(user: UserItem) -> str:
+    """How a user reads in a list: prefix and nick, '(away)' when away."""
+    return f"{user.prefix}{user.nick}" + ("  (away)" if user.away else "")

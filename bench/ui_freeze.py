@@ -1,0 +1,212 @@
+"""UI freeze benchmark: 10,000 chat lines reach the real window through a real server, the real
+Connection and the real controller, while a 5 ms Tk heartbeat records the longest stall.
+
+With --direct the lines skip the network and go to view.show_entries in the controller's
+batch size, back to back, which shows what the window itself can take.
+
+Run under a display: `xvfb-run -a python -m bench.ui_freeze [--messages N] [--view NAME]
+[--direct]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import socket
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.controllers.client import BATCH_LIMIT, start_client
+from app.models.log import LogEntry
+from app.models.settings import ConnectParams, SettingsStore
+from app.views import view_factory, view_names
+from app.views.window import ChatWindow
+from server.config import ServerConfig
+from server.tcp import start_server_thread
+
+HEARTBEAT_MS = 5
+TARGET_MS = 100.0
+DEADLINE_S = 180.0
+
+
+@dataclass
+class Figures:
+    """What the run measured (seconds unless named _ms)."""
+
+    beats: list[tuple[float, float]] = field(default_factory=list)  # (when, gap before it)
+    flood_started: float = 0.0
+    flood_sent: float = 0.0
+    all_shown: float = 0.0
+    error: str = ""
+    last_line: str = ""  # the newest line the window showed at the end
+
+    def max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest time between two heartbeats that ended after since, in ms."""
+        return max((gap for at, gap in self.beats if at >= since), default=0.0) * 1000
+
+
+class Flooder(threading.Thread):
+    """A raw IRC client that joins #lobby and sends count PRIVMSGs as fast as the socket takes
+    them, reading (and discarding) what the server sends so its own queue never fills."""
+
+    def __init__(self, address: tuple[str, int], count: int, figures: Figures) -> None:
+        super().__init__(name="flooder", daemon=True)
+        self.address, self.count, self.figures = address, count, figures
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with socket.create_connection(self.address, timeout=10) as sock:
+                sock.settimeout(0.2)
+                sock.sendall(b"NICK flood\r\nUSER flood 0 * :bench\r\nJOIN #lobby\r\n")
+                self._wait_for(sock, b" 366 ")
+                self.figures.flood_started = time.perf_counter()
+                lines = [f"PRIVMSG #lobby :message {n} of the flood\r\n".encode()
+                         for n in range(self.count)]
+                for start in range(0, self.count, 500):
+                    sock.sendall(b"".join(lines[start:start + 500]))
+                    self._drain(sock)
+                self.figures.flood_sent = time.perf_counter()
+                deadline = time.monotonic() + DEADLINE_S
+                while not self.stop.is_set() and time.monotonic() < deadline:
+                    self._drain(sock)
+                sock.sendall(b"QUIT :done\r\n")
+        except OSError as error:
+            self.figures.error = f"flooder: {error}"
+
+    def _wait_for(self, sock: socket.socket, marker: bytes) -> None:
+        seen = b""
+        deadline = time.monotonic() + 15
+        while marker not in seen:
+            if time.monotonic() > deadline:
+                raise OSError(f"no {marker!r} from the server")
+            seen += self._drain(sock)
+
+    @staticmethod
+    def _drain(sock: socket.socket) -> bytes:
+        try:
+            return sock.recv(65536)
+        except TimeoutError:
+            return b""
+
+
+def run(count: int, view_name: str) -> Figures:
+    """Flood a real window with count lines; return what was measured."""
+    figures = Figures()
+    server = start_server_thread(ServerConfig(host="127.0.0.1", port=0), record_errors=False)
+    try:
+        with tempfile.TemporaryDirectory() as config_dir:
+            view = view_factory(view_name)("light")
+            assert isinstance(view, ChatWindow)
+            host, port = server.server_address
+            start_client(view, params=ConnectParams(host, port, "watcher"),
+                         settings_store=SettingsStore(config_dir))
+            _drive(view, figures, Flooder(server.server_address, count, figures), count)
+    finally:
+        server.stop(raise_errors=False)
+    return figures
+
+
+def run_direct(count: int, view_name: str) -> Figures:
+    """Give a real window count lines through show_entries, BATCH_LIMIT at a time, each batch
+    scheduled as soon as the loop is idle (as the controller does when its queue is full)."""
+    figures = Figures()
+    view = view_factory(view_name)("light")
+    assert isinstance(view, ChatWindow)
+    now = datetime.now()
+    entries = [LogEntry(now, f"user{n % 17}", "#lobby", f"message {n} of the flood")
+               for n in range(count)]
+    last_beat = [time.perf_counter()]
+
+    def beat() -> None:
+        moment = time.perf_counter()
+        figures.beats.append((moment, moment - last_beat[0]))
+        last_beat[0] = moment
+        view.schedule(HEARTBEAT_MS, beat)
+
+    def feed(start: int) -> None:
+        if start == 0:
+            figures.flood_started = time.perf_counter()
+        view.show_entries(entries[start:start + BATCH_LIMIT])
+        if start + BATCH_LIMIT < count:
+            view.schedule(0, lambda: feed(start + BATCH_LIMIT))
+        else:
+            figures.flood_sent = figures.all_shown = time.perf_counter()
+            figures.last_line = view.last_log_lines(1)[0]
+            view.schedule(200, view.close)
+
+    view.schedule(HEARTBEAT_MS, beat)
+    view.schedule(300, lambda: feed(0))
+    view.run()
+    return figures
+
+
+def _drive(view: ChatWindow, figures: Figures, flooder: Flooder, count: int) -> None:
+    last_line = f"message {count - 1} of the flood"
+    started = time.monotonic()
+    last_beat = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        figures.beats.append((now, now - last_beat[0]))
+        last_beat[0] = now
+        view.schedule(HEARTBEAT_MS, beat)
+
+    def watch() -> None:
+        if time.monotonic() - started > DEADLINE_S:
+            figures.error = figures.error or f"not all shown within {DEADLINE_S:.0f} s"
+            view.close()
+            return
+        if view.status == "connected" and not flooder.is_alive() and not figures.flood_started:
+            flooder.start()
+        lines = view.last_log_lines(3) if figures.flood_started else []
+        if any(last_line in line for line in lines):
+            figures.all_shown = time.perf_counter()
+            figures.last_line = lines[-1]
+            view.close()
+            return
+        view.schedule(50, watch)
+
+    view.schedule(HEARTBEAT_MS, beat)
+    view.schedule(50, watch)
+    view.run()
+    flooder.stop.set()
+    if flooder.is_alive():
+        flooder.join(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ui_freeze", description=__doc__)
+    parser.add_argument("--messages", type=int, default=10_000, help="lines to send (10000)")
+    parser.add_argument("--view", choices=view_names(), default="full")
+    parser.add_argument("--direct", action="store_true",
+                        help="skip the network: feed the window's show_entries directly")
+    args = parser.parse_args(argv)
+    if args.messages < 1:
+        parser.error("--messages must be at least 1")
+    figures = (run_direct if args.direct else run)(args.messages, args.view)
+    gc.collect()  # the closed window's Tk objects are freed here, on the Tk thread
+    if figures.error:
+        print(f"ui_freeze: FAILED: {figures.error}", file=sys.stderr)
+        return 1
+    during = figures.max_gap_ms(since=figures.flood_started)
+    total = figures.all_shown - figures.flood_started
+    path = "show_entries directly" if args.direct else "server, connection and controller"
+    print(f"ui_freeze: {args.messages} messages, view {args.view}, through {path}")
+    print(f"  time until all shown:      {total:8.2f} s  ({args.messages / total:,.0f} lines/s)")
+    if not args.direct:
+        print(f"  sending took:              {figures.flood_sent - figures.flood_started:8.2f} s")
+    print(f"  longest event-loop freeze: {during:8.1f} ms during the flood "
+          f"(heartbeat {HEARTBEAT_MS} ms; target < {TARGET_MS:.0f} ms)")
+    print(f"  longest freeze overall:    {figures.max_gap_ms():8.1f} ms (includes start-up)")
+    verdict = "PASS" if during < TARGET_MS else "FAIL"
+    print(f"  {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

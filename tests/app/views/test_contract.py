@@ -1,0 +1,425 @@
+"""The view contract: every ChatView (each real view, and the tests' FakeView) does what the
+protocol in app/views/base.py promises, checked through what the view visibly shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from app.models.log import EntryKind, LogEntry
+from app.models.settings import ConnectParams
+from app.models.users import UserItem
+from app.views.base import STATUSES
+from app.views.dialogs import ConnectDialog, UsersDialog
+from app.views.window import ChatWindow
+from app.views.logline import entry_line
+from tests.app.views.realview import close_real_view, make_real_view
+from tests.fakes import FakeView
+from tests.gui.driver import RecordingActions, enter, escape, press, pump, when_dialog
+
+T0 = datetime(2026, 11, 24, 9, 41)
+
+
+def entry(sender: str, text: str, kind: EntryKind = EntryKind.CHAT, **flags: bool) -> LogEntry:
+    return LogEntry(T0, sender, "#lobby", text, kind, **flags)
+
+
+class RealProbe:
+    """Drives a real window and reads back what it shows."""
+
+    def __init__(self, view: ChatWindow) -> None:
+        self.view = view
+        self.failures: list[str] = []
+
+    # what the user does (real windows only)
+    def type_and_enter(self, text: str) -> None:
+        self.view.input.insert("end", text)
+        press(self.view.input, "<Return>")
+
+    def type_and_click_send(self, text: str) -> None:
+        self.view.input.insert("end", text)
+        self.view.send_button.invoke()
+
+    def click_users(self) -> None:
+        self.view.users_button.invoke()
+
+    def press_escape(self) -> None:
+        press(self.view.input, "<Escape>")
+
+    def close_window(self) -> None:
+        root = self.view.root
+        command = root.tk.call("wm", "protocol", root._w, "WM_DELETE_WINDOW")
+        assert command, "no WM_DELETE_WINDOW handler"
+        root.tk.eval(command)
+
+    def toggle_theme(self) -> None:
+        self.view.theme_toggle.invoke()
+
+    def answer_next_dialog(self, act: Callable[[Any], None]) -> None:
+        when_dialog(self.view, act, self.failures)
+
+    # answers the next dialog the way a user would (shared with the fake)
+    def will_confirm(self, answer: bool) -> None:
+        self.answer_next_dialog(enter if answer else escape)
+
+    def will_connect(self, params: ConnectParams | None) -> None:
+        def fill(dialog: ConnectDialog) -> None:
+            if params is None:
+                escape(dialog)
+                return
+            dialog.host_var.set(params.host)
+            dialog.port_var.set(str(params.port))
+            dialog.nick_var.set(params.nick)
+            enter(dialog)
+
+        self.answer_next_dialog(fill)
+
+    def will_close_users(self) -> None:
+        self.answer_next_dialog(enter)
+
+    def run_until_closed(self) -> None:
+        self.view.run()
+
+    # what the window shows
+    def shows_identity(self, nick: str, server: str) -> bool:
+        header = self.view.header_text
+        return (self.view.title == f"LocalChat — {nick} @ {server}"
+                and nick in header and server in header)
+
+    def shows_status(self, status: str, detail: str) -> bool:
+        header = self.view.header_text.lower()
+        others = [s for s in STATUSES if s != status]
+        return (self.view.status == status and status in header and detail in header
+                and not any(f" {other} " in f" {header} " for other in others))
+
+    def log_lines(self) -> list[str]:
+        return self.view.log_lines
+
+    def user_count(self) -> int:
+        digits = "".join(c for c in self.view.users_heading_text if c.isdigit())
+        return int(digits)
+
+    def user_lines(self) -> list[str] | None:
+        return None if self.view.compact else self.view.user_lines
+
+    def input_is_empty(self) -> bool:
+        return self.view.input_text == ""
+
+    def put_draft(self, text: str) -> None:
+        self.view.input.insert(0, text)
+
+    def is_closed(self) -> bool:
+        return self.view.closed
+
+
+class FakeProbe:
+    """The same questions asked of tests/fakes.py's FakeView."""
+
+    def __init__(self, view: FakeView) -> None:
+        self.view = view
+        self.failures: list[str] = []
+
+    def will_confirm(self, answer: bool) -> None:
+        self.view.exit_answers.append(answer)
+
+    def will_connect(self, params: ConnectParams | None) -> None:
+        self.view.connect_answers.append(params)
+
+    def will_close_users(self) -> None:
+        pass
+
+    def run_until_closed(self) -> None:
+        self.view.run()
+        for _ in range(100):
+            if self.view.closed:
+                return
+            self.view.pump(50)
+
+    def shows_identity(self, nick: str, server: str) -> bool:
+        return self.view.identity == (nick, server)
+
+    def shows_status(self, status: str, detail: str) -> bool:
+        return self.view.status == (status, detail)
+
+    def log_lines(self) -> list[str]:
+        return [entry_line(entry) for entry in self.view.entries]
+
+    def user_count(self) -> int:
+        return len(self.view.users)
+
+    def user_lines(self) -> list[str] | None:
+        return [f"{user.prefix}{user.nick}" for user in self.view.users]
+
+    def input_is_empty(self) -> bool:
+        return bool(self.view.called("clear_input"))
+
+    def put_draft(self, text: str) -> None:
+        pass
+
+    def is_closed(self) -> bool:
+        return self.view.closed
+
+
+Probe = RealProbe | FakeProbe
+
+
+@pytest.fixture(params=["fake", pytest.param("full", marks=pytest.mark.gui),
+                        pytest.param("compact", marks=pytest.mark.gui)])
+def probe(request: pytest.FixtureRequest) -> Iterator[Probe]:
+    """Every ChatView: the fake and each real view."""
+    if request.param == "fake":
+        yield FakeProbe(FakeView())
+        return
+    view = make_real_view(request.param)
+    real = RealProbe(view)
+    pump(view)
+    yield real
+    close_real_view(view)
+    assert real.failures == []
+
+
+@pytest.fixture(params=[pytest.param("full", marks=pytest.mark.gui),
+                        pytest.param("compact", marks=pytest.mark.gui)])
+def real_probe(request: pytest.FixtureRequest) -> Iterator[RealProbe]:
+    """Each real view, for what only a window has: keys, buttons, dialogs' widgets, themes."""
+    view = make_real_view(request.param)
+    real = RealProbe(view)
+    pump(view)
+    yield real
+    close_real_view(view)
+    assert real.failures == []
+
+
+@pytest.fixture
+def actions(real_probe: RealProbe) -> RecordingActions:
+    actions = RecordingActions()
+    real_probe.view.bind(actions)
+    return actions
+
+
+def test_view_bind_keeps_the_actions(probe: Probe) -> None:
+    actions = RecordingActions()
+    probe.view.bind(actions)
+    assert probe.view.actions is actions
+
+
+# --- the user's actions reach the controller (real windows) ---
+
+def test_view_enter_sends_input_text(real_probe: RealProbe, actions: RecordingActions) -> None:
+    real_probe.type_and_enter("hello there")
+    assert actions.calls == [("on_send", ("hello there",))]
+
+
+def test_view_send_button_sends_input_text(real_probe: RealProbe,
+                                           actions: RecordingActions) -> None:
+    real_probe.type_and_click_send("/me waves")
+    assert actions.calls == [("on_send", ("/me waves",))]
+
+
+def test_view_users_button_calls_on_users(real_probe: RealProbe,
+                                          actions: RecordingActions) -> None:
+    real_probe.click_users()
+    assert actions.names() == ["on_users"]
+
+
+def test_view_escape_calls_on_escape(real_probe: RealProbe, actions: RecordingActions) -> None:
+    real_probe.press_escape()
+    assert actions.names() == ["on_escape"]
+
+
+def test_view_window_close_calls_on_close(real_probe: RealProbe,
+                                          actions: RecordingActions) -> None:
+    real_probe.close_window()
+    assert actions.names() == ["on_close"]
+
+
+def test_view_theme_toggle_switches_and_reports(real_probe: RealProbe,
+                                                actions: RecordingActions) -> None:
+    view = real_probe.view
+    assert (view.theme, view.ttk_theme) == ("light", "pydata-light")
+    real_probe.toggle_theme()
+    assert (view.theme, view.ttk_theme) == ("dark", "pydata-dark")
+    real_probe.toggle_theme()
+    assert view.theme == "light"
+    assert actions.calls == [("on_theme_changed", ("dark",)), ("on_theme_changed", ("light",))]
+
+
+# --- what the controller asks of every view ---
+
+def test_view_set_identity_shows_nick_and_server(probe: Probe) -> None:
+    probe.view.set_identity("alice", "192.168.1.5:13333")
+    assert probe.shows_identity("alice", "192.168.1.5:13333")
+    probe.view.set_identity("alice_", "192.168.1.5:13333")
+    assert probe.shows_identity("alice_", "192.168.1.5:13333")
+    assert not probe.shows_identity("alice", "192.168.1.5:13333")
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_view_set_status_shows_status_and_detail(probe: Probe, status: str) -> None:
+    probe.view.set_status(status, "some detail")
+    assert probe.shows_status(status, "some detail")
+
+
+def test_view_set_status_rejects_unknown_status(probe: Probe) -> None:
+    with pytest.raises(ValueError, match="unknown status"):
+        probe.view.set_status("online")
+
+
+def test_view_show_entries_appends_each_kind_in_order(probe: Probe) -> None:
+    probe.view.show_entries([entry("", "alice joined #lobby", EntryKind.SYSTEM),
+                             entry("bob", "hi all")])
+    probe.view.show_entries([
+        entry("dave", "waves", EntryKind.ACTION),
+        entry("", "No such nick: erin", EntryKind.ERROR),
+        entry("carol", "psst", private=True),
+        entry("alice", "hello", own=True),
+        entry("server", "welcome", EntryKind.NOTICE),
+    ])
+    assert probe.log_lines() == [
+        "09:41  — alice joined #lobby",
+        "09:41  <bob> hi all",
+        "09:41  * dave waves",
+        "09:41  ! No such nick: erin",
+        "09:41  [private] <carol> psst",
+        "09:41  <alice> hello",
+        "09:41  -server- welcome",
+    ]
+
+
+def test_view_show_entries_with_nothing_changes_nothing(probe: Probe) -> None:
+    probe.view.show_entries([entry("bob", "one")])
+    probe.view.show_entries([])
+    assert probe.log_lines() == ["09:41  <bob> one"]
+
+
+def test_view_set_users_replaces_list_and_count(probe: Probe) -> None:
+    probe.view.set_users([UserItem("carol", "@"), UserItem("alice"), UserItem("bob")])
+    probe.view.set_users([UserItem("carol", "@"), UserItem("alice")])
+    assert probe.user_count() == 2
+    assert probe.user_lines() in (None, ["@carol", "alice"])
+    probe.view.set_users([])
+    assert probe.user_count() == 0
+
+
+def test_view_show_users_returns_once_dismissed(probe: Probe) -> None:
+    probe.will_close_users()
+    probe.view.show_users([UserItem("carol", "@"), UserItem("bob", "+")])
+    assert not probe.is_closed()
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_view_confirm_exit_returns_the_answer(probe: Probe, answer: bool) -> None:
+    probe.will_confirm(answer)
+    assert probe.view.confirm_exit() is answer
+    assert not probe.is_closed()
+
+
+def test_view_ask_connection_returns_the_confirmed_values(probe: Probe) -> None:
+    chosen = ConnectParams("10.0.0.2", 6667, "alice")
+    probe.will_connect(chosen)
+    assert probe.view.ask_connection(ConnectParams("127.0.0.1", 13333, ""), "") == chosen
+
+
+def test_view_ask_connection_cancelled_returns_none(probe: Probe) -> None:
+    probe.will_connect(None)
+    assert probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "alice"),
+                                     "Connection refused") is None
+
+
+def test_view_clear_input_empties_it(probe: Probe) -> None:
+    probe.put_draft("draft")
+    probe.view.clear_input()
+    assert probe.input_is_empty()
+
+
+def test_view_schedule_runs_callbacks_then_close_ends_run(probe: Probe) -> None:
+    ran: list[str] = []
+    probe.view.schedule(0, lambda: ran.append("now"))
+    probe.view.schedule(30, lambda: (ran.append("later"), probe.view.close()))
+    probe.run_until_closed()
+    assert ran == ["now", "later"]
+    assert probe.is_closed()
+
+
+# --- the dialogs' own behaviour (real windows) ---
+
+def test_view_show_users_lists_everyone(real_probe: RealProbe) -> None:
+    seen: list[list[str]] = []
+
+    def read_and_close(dialog: UsersDialog) -> None:
+        seen.append(dialog.lines)
+        enter(dialog)
+
+    real_probe.answer_next_dialog(read_and_close)
+    real_probe.view.show_users([UserItem("carol", "@"), UserItem("bob", "+"),
+                                UserItem("erin", away=True)])
+    assert seen == [["@carol", "+bob", "erin  (away)"]]
+    assert real_probe.view.active_dialog is None
+
+
+def test_view_confirm_exit_asks_the_question(real_probe: RealProbe) -> None:
+    texts: list[str] = []
+    real_probe.answer_next_dialog(lambda dialog: (texts.append(dialog.message), enter(dialog)))
+    assert real_probe.view.confirm_exit() is True
+    assert texts == ["Are you sure you want to exit?"]
+
+
+def test_view_confirm_exit_buttons_answer(real_probe: RealProbe) -> None:
+    real_probe.answer_next_dialog(lambda dialog: dialog.cancel_button.invoke())
+    assert real_probe.view.confirm_exit() is False
+    real_probe.answer_next_dialog(lambda dialog: dialog.ok_button.invoke())
+    assert real_probe.view.confirm_exit() is True
+
+
+def test_view_ask_connection_is_filled_with_the_defaults(real_probe: RealProbe) -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    def read(dialog: ConnectDialog) -> None:
+        seen.append((dialog.host_var.get(), dialog.port_var.get(), dialog.nick_var.get()))
+        enter(dialog)
+
+    real_probe.answer_next_dialog(read)
+    assert real_probe.view.ask_connection(ConnectParams("10.0.0.2", 6667, "bob")) == (
+        ConnectParams("10.0.0.2", 6667, "bob"))
+    assert seen == [("10.0.0.2", "6667", "bob")]
+
+
+def test_view_ask_connection_shows_error_inline(real_probe: RealProbe) -> None:
+    shown: list[tuple[str, str]] = []
+
+    def read(dialog: ConnectDialog) -> None:
+        shown.append((dialog.error_label.cget("text"), str(dialog.error_label.cget("style"))))
+        dialog.connect_button.invoke()
+
+    real_probe.answer_next_dialog(read)
+    result = real_probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "alice"),
+                                            "Nickname alice is already in use")
+    assert shown and shown[0][0] == "Nickname alice is already in use"
+    assert "danger" in shown[0][1]
+    assert result == ConnectParams("10.0.0.2", 13333, "alice")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("nick_var", "", "nickname is empty"),
+    ("nick_var", "9lives", "starts with a letter"),
+    ("nick_var", "a b", "cannot contain ' '"),
+    ("port_var", "70000", "port must be a number from 1 to 65535"),
+    ("port_var", "abc", "port must be a number"),
+    ("host_var", "  ", "server's name or address"),
+])
+def test_view_ask_connection_keeps_bad_values_with_inline_error(
+        real_probe: RealProbe, field: str, value: str, message: str) -> None:
+    errors: list[str] = []
+
+    def try_bad_then_cancel(dialog: ConnectDialog) -> None:
+        getattr(dialog, field).set(value)
+        enter(dialog)
+        assert dialog.is_open, "the dialog closed on a bad value"
+        errors.append(dialog.error)
+        escape(dialog)
+
+    real_probe.answer_next_dialog(try_bad_then_cancel)
+    assert real_probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "alice")) is None
+    assert len(errors) == 1 and message in errors[0]

@@ -1,0 +1,113 @@
+"""Helpers that drive a real ttkbootstrap view from a test: keys, clicks, dialogs, screenshots.
+
+A modal dialog blocks inside Tcl, so answers are scheduled with `after` before it opens; every
+wait is bounded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from app.views.dialogs import ModalDialog
+from app.views.window import ChatWindow
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+POLL_MS = 20
+DIALOG_DEADLINE_S = 15.0
+
+
+class RecordingActions:
+    """ViewActions that record what the view reported."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+
+    def _record(self, name: str, *args: object) -> None:
+        self.calls.append((name, args))
+
+    def on_send(self, text: str) -> None:
+        self._record("on_send", text)
+
+    def on_users(self) -> None:
+        self._record("on_users")
+
+    def on_escape(self) -> None:
+        self._record("on_escape")
+
+    def on_close(self) -> None:
+        self._record("on_close")
+
+    def on_theme_changed(self, theme: str) -> None:
+        self._record("on_theme_changed", theme)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+
+def pump(view: ChatWindow, rounds: int = 3) -> None:
+    """Let Tk process what is pending."""
+    for _ in range(rounds):
+        view.root.update()
+
+
+def press(widget, key: str) -> None:
+    """Give widget the focus and send it a key, as the keyboard would."""
+    widget.focus_force()
+    widget.update()
+    widget.event_generate(key, when="now")
+    widget.update()
+
+
+def when_dialog(view: ChatWindow, act: Callable[[ModalDialog], None],
+                failures: list[str]) -> None:
+    """Once a dialog is open and visible on view, run act(dialog). Failures (no dialog before the
+    deadline, or act raising) are appended to failures, and the dialog is cancelled so the test
+    does not hang."""
+    deadline = time.monotonic() + DIALOG_DEADLINE_S
+
+    def poll() -> None:
+        dialog = view.active_dialog
+        if dialog is not None and dialog.is_open and dialog.top.winfo_viewable():
+            dialog.top.update()
+            try:
+                act(dialog)
+            except Exception as error:  # reported by the test, never swallowed
+                failures.append(f"{type(error).__name__}: {error}")
+                dialog.cancel()
+            return
+        if time.monotonic() > deadline:
+            failures.append("no dialog opened before the deadline")
+            if dialog is not None:
+                dialog.cancel()
+            return
+        view.root.after(POLL_MS, poll)
+
+    view.root.after(POLL_MS, poll)
+
+
+def enter(dialog: ModalDialog) -> None:
+    """Press Enter in a dialog."""
+    press(dialog.focus_widget(), "<Return>")
+
+
+def escape(dialog: ModalDialog) -> None:
+    """Press Escape in a dialog."""
+    press(dialog.focus_widget(), "<Escape>")
+
+
+def screenshot(window, name: str) -> Path:
+    """Save the window (a Tk toplevel, drawn on the X display) as tests/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    window.update()
+    path = SCREENSHOTS / f"{name}.png"
+    subprocess.run(["import", "-window", "root", "-crop", _crop(window), "+repage", str(path)],
+                   check=True, timeout=30, capture_output=True)
+    return path
+
+
+def _crop(window) -> str:
+    return (f"{window.winfo_width()}x{window.winfo_height()}"
+            f"+{window.winfo_rootx()}+{window.winfo_rooty()}")
