@@ -9,6 +9,7 @@ if [ "${1:-run}" = test ]; then
   command -v Xvfb >/dev/null || need+=(xvfb)
   command -v xauth >/dev/null || need+=(xauth)
   command -v irssi >/dev/null || need+=(irssi)
+  command -v tmux >/dev/null || need+=(tmux)
   command -v weechat-headless >/dev/null || need+=(weechat-headless)
   command -v ngircd >/dev/null || need+=(ngircd)
 fi

@@ -1,0 +1,1 @@
+"""Interop tier: real IRC programs from Debian (irssi, WeeChat, ngircd) against LocalChat."""
