@@ -338,7 +338,7 @@ class ClientController:
         again = self._ever_registered
         self._ever_registered, self._attempt = True, 0
         self.view.set_identity(event.nick, self.address)
-        self.view.set_status("connected", self.address)
+        self.view.set_status("connected", self.current or "")
         entries = []
         if not again and not self.store.update(host=self.params.host, port=self.params.port,
                                                nick=self.params.nick):
@@ -391,9 +391,8 @@ class ClientController:
         self.current = channel
         users = self.session.users(channel) if self.session and channel else []
         self.view.set_users(users)
-        where = f"{self.address} {channel}" if channel else self.address
         if self.online:
-            self.view.set_status("connected", where)
+            self.view.set_status("connected", channel or "")
 
     def send_outcome(self, outcome: Outcome) -> None:
         """Send and show what a session builder produced (our own chat lines)."""

@@ -483,15 +483,16 @@ class Session:
         elif code in _QUIET:
             return
         elif "400" <= code < "600":
-            self._error(out, _numeric_text(message), _numeric_target(self, message))
+            self._error(out, _numeric_text(message, ": "), _numeric_target(self, message))
         else:
-            self._system(out, _numeric_text(message))
+            self._system(out, _numeric_text(message, " "))
 
 
-def _numeric_text(message: Message) -> str:
-    """A numeric's params after our nick: 'bob: No such nick/channel'."""
+def _numeric_text(message: Message, separator: str) -> str:
+    """A numeric's params after our nick: 'bob: No such nick/channel' for an error (separator
+    ': '), '2 channels formed' for a count (separator ' ')."""
     middle, last = message.params[1:-1], message.param(-1) if len(message.params) > 1 else ""
-    return f"{' '.join(middle)}: {last}" if middle else last
+    return f"{' '.join(middle)}{separator}{last}" if middle else last
 
 
 def _numeric_target(session: Session, message: Message) -> str:

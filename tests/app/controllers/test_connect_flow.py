@@ -51,7 +51,7 @@ def test_registration_sends_cap_nick_user_then_joins_and_saves(rig):
     rig.view.pump()
     assert rig.conn.sent_lines()[3:] == ["CAP END", "JOIN #lobby"]
     assert rig.view.identity == ("me", "127.0.0.1:13333")
-    assert rig.view.status == ("connected", "127.0.0.1:13333 #lobby")
+    assert rig.view.status == ("connected", "#lobby")
     assert rig.store.load().connect_params == PARAMS
     assert [u.nick for u in rig.view.users] == ["alice", "bob", "me"]
 

@@ -207,6 +207,13 @@ def test_session_error_numerics_become_error_entries():
     assert entries(events)[1].target == "#lobby"
 
 
+def test_session_count_numerics_read_as_sentences():
+    session = joined()
+    events, _ = feed(session, ":srv 254 me 2 :channels formed", ":srv 252 me 1 :operator(s) online")
+    assert [(e.kind, e.text) for e in entries(events)] == [
+        (EntryKind.SYSTEM, "2 channels formed"), (EntryKind.SYSTEM, "1 operator(s) online")]
+
+
 def test_session_error_command_reports_closing():
     events, _ = feed(make_session(), "ERROR :Closing link: (me) [Server shutting down]")
     assert of_type(events, ev.ErrorReceived) == [
