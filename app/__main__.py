@@ -11,7 +11,8 @@ import sys
 from typing import Sequence
 
 from app.controllers.client import start_client
-from app.models.settings import ConnectParams, SettingsStore
+from app.models.settings import ConnectParams, Settings, SettingsStore
+from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
 from app.views.base import THEMES
 
@@ -23,10 +24,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="localchat", description="LocalChat: chat with the people on your local network.",
         epilog="With --host, --port and --nick all given, LocalChat connects straight away; "
-               "otherwise it asks, filled in with what was given or remembered.")
+               "otherwise it asks, filled in with what was given or remembered. Over TLS the "
+               "first connection to a server asks whether to trust its certificate and pins "
+               "its fingerprint; a changed certificate is refused until --forget-cert.")
     parser.add_argument("--host", help="the chat server's name or address")
     parser.add_argument("--port", type=int, help="the chat server's port (13333)")
     parser.add_argument("--nick", help="your nickname")
+    parser.add_argument("--tls", action=argparse.BooleanOptionalAction, default=None,
+                        help="connect over TLS (default: as last time for the same server)")
+    parser.add_argument("--forget-cert", metavar="HOST:PORT",
+                        help="forget the pinned TLS certificate of HOST:PORT, then exit")
     parser.add_argument("--view", metavar="NAME",
                         help=f"the window layout: {', '.join(view_names())} "
                              f"(default {DEFAULT_VIEW})")
@@ -37,6 +44,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"argument --port: must be from 1 to 65535, not {args.port}")
     if args.view is not None and args.view not in view_names():
         parser.error(str(UnknownViewError(args.view)))
+    if args.forget_cert is not None and not parse_server_key(args.forget_cert):
+        parser.error(f"argument --forget-cert: expected HOST:PORT, not {args.forget_cert!r}")
     return args
 
 
@@ -54,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.forget_cert is not None:
+        return forget_certificate(SettingsStore(), parse_server_key(args.forget_cert))
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -61,6 +72,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = run_client(args)
     gc.collect()  # free the closed window's Tk objects here, on the Tk thread, not on another
     return status
+
+
+def forget_certificate(store: SettingsStore, key: str) -> int:
+    """--forget-cert: remove the pin of the server under key; 0 when done, 1 otherwise."""
+    pins = dict(store.load().pins)
+    if pins.pop(key, None) is None:
+        print(f"No certificate is pinned for {key} (in {store.path})", file=sys.stderr)
+        return 1
+    if not store.update(pins=pins):
+        print(f"Could not save {store.path}", file=sys.stderr)
+        return 1
+    print(f"Forgot the pinned certificate of {key}; the next TLS connection asks again")
+    return 0
+
+
+def connect_defaults(args: argparse.Namespace, remembered: Settings) -> ConnectParams:
+    """What the command line gave, the rest as remembered; the remembered TLS choice and
+    password only for the remembered server."""
+    host = args.host or remembered.host
+    port = args.port or remembered.port
+    same = (host, port) == (remembered.host, remembered.port)
+    saved = remembered.connect_params
+    tls = args.tls if args.tls is not None else (saved.tls if same else False)
+    return ConnectParams(host, port, args.nick or saved.nick, tls,
+                         saved.password if same else "", saved.remember_password)
 
 
 def run_client(args: argparse.Namespace) -> int:
@@ -74,18 +110,10 @@ def run_client(args: argparse.Namespace) -> int:
     except NoDisplayError as error:
         print(error, file=sys.stderr)
         return 2
-    params: ConnectParams | None = None
-    if args.host and args.port and args.nick:
-        params = ConnectParams(args.host, args.port, args.nick)
-    else:
-        defaults = remembered.connect_params
-        params = view.ask_connection(ConnectParams(args.host or defaults.host,
-                                                   args.port or defaults.port,
-                                                   args.nick or defaults.nick))
-        if params is None:
-            view.close()
-            return 0
-    controller = start_client(view, params=params, settings_store=store)
+    defaults = connect_defaults(args, remembered)
+    direct = bool(args.host and args.port and args.nick)
+    controller = start_client(view, params=defaults if direct else None, defaults=defaults,
+                              settings_store=store)
     try:
         view.run()
     finally:

@@ -13,6 +13,7 @@ from typing import Any
 from app.models.events import ConnectionClosed, ConnectionOpened
 from app.models.log import LogEntry
 from app.models.settings import ConnectParams
+from app.models.trust import CertificateReceived
 from app.models.users import UserItem
 from app.views.base import STATUSES, ViewActions
 from ircproto.message import Message, parse
@@ -43,15 +44,17 @@ class _Scheduled:
 
 class FakeView:
     """A ChatView without a display. Calls are recorded in .calls (name, args); answers to
-    ask_connection and confirm_exit come from the scripted lists; schedule() runs on a virtual
-    millisecond clock that pump() advances."""
+    ask_connection, confirm_certificate and confirm_exit come from the scripted lists; schedule()
+    runs on a virtual millisecond clock that pump() advances."""
 
     def __init__(self, connect_answers: Sequence[ConnectParams | None] = (),
-                 exit_answers: Sequence[bool] = ()) -> None:
+                 exit_answers: Sequence[bool] = (),
+                 certificate_answers: Sequence[bool] = ()) -> None:
         self.actions: ViewActions | None = None
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.connect_answers: deque[ConnectParams | None] = deque(connect_answers)
         self.exit_answers: deque[bool] = deque(exit_answers)
+        self.certificate_answers: deque[bool] = deque(certificate_answers)
         self.entries: list[LogEntry] = []
         self.users: list[UserItem] = []
         self.shown_users: list[list[UserItem]] = []
@@ -86,6 +89,12 @@ class FakeView:
         if not self.connect_answers:
             raise AssertionError(f"unexpected connect dialog (error {error!r})")
         return self.connect_answers.popleft()
+
+    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
+        self._record("confirm_certificate", server, fingerprint)
+        if not self.certificate_answers:
+            raise AssertionError(f"unexpected certificate question for {server}")
+        return self.certificate_answers.popleft()
 
     def set_identity(self, nick: str, server: str) -> None:
         self._record("set_identity", nick, server)
@@ -157,11 +166,15 @@ class FakeView:
 
 class FakeConnection:
     """A connection the test drives: feed() queues server lines, .sent records what the
-    controller sent; start() and close() record the state changes the real one makes."""
+    controller sent; start() and close() record the state changes the real one makes;
+    present_certificate() queues what a TLS one queues after its handshake, and .trust_answers
+    records the controller's trust_certificate() answers."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 13333) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 13333, tls: bool = False) -> None:
         self.host = host
         self.port = port
+        self.tls = tls
+        self.trust_answers: list[bool] = []
         self.events: queue.Queue[object] = queue.Queue()
         self.sent: list[Message] = []
         self.started = False
@@ -183,6 +196,11 @@ class FakeConnection:
             raise AssertionError(f"send after close: {message.format()}")
         self.sent.append(message)
 
+    def trust_certificate(self, trusted: bool) -> None:
+        if not self.tls:
+            raise AssertionError("trust_certificate on a plain connection")
+        self.trust_answers.append(trusted)
+
     def close(self) -> None:
         self.closed = True
         self._state = "disconnected"
@@ -193,6 +211,12 @@ class FakeConnection:
         """Queue what the real one queues once the TCP connection is up."""
         self._state = "connected"
         self.events.put(ConnectionOpened(self.host, self.port))
+
+    def present_certificate(self, fingerprint: str) -> None:
+        """Queue what a TLS connection queues once its handshake is done."""
+        if not self.tls:
+            raise AssertionError("a plain connection has no certificate")
+        self.events.put(CertificateReceived(self.host, self.port, fingerprint))
 
     def feed(self, *lines: str) -> None:
         """Queue raw server lines as parsed Messages."""
@@ -215,8 +239,8 @@ class FakeConnectionFactory:
     def __init__(self) -> None:
         self.made: list[FakeConnection] = []
 
-    def __call__(self, host: str, port: int) -> FakeConnection:
-        connection = FakeConnection(host, port)
+    def __call__(self, host: str, port: int, tls: bool = False) -> FakeConnection:
+        connection = FakeConnection(host, port, tls)
         self.made.append(connection)
         return connection
 

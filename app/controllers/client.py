@@ -1,6 +1,7 @@
 """The chat window's controller: asks where to connect, runs the Connection and Session, drains
-the connection's queue on the UI thread in bounded batches, reconnects with backoff, and answers
-the view's actions (Send/Enter, Users, Escape, X, theme)."""
+the connection's queue on the UI thread in bounded batches, trusts TLS certificates on first use
+(pinned fingerprints), sends the server password, reconnects with backoff, and answers the view's
+actions (Send/Enter, Users, Escape, X, theme)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,22 @@ from app.models.log import EntryKind, LogEntry, MessageLog
 from app.models.session import Outcome, Session
 from app.models.settings import DEFAULT_CHANNEL, THEMES, ConnectParams, SettingsStore
 from app.models.splitter import LINE_LIMIT
+from app.models.trust import (CertificateReceived, Verdict, check, fingerprint_halves,
+                              server_key)
 from app.models.users import UserItem
 from app.views.base import ChatView
 from ircproto.framing import LineError
-from ircproto.message import Message
+from ircproto.message import Message, MessageError
 from ircproto.names import nick_error
+from ircproto.numerics import ERR_PASSWDMISMATCH
 
 POLL_MS = 40
 BATCH_LIMIT = 200
 BACKOFF_SECONDS = (1, 2, 4, 8, 16, 30)
 KEEPALIVE_MS = 60_000
 """Silence this long makes us PING the server; twice this long means the link is dead."""
+WRONG_PASSWORD = "The server password was wrong"
+PASSWORD_NEEDED = "This server needs a password: enter it and connect again"
 log = logging.getLogger(__name__)
 
 
@@ -44,10 +50,13 @@ class ConnectionLike(Protocol):
 
     def send(self, message: Message) -> None: ...
 
+    def trust_certificate(self, trusted: bool) -> None: ...
+
     def close(self) -> None: ...
 
 
-ConnectionFactory = Callable[[str, int], ConnectionLike]
+ConnectionFactory = Callable[[str, int, bool], ConnectionLike]
+"""Makes a connection to (host, port, tls)."""
 Clock = Callable[[], datetime]
 
 
@@ -59,7 +68,11 @@ def params_error(params: ConnectParams) -> str:
     if not 0 < params.port < 65536:
         return f"The port must be between 1 and 65535, not {params.port}"
     error = nick_error(params.nick)
-    return f"Invalid nickname: {error}" if error else ""
+    if error:
+        return f"Invalid nickname: {error}"
+    if commands.has_line_break(params.password):
+        return "The password cannot contain line breaks or NUL characters"
+    return ""
 
 
 def fallback_nicks(nick: str) -> tuple[str, ...]:
@@ -91,6 +104,10 @@ class ClientController:
         self._generation = 0
         self._heard = False
         self._pinged = False
+        self._lines_heard = False
+        self._refusal = ""
+        """Why we ended the connection ourselves before registering (an untrusted or changed
+        certificate, a wrong password): the connect dialog comes back with it, no retry."""
 
     # --- state the commands read ---
 
@@ -112,10 +129,10 @@ class ClientController:
 
     # --- the connect flow ---
 
-    def begin(self, params: ConnectParams | None) -> None:
-        """Connect with params, or ask for them first (defaults from the settings)."""
+    def begin(self, params: ConnectParams | None, defaults: ConnectParams | None = None) -> None:
+        """Connect with params, or ask for them first (with defaults, else the settings')."""
         if params is None:
-            self.ask(self.store.load().connect_params)
+            self.ask(defaults if defaults is not None else self.store.load().connect_params)
         elif error := params_error(params):
             self.ask(params, error)
         else:
@@ -128,19 +145,30 @@ class ClientController:
             if answer is None:
                 self.shut_down()
                 return
-            answer = ConnectParams(answer.host.strip(), answer.port, answer.nick.strip())
+            answer = replace(answer, host=answer.host.strip(), nick=answer.nick.strip())
             error = params_error(answer)
             if not error:
+                self._forget_password_unless_kept(answer)
                 self.connect(answer)
                 return
             defaults = answer
+
+    def _forget_password_unless_kept(self, params: ConnectParams) -> None:
+        """Unticking 'Remember password' removes a stored password at once."""
+        stored = self.store.load()
+        if not params.remember_password and (stored.password or stored.remember_password):
+            if not self.store.update(password="", remember_password=False):
+                self.show([self.entry(f"Could not remove the saved password from "
+                                      f"{self.store.path}", EntryKind.ERROR)])
 
     def connect(self, params: ConnectParams, fallbacks: tuple[str, ...] = ()) -> None:
         """Open a new connection and session with params (closing any old connection)."""
         self._drop_connection()
         self.params = params
         self.session = Session(params.nick, fallback_nicks=fallbacks, clock=self.clock)
-        self.connection = self._factory(params.host, params.port)
+        self._refusal = ""
+        self._lines_heard = False
+        self.connection = self._factory(params.host, params.port, params.tls)
         self.view.set_status("connecting", f"Connecting to {self.address}")
         self.connection.start()
         self._generation += 1
@@ -213,7 +241,14 @@ class ClientController:
     def _handle_item(self, item: object) -> list[LogEntry]:
         if isinstance(item, Message):
             assert self.session is not None
-            return self.apply(self.session.feed(item))
+            self._lines_heard = True
+            entries = self.apply(self.session.feed(item))
+            if self._password_refused(item):
+                reason = WRONG_PASSWORD if self.params.password else PASSWORD_NEEDED
+                return entries + self._refuse(reason, password_wrong=True)
+            return entries
+        if isinstance(item, CertificateReceived):
+            return self._certificate(item)
         if isinstance(item, LineError):
             text = f"Ignored a line from the server ({item.reason}"
             text += f": {item.detail})" if item.detail else ")"
@@ -221,15 +256,19 @@ class ClientController:
         if isinstance(item, ev.ConnectionOpened):
             return self._opened()
         if isinstance(item, ev.ConnectFailed):
-            return self._failed(item.reason)
+            return self._failed(self._refusal or item.reason)
         if isinstance(item, ev.ConnectionClosed):
-            return [] if item.by_us else self._failed(item.reason)
+            return [] if item.by_us else self._failed(self._closed_reason(item.reason))
         log.error("unexpected item on the connection queue: %r", item)
         return [self.entry(f"Internal error: unexpected {type(item).__name__}", EntryKind.ERROR)]
 
     def _keepalive(self, generation: int) -> None:
-        """Every KEEPALIVE_MS: PING after a silent interval; drop the link after two."""
-        if self._closed or generation != self._generation or not self.online:
+        """Every KEEPALIVE_MS: PING after a silent interval; drop the link after two. Before
+        registration (a certificate question may take a while) it only waits."""
+        if self._closed or generation != self._generation:
+            return
+        if not self.online:
+            self.view.schedule(KEEPALIVE_MS, lambda: self._keepalive(generation))
             return
         if self._heard:
             self._heard, self._pinged = False, False
@@ -244,18 +283,23 @@ class ClientController:
 
     def _opened(self) -> list[LogEntry]:
         assert self.session is not None and self.connection is not None
+        if self.params.password:
+            self.connection.send(Message("PASS", (self.params.password,)))
         for message in self.session.start():
             self.connection.send(message)
         self.view.set_status("connecting", f"Registering as {self.session.nick}")
         return []
 
-    def _failed(self, reason: str) -> list[LogEntry]:
-        """The connection failed or dropped: ask again before the first welcome, else retry."""
+    def _failed(self, reason: str, logged: str = "") -> list[LogEntry]:
+        """The connection failed or dropped: ask again before the first welcome (or after we
+        refused the server), else retry. logged: the log line, when not reason on one line."""
         self._drop_connection()
+        if self._refusal:
+            self._ever_registered = False  # what comes next is a new start, not a reconnect
         if not self._ever_registered:
-            self.view.set_status("disconnected", reason)
+            self.view.set_status("disconnected", reason.splitlines()[0] if reason else "")
             self.view.schedule(0, lambda: self._ask_again(reason))
-            return [self.entry(reason, EntryKind.ERROR)]
+            return [self.entry(logged or one_line(reason), EntryKind.ERROR)]
         return self._lost(ev.ConnectionLost(reason))
 
     def _ask_again(self, reason: str) -> None:
@@ -275,6 +319,87 @@ class ClientController:
     def _reconnect(self) -> None:
         if not self._closed:
             self.connect(self.params, fallback_nicks(self.params.nick))
+
+    # --- TLS certificates (trust on first use) and the server password ---
+
+    def _certificate(self, item: CertificateReceived) -> list[LogEntry]:
+        """The server showed its certificate: go on when it is the pinned one, refuse a changed
+        one, ask the user about a new one (the connection holds until answered)."""
+        assert self.connection is not None
+        server_id = server_key(item.host, item.port)
+        pins = self.store.load().pins
+        verdict = check(pins, server_id, item.fingerprint)
+        if verdict is Verdict.SAME:
+            self.connection.trust_certificate(True)
+            return []
+        if verdict is Verdict.CHANGED:
+            self.connection.trust_certificate(False)
+            pinned = pins[server_id]
+            return self._refuse(
+                certificate_changed(server_id, pinned, item.fingerprint),
+                logged=f"Refused to connect: the TLS certificate of {server_id} has CHANGED from "
+                       f"the pinned SHA-256 {pinned} to {item.fingerprint}. Only if its owner "
+                       f"made a new one, remove the pin with /forget-cert {server_id}")
+        connection = self.connection
+        self.view.schedule(0, lambda: self._ask_trust(connection, item))
+        return [self.entry(f"{server_id} presents a TLS certificate not seen before, "
+                           f"SHA-256 fingerprint {item.fingerprint}")]
+
+    def _ask_trust(self, connection: ConnectionLike, item: CertificateReceived) -> None:
+        if self._closed or connection is not self.connection:
+            return
+        server_id = server_key(item.host, item.port)
+        trusted = self.view.confirm_certificate(server_id, item.fingerprint)
+        if self._closed or connection is not self.connection:
+            return
+        if not trusted:
+            self._refusal = f"You did not trust the certificate of {server_id}; not connected"
+            connection.trust_certificate(False)
+            return
+        entries = [self.entry(f"Trusted the certificate of {server_id} (SHA-256 "
+                              f"{item.fingerprint}); it is pinned for later connections")]
+        pins = {**self.store.load().pins, server_id: item.fingerprint}
+        if not self.store.update(pins=pins):
+            entries.append(self.entry(f"Could not save the pinned certificate to "
+                                      f"{self.store.path}: you will be asked again next time",
+                                      EntryKind.ERROR))
+        self.show(entries)
+        connection.trust_certificate(True)
+
+    def forget_certificate(self, server_id: str) -> bool:
+        """Remove the pin of server_id ('host:port'); False when there was none."""
+        pins = dict(self.store.load().pins)
+        if pins.pop(server_id, None) is None:
+            return False
+        if not self.store.update(pins=pins):
+            raise ValueError(f"Could not save settings to {self.store.path}")
+        return True
+
+    def _closed_reason(self, reason: str) -> str:
+        """reason, with a hint when a plain connection was closed before the server said a
+        word: a TLS port does that."""
+        if self.params.tls or self._lines_heard or self._ever_registered:
+            return reason
+        return f"{reason} before saying anything; if that is a TLS port, tick Use TLS"
+
+    def _password_refused(self, message: Message) -> bool:
+        """True for 464, or an ERROR about the password, before registration."""
+        if self._refusal or self.session is None or self.session.registered:
+            return False
+        return message.command == ERR_PASSWDMISMATCH or (
+            message.verb == "ERROR" and "password" in message.param(-1).lower())
+
+    def _refuse(self, reason: str, password_wrong: bool = False,
+                logged: str = "") -> list[LogEntry]:
+        """We end this connection before registering: the connect dialog comes back with reason
+        (the password field emptied when the password was wrong)."""
+        self._refusal = reason
+        if password_wrong:
+            self.params = replace(self.params, password="")
+            stored = self.store.load()
+            if stored.password and not self.store.update(password=""):
+                log.warning("could not remove the wrong saved password from %s", self.store.path)
+        return self._failed(reason, logged)
 
     # --- session outcomes ---
 
@@ -340,8 +465,7 @@ class ClientController:
         self.view.set_identity(event.nick, self.address)
         self.view.set_status("connected", self.current or "")
         entries = []
-        if not again and not self.store.update(host=self.params.host, port=self.params.port,
-                                               nick=self.params.nick):
+        if not again and not self._remember_params():
             entries.append(self.entry(f"Could not save settings to {self.store.path}",
                                       EntryKind.ERROR))
         for channel in self._wanted:
@@ -352,6 +476,14 @@ class ClientController:
             rejoin = f"; rejoining {', '.join(self._wanted)}" if self._wanted else ""
             entries.append(self.entry(f"Reconnected to {self.address} as {event.nick}{rejoin}"))
         return entries
+
+    def _remember_params(self) -> bool:
+        """Save what worked: host, port, nick, TLS, and the password only when asked to."""
+        params = self.params
+        return self.store.update(
+            host=params.host, port=params.port, nick=params.nick, tls=params.tls,
+            remember_password=params.remember_password,
+            password=params.password if params.remember_password else "")
 
     def _is_current(self, channel: str) -> bool:
         return (self.current is not None and self.session is not None
@@ -416,10 +548,14 @@ class ClientController:
         """Send/Enter: a slash command, or text for the current channel."""
         if not text.strip():
             return
-        if text.startswith("/") and not text.startswith("//"):
-            handled = commands.run(self, text)
-        else:
-            handled = self.say(text[1:] if text.startswith("//") else text)
+        try:
+            if text.startswith("/") and not text.startswith("//"):
+                handled = commands.run(self, text)
+            else:
+                handled = self.say(text[1:] if text.startswith("//") else text)
+        except MessageError as error:  # a line the wire format refuses: never sent, never fatal
+            self.show([self.entry(f"Not sent: {error}", EntryKind.ERROR)])
+            handled = False
         if handled and not self._closed:
             self.view.clear_input()
 
@@ -436,6 +572,9 @@ class ClientController:
             return False
         try:
             outcome = (self.session.act if action else self.session.say)(target, text)
+        except MessageError as error:
+            self.show([self.entry(f"Not sent: {error}", EntryKind.ERROR)])
+            return False
         except ValueError as error:
             self.show([self.entry(str(error), EntryKind.ERROR)])
             return False
@@ -469,6 +608,27 @@ class ClientController:
                                   EntryKind.ERROR)])
 
 
+def certificate_changed(server_id: str, pinned: str, presented: str) -> str:
+    """The warning for a certificate that is not the pinned one, naming both SHA-256
+    fingerprints (each on two lines of its own; the log shows it as one line)."""
+    return "\n".join([
+        f"The TLS certificate of {server_id} has CHANGED, so LocalChat did not connect.",
+        "Pinned:", *_indented(fingerprint_halves(pinned)),
+        "Presented now:", *_indented(fingerprint_halves(presented)),
+        "Someone may be pretending to be the server. If its owner really made a new "
+        f"certificate, remove the pin (run localchat --forget-cert {server_id}, or type "
+        f"/forget-cert {server_id} in a chat window) and connect again."])
+
+
+def _indented(lines: tuple[str, ...]) -> list[str]:
+    return [f"    {line}" for line in lines]
+
+
+def one_line(text: str) -> str:
+    """text for one log line: line breaks become spaces."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def _describe(item: object) -> str:
     return f"'{item.format()}'" if isinstance(item, Message) else type(item).__name__
 
@@ -476,8 +636,10 @@ def _describe(item: object) -> str:
 def start_client(view: ChatView, *, params: ConnectParams | None = None,
                  settings_store: SettingsStore | None = None,
                  connection_factory: ConnectionFactory | None = None,
-                 clock: Clock | None = None) -> ClientController:
-    """Make the controller, bind it to view, and connect (asking first when params is None)."""
+                 clock: Clock | None = None,
+                 defaults: ConnectParams | None = None) -> ClientController:
+    """Make the controller, bind it to view, and connect (asking first when params is None,
+    with defaults or else the remembered values)."""
     controller = ClientController(
         view,
         settings_store=settings_store if settings_store is not None else SettingsStore(),
@@ -485,5 +647,5 @@ def start_client(view: ChatView, *, params: ConnectParams | None = None,
         clock=clock if clock is not None else datetime.now,
     )
     view.bind(controller)
-    controller.begin(params)
+    controller.begin(params, defaults)
     return controller

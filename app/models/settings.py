@@ -1,7 +1,8 @@
 """What the client remembers between runs, and the parameters of one connection.
 
-SettingsStore keeps the last host, port, nick, theme and view in settings.json under
-platformdirs' user config dir (or $LOCALCHAT_CONFIG_DIR); a bad file means defaults and a warning.
+SettingsStore keeps the last host, port, nick, TLS choice, theme, view, the pinned TLS certificate
+fingerprints and (only when asked to) the server password in settings.json under platformdirs'
+user config dir (or $LOCALCHAT_CONFIG_DIR), readable by the user only; a bad file means defaults.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from app.models.trust import is_fingerprint
 
 DEFAULT_PORT = 13333
 DEFAULT_HOST = "127.0.0.1"
@@ -28,27 +31,40 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class ConnectParams:
-    """Where to connect and as whom."""
+    """Where to connect and as whom: over TLS or not, with the server password ('' for none),
+    and whether to remember that password. The password never shows in a repr."""
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     nick: str = ""
+    tls: bool = False
+    password: str = field(default="", repr=False)
+    remember_password: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything remembered between runs. view names the window layout the views offer."""
+    """Everything remembered between runs. view names the window layout the views offer; pins
+    maps server_key(host, port) to the certificate fingerprint trusted for that server; password
+    is kept only when remember_password is set."""
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     nick: str = ""
     theme: str = "light"
     view: str = ""
+    tls: bool = False
+    password: str = field(default="", repr=False)
+    remember_password: bool = False
+    pins: dict[str, str] = field(default_factory=dict)
 
     @property
     def connect_params(self) -> ConnectParams:
-        """The remembered host, port and nick, as the connect dialog's defaults."""
-        return ConnectParams(self.host, self.port, self.nick)
+        """The remembered host, port, nick, TLS choice and password, as the connect dialog's
+        defaults."""
+        password = self.password if self.remember_password else ""
+        return ConnectParams(self.host, self.port, self.nick, self.tls, password,
+                             self.remember_password)
 
 
 def default_config_dir() -> Path:
@@ -88,11 +104,12 @@ class SettingsStore:
     def save(self, settings: Settings) -> bool:
         """Write settings atomically; False (with a logged warning) when that failed."""
         try:
-            self._directory.mkdir(parents=True, exist_ok=True)
+            self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self._directory, suffix=".tmp", delete=False
             ) as handle:
-                json.dump(asdict(settings), handle, indent=2)
+                os.chmod(handle.name, 0o600)  # it may hold the server password
+                json.dump(_to_json(settings), handle, indent=2)
             os.replace(handle.name, self.path)
         except OSError as error:
             log.warning("Cannot save settings to %s: %s", self.path, error)
@@ -104,6 +121,14 @@ class SettingsStore:
         return self.save(replace(self.load(), **changes))
 
 
+def _to_json(settings: Settings) -> dict[str, Any]:
+    """settings as a JSON object; the password only when it is to be remembered."""
+    data = asdict(settings)
+    if not settings.remember_password:
+        data["password"] = ""
+    return data
+
+
 def _from_json(data: object, path: Path) -> Settings:
     """Settings from parsed JSON, keeping each valid field and defaulting (with a warning) the rest."""
     if not isinstance(data, dict):
@@ -111,15 +136,17 @@ def _from_json(data: object, path: Path) -> Settings:
         return Settings()
     defaults = Settings()
     values: dict[str, Any] = {}
-    for field in fields(Settings):
-        if field.name not in data:
+    for item in fields(Settings):
+        if item.name not in data:
             continue
-        value = data[field.name]
-        if _is_valid(field.name, value):
-            values[field.name] = value
+        value = data[item.name]
+        if _is_valid(item.name, value):
+            values[item.name] = value
+        elif item.name == "password":
+            log.warning("Settings file %s: the password is not text; ignoring it", path)
         else:
-            log.warning("Settings file %s: bad %s %r; using %r", path, field.name, value,
-                        getattr(defaults, field.name))
+            log.warning("Settings file %s: bad %s %r; using %r", path, item.name, value,
+                        getattr(defaults, item.name))
     return Settings(**values)
 
 
@@ -128,4 +155,9 @@ def _is_valid(name: str, value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
     if name == "theme":
         return value in THEMES
+    if name in ("tls", "remember_password"):
+        return isinstance(value, bool)
+    if name == "pins":
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and is_fingerprint(pin) for key, pin in value.items())
     return isinstance(value, str)

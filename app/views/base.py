@@ -45,8 +45,13 @@ class ChatView(Protocol):
         """Run callback on the UI thread after delay_ms milliseconds (0: as soon as idle)."""
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
-        """Modal connect dialog (host, port, nick) filled with defaults, showing error inline when
-        given; returns the values the user confirmed, or None when they cancelled."""
+        """Modal connect dialog (host, port, nick, Use TLS, a masked password, Remember password)
+        filled with defaults, showing error inline when given; returns the values the user
+        confirmed, or None when they cancelled."""
+
+    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
+        """Modal: 'server presents a certificate not seen before, SHA-256 fingerprint ...; trust
+        it?'. True only when the user chose to trust it; Escape, X and the default answer no."""
 
     def set_identity(self, nick: str, server: str) -> None:
         """Show who we are and where: the window title and the header."""

@@ -1,4 +1,5 @@
-"""The chat window's modal dialogs: confirm exit, connect, and who is connected.
+"""The chat window's modal dialogs: confirm exit, connect, trust a TLS certificate, and who is
+connected.
 
 Each one is a themed Toplevel where Enter accepts and Escape (or the window's X) cancels;
 `run()` blocks in a local event loop until the dialog closes and returns its answer.
@@ -12,6 +13,7 @@ from typing import Callable, Generic, Sequence, TypeVar
 import ttkbootstrap as ttk
 
 from app.models.settings import ConnectParams
+from app.models.trust import fingerprint_halves
 from app.models.users import UserItem
 from ircproto.names import nick_error
 
@@ -154,15 +156,20 @@ class ConfirmDialog(ModalDialog[bool]):
 
 
 class ConnectDialog(ModalDialog[ConnectParams]):
-    """Host, port and nickname, checked before the dialog returns; errors shown inline in red."""
+    """Host, port, nickname, Use TLS, a masked password and Remember password, checked before the
+    dialog returns; errors shown inline in red."""
 
     title = "Connect — LocalChat"
+    mask = "•"
 
     def __init__(self, master: tkinter.Misc, defaults: ConnectParams, error: str = "") -> None:
         super().__init__(master)
         self.host_var = tkinter.StringVar(self.top, value=defaults.host)
         self.port_var = tkinter.StringVar(self.top, value=str(defaults.port))
         self.nick_var = tkinter.StringVar(self.top, value=defaults.nick)
+        self.tls_var = tkinter.BooleanVar(self.top, value=defaults.tls)
+        self.password_var = tkinter.StringVar(self.top, value=defaults.password)
+        self.remember_var = tkinter.BooleanVar(self.top, value=defaults.remember_password)
         self.error_var = tkinter.StringVar(self.top, value=error)
         self._build_body()
         self.connect_button = self.add_button("Connect", self.accept, default=True)
@@ -179,12 +186,23 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         ttk.Label(body, text="Port").grid(row=1, column=2, sticky="w", padx=(12, 8), pady=4)
         self.port_entry = ttk.Entry(body, textvariable=self.port_var, width=7)
         self.port_entry.grid(row=1, column=3, sticky="ew", pady=4)
-        ttk.Label(body, text="Nickname").grid(row=2, column=0, sticky="w", padx=(0, 10), pady=4)
+        self.tls_check = ttk.Checkbutton(body, text="Use TLS (encrypted)", variable=self.tls_var)
+        self.tls_check.grid(row=2, column=1, columnspan=3, sticky="w", pady=(2, 8))
+        ttk.Label(body, text="Nickname").grid(row=3, column=0, sticky="w", padx=(0, 10), pady=4)
         self.nick_entry = ttk.Entry(body, textvariable=self.nick_var, width=24)
-        self.nick_entry.grid(row=2, column=1, sticky="ew", pady=4)
+        self.nick_entry.grid(row=3, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="Password").grid(row=4, column=0, sticky="w", padx=(0, 10), pady=4)
+        self.password_entry = ttk.Entry(body, textvariable=self.password_var, width=24,
+                                        show=self.mask)
+        self.password_entry.grid(row=4, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="if the server has one", foreground=muted_colour()).grid(
+            row=4, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
+        self.remember_check = ttk.Checkbutton(body, text="Remember password",
+                                              variable=self.remember_var)
+        self.remember_check.grid(row=5, column=1, columnspan=3, sticky="w", pady=(2, 0))
         self.error_label = ttk.Label(
-            body, textvariable=self.error_var, bootstyle="danger", wraplength=360, justify="left")
-        self.error_label.grid(row=3, column=0, columnspan=4, sticky="w", pady=(10, 0))
+            body, textvariable=self.error_var, bootstyle="danger", wraplength=460, justify="left")
+        self.error_label.grid(row=6, column=0, columnspan=4, sticky="w", pady=(10, 0))
         body.columnconfigure(1, weight=1)
 
     @property
@@ -193,6 +211,8 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         return self.error_var.get()
 
     def focus_widget(self) -> tkinter.Misc:
+        if self.error and "password" in self.error.lower() and self.nick_var.get():
+            return self.password_entry
         if not self.nick_var.get() or self.error:
             return self.nick_entry
         return self.connect_button
@@ -211,7 +231,11 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         problem = nick_error(nick)
         if problem:
             return f"Nickname: {problem}."
-        return ConnectParams(host=host, port=int(port_text), nick=nick)
+        password = self.password_var.get()
+        if any(c in password for c in "\r\n\0"):
+            return "The password cannot contain line breaks."
+        return ConnectParams(host=host, port=int(port_text), nick=nick, tls=self.tls_var.get(),
+                             password=password, remember_password=self.remember_var.get())
 
     def accept(self) -> None:
         checked = self.validate()
@@ -221,6 +245,51 @@ class ConnectDialog(ModalDialog[ConnectParams]):
             return
         self.result = checked
         self.finish()
+
+
+class CertificateDialog(ModalDialog[bool]):
+    """A TLS server never seen before: its SHA-256 fingerprint, and Trust or Don't trust. The
+    focus starts on Don't trust, so Enter, Escape and the window's X all answer no."""
+
+    title = "New certificate — LocalChat"
+
+    def __init__(self, master: tkinter.Misc, server: str, fingerprint: str) -> None:
+        super().__init__(master)
+        self.server = server
+        self.fingerprint = fingerprint
+        body = self.body
+        ttk.Label(body, text="  Trust this server?", font="-size 13 -weight bold",
+                  image=ttk.Icon("shield-lock-fill", 24, "warning"), compound="left").pack(
+            anchor="w", pady=(0, 12))
+        self.message = (f"{server} presents a TLS certificate that LocalChat has not seen "
+                        f"before. Ask the server's owner whether its SHA-256 fingerprint is:")
+        ttk.Label(body, text=self.message, wraplength=440, justify="left").pack(anchor="w")
+        self.fingerprint_text = fingerprint_lines(fingerprint)
+        ttk.Label(body, text=self.fingerprint_text, font="TkFixedFont", justify="left",
+                  bootstyle="primary").pack(anchor="w", padx=(16, 0), pady=12)
+        ttk.Label(body, text="If you trust it, LocalChat remembers it, connects without asking "
+                             "next time, and refuses to connect if it ever changes.",
+                  wraplength=440, justify="left", foreground=muted_colour()).pack(anchor="w")
+        self.trust_button = self.add_button("Trust", self.accept, default=True)
+        self.reject_button = self.add_button("Don't trust", self.cancel)
+        self.reject_button.configure(width=12)
+
+    def accept(self) -> None:
+        self.result = True
+        self.finish()
+
+    def focus_widget(self) -> tkinter.Misc:
+        return self.reject_button
+
+
+def fingerprint_lines(fingerprint: str) -> str:
+    """A fingerprint 'AB:CD:...' shown as two lines of 16 bytes each, easy to compare."""
+    return "\n".join(half for half in fingerprint_halves(fingerprint) if half)
+
+
+def muted_colour() -> str:
+    """The grey of secondary text in the current theme (the same greys as the chat log's)."""
+    return "#9aa4b1" if ttk.Style.get_instance().theme_use().endswith("dark") else "#6c757d"
 
 
 class UsersDialog(ModalDialog[None]):

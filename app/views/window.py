@@ -19,7 +19,8 @@ from app.models.log import EntryKind, LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
 from app.views.base import STATUSES, THEMES, ViewActions
-from app.views.dialogs import ConfirmDialog, ConnectDialog, ModalDialog, UsersDialog, user_label
+from app.views.dialogs import (CertificateDialog, ConfirmDialog, ConnectDialog, ModalDialog,
+                               UsersDialog, user_label)
 from app.views.inputline import InputHistory, NickCompleter
 from app.views.logline import insert_args
 from app.views.palette import NICK_COLOURS, STATUS_STYLES, theme_for
@@ -198,6 +199,10 @@ class ChatWindow:
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         """The connect dialog, filled with defaults and showing error; None when cancelled."""
         return self._run_dialog(ConnectDialog(self.root, defaults, error))
+
+    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
+        """'Trust this server?' with the certificate's fingerprint; True only for Trust."""
+        return bool(self._run_dialog(CertificateDialog(self.root, server, fingerprint)))
 
     def set_identity(self, nick: str, server: str) -> None:
         """Show nick and server in the title and the header."""

@@ -1,5 +1,6 @@
 """Screenshots of the real windows with realistic content from a real server (light and dark
-theme, compact view, connect dialog with an inline error), saved under tests/screenshots/."""
+theme, compact view, connect dialog with an inline error, TLS and password fields, the
+certificate dialog), saved under tests/screenshots/."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Callable
 
 import pytest
 
+from app.controllers.client import certificate_changed
 from app.models.settings import ConnectParams
 from app.views.dialogs import ConnectDialog, ModalDialog
 from server.tcp import ServerHandle
+from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.live import Chat, close_chat, open_chat, wait_until
 from tests.gui.driver import enter, escape, press, screenshot, when_dialog
 from tests.interop.rawclient import RawClient
@@ -128,3 +131,50 @@ def test_gui_screenshots_of_the_dialogs(
             "users-dialog.png"]
     finally:
         close_chat(chat)
+
+
+def test_gui_screenshots_of_the_connect_and_certificate_dialogs(tmp_path: Path) -> None:
+    view = make_real_view("full")
+    failures: list[str] = []
+    shots: list[Path] = []
+    try:
+        def shoot(name: str, answer: Callable[[ModalDialog], None]) -> Callable:
+            def act(dialog: ModalDialog) -> None:
+                shots.append(screenshot(dialog.top, name))
+                check_shot(shots[-1], dialog.top)
+                answer(dialog)
+            return act
+
+        def fill_all_then_connect(dialog: ConnectDialog) -> None:
+            dialog.tls_check.invoke()
+            dialog.port_var.set("6697")
+            dialog.password_entry.insert(0, "open sesame")
+            dialog.remember_check.invoke()
+            dialog.top.update()
+            shoot("connect-dialog-tls-password", enter)(dialog)
+
+        when_dialog(view, fill_all_then_connect, failures)
+        answer = view.ask_connection(ConnectParams("192.168.1.5", 13333, "alice"))
+        assert answer == ConnectParams("192.168.1.5", 6697, "alice", True, "open sesame", True)
+        when_dialog(view, shoot("connect-dialog-wrong-password", escape), failures)
+        assert view.ask_connection(ConnectParams("192.168.1.5", 6697, "alice", True, "", True),
+                                   "The server password was wrong") is None
+        fingerprint = ":".join(f"{n:02X}" for n in range(7, 256, 8))
+        when_dialog(view, shoot("certificate-dialog", lambda d: d.trust_button.invoke()),
+                    failures)
+        assert view.confirm_certificate("192.168.1.5:6697", fingerprint) is True
+        changed = certificate_changed("192.168.1.5:6697", fingerprint, ":".join(["5E"] * 32))
+        when_dialog(view, shoot("connect-dialog-certificate-changed", escape), failures)
+        assert view.ask_connection(ConnectParams("192.168.1.5", 6697, "alice", True),
+                                   changed) is None
+        view.theme_toggle.invoke()
+        assert view.ttk_theme.endswith("-dark")
+        when_dialog(view, shoot("certificate-dialog-dark", escape), failures)
+        assert view.confirm_certificate("192.168.1.5:6697", fingerprint) is False
+        assert failures == []
+        assert [path.name for path in shots] == [
+            "connect-dialog-tls-password.png", "connect-dialog-wrong-password.png",
+            "certificate-dialog.png", "connect-dialog-certificate-changed.png",
+            "certificate-dialog-dark.png"]
+    finally:
+        close_real_view(view)

@@ -38,20 +38,24 @@ class Clients:
         self.controllers: list[ClientController] = []
 
     def start(self, address: tuple[str, int], nick: str,
-              answers: tuple[ConnectParams | None, ...] = ()) -> tuple[ClientController, FakeView]:
-        view = FakeView(connect_answers=answers)
+              answers: tuple[ConnectParams | None, ...] = (), *, tls: bool = False,
+              password: str = "", trust: tuple[bool, ...] = ()
+              ) -> tuple[ClientController, FakeView]:
+        """A controller connecting to address as nick (settings under tmp/nick); answers and
+        trust script the connect and certificate dialogs."""
+        view = FakeView(connect_answers=answers, certificate_answers=trust)
         store = SettingsStore(self._tmp / nick)
-        params = ConnectParams(address[0], address[1], nick)
+        params = ConnectParams(address[0], address[1], nick, tls, password)
         controller = start_client(view, params=params, settings_store=store,
-                                  connection_factory=lambda h, p: Connection(h, p,
-                                                                             connect_timeout=5.0))
+                                  connection_factory=lambda h, p, tls: Connection(
+                                      h, p, tls, connect_timeout=5.0))
         self.controllers.append(controller)
         return controller, view
 
-    def online(self, address: tuple[str, int], nick: str,
-               channel: str = "#lobby") -> tuple[ClientController, FakeView]:
-        """A controller registered and in channel with its user list in."""
-        controller, view = self.start(address, nick)
+    def online(self, address: tuple[str, int], nick: str, channel: str = "#lobby",
+               **options: object) -> tuple[ClientController, FakeView]:
+        """A controller registered and in channel with its user list in (options: see start)."""
+        controller, view = self.start(address, nick, **options)  # type: ignore[arg-type]
         pump_until([view], lambda: controller.online and controller.current == channel
                    and len(controller.current_users()) > 0, f"{nick} to join {channel}")
         return controller, view

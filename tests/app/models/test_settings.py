@@ -68,3 +68,45 @@ def test_settings_config_dir_env_overrides_platform_dir(tmp_path, monkeypatch):
     assert SettingsStore().path == tmp_path / "settings.json"
     monkeypatch.delenv("LOCALCHAT_CONFIG_DIR")
     assert default_config_dir().name == "localchat"
+
+
+FP = ":".join(["0A"] * 32)
+
+
+def test_settingsstore_round_trips_tls_pins_and_remembered_password(tmp_path):
+    store = SettingsStore(tmp_path / "cfg")
+    saved = Settings(host="h", port=6697, nick="ann", tls=True, password="pw",
+                     remember_password=True, pins={"h:6697": FP})
+    assert store.save(saved)
+    assert store.load() == saved
+    assert saved.connect_params == ConnectParams("h", 6697, "ann", True, "pw", True)
+
+
+def test_settingsstore_writes_the_password_only_when_remembered(tmp_path):
+    store = SettingsStore(tmp_path)
+    assert store.save(Settings(password="hunter2", remember_password=False))
+    assert "hunter2" not in store.path.read_text(encoding="utf-8")
+    assert store.load().password == ""
+
+
+def test_settingsstore_file_is_readable_by_the_user_only(tmp_path):
+    store = SettingsStore(tmp_path / "cfg")
+    assert store.save(Settings(password="pw", remember_password=True))
+    assert store.path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "cfg").stat().st_mode & 0o777 == 0o700
+
+
+def test_settingsstore_bad_pins_tls_and_password_fall_back_without_showing_it(tmp_path, caplog):
+    data = {"pins": {"h:1": "not a fingerprint"}, "tls": "yes", "password": 12345678,
+            "remember_password": True}
+    (tmp_path / "settings.json").write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        loaded = SettingsStore(tmp_path).load()
+    assert loaded == Settings(remember_password=True)
+    assert "bad pins" in caplog.text and "bad tls" in caplog.text
+    assert "password is not text" in caplog.text and "12345678" not in caplog.text
+
+
+def test_settings_connect_params_hide_a_password_not_to_be_remembered():
+    assert Settings(password="pw", remember_password=False).connect_params.password == ""
+    assert "pw" not in repr(Settings(password="pw", remember_password=True))

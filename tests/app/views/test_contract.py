@@ -12,7 +12,7 @@ from app.models.log import EntryKind, LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
 from app.views.base import STATUSES
-from app.views.dialogs import ConnectDialog, UsersDialog
+from app.views.dialogs import CertificateDialog, ConnectDialog, UsersDialog
 from app.views.window import ChatWindow
 from app.views.logline import entry_line
 from tests.app.views.realview import close_real_view, make_real_view
@@ -72,9 +72,21 @@ class RealProbe:
             dialog.host_var.set(params.host)
             dialog.port_var.set(str(params.port))
             dialog.nick_var.set(params.nick)
+            if dialog.tls_var.get() != params.tls:
+                dialog.tls_check.invoke()
+            dialog.password_entry.delete(0, "end")
+            dialog.password_entry.insert(0, params.password)
+            if dialog.remember_var.get() != params.remember_password:
+                dialog.remember_check.invoke()
             enter(dialog)
 
         self.answer_next_dialog(fill)
+
+    def will_trust(self, answer: bool) -> None:
+        def click(dialog: CertificateDialog) -> None:
+            (dialog.trust_button if answer else dialog.reject_button).invoke()
+
+        self.answer_next_dialog(click)
 
     def will_close_users(self) -> None:
         self.answer_next_dialog(enter)
@@ -126,6 +138,9 @@ class FakeProbe:
 
     def will_connect(self, params: ConnectParams | None) -> None:
         self.view.connect_answers.append(params)
+
+    def will_trust(self, answer: bool) -> None:
+        self.view.certificate_answers.append(answer)
 
     def will_close_users(self) -> None:
         pass
@@ -322,6 +337,24 @@ def test_view_ask_connection_returns_the_confirmed_values(probe: Probe) -> None:
     assert probe.view.ask_connection(ConnectParams("127.0.0.1", 13333, ""), "") == chosen
 
 
+def test_view_ask_connection_returns_tls_password_and_remember(probe: Probe) -> None:
+    chosen = ConnectParams("10.0.0.2", 6697, "alice", tls=True, password="open sesame",
+                           remember_password=True)
+    probe.will_connect(chosen)
+    result = probe.view.ask_connection(ConnectParams("127.0.0.1", 13333, "alice"), "")
+    assert result == chosen and result is not None and result.password == "open sesame"
+
+
+FINGERPRINT = ":".join(f"{n:02X}" for n in range(0, 256, 8))
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_view_confirm_certificate_returns_the_answer(probe: Probe, answer: bool) -> None:
+    probe.will_trust(answer)
+    assert probe.view.confirm_certificate("10.0.0.2:6697", FINGERPRINT) is answer
+    assert not probe.is_closed()
+
+
 def test_view_ask_connection_cancelled_returns_none(probe: Probe) -> None:
     probe.will_connect(None)
     assert probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "alice"),
@@ -423,3 +456,58 @@ def test_view_ask_connection_keeps_bad_values_with_inline_error(
     real_probe.answer_next_dialog(try_bad_then_cancel)
     assert real_probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "alice")) is None
     assert len(errors) == 1 and message in errors[0]
+
+
+def test_view_ask_connection_shows_tls_and_masks_the_password(real_probe: RealProbe) -> None:
+    seen: list[tuple[bool, str, bool, str]] = []
+
+    def read(dialog: ConnectDialog) -> None:
+        seen.append((dialog.tls_var.get(), dialog.password_var.get(), dialog.remember_var.get(),
+                     str(dialog.password_entry.cget("show"))))
+        enter(dialog)
+
+    real_probe.answer_next_dialog(read)
+    defaults = ConnectParams("10.0.0.2", 6697, "bob", tls=True, password="pw",
+                             remember_password=True)
+    assert real_probe.view.ask_connection(defaults) == defaults
+    assert seen == [(True, "pw", True, "•")]
+
+
+def test_view_ask_connection_wrong_password_focuses_the_empty_password(
+        real_probe: RealProbe) -> None:
+    focus: list[bool] = []
+
+    def read(dialog: ConnectDialog) -> None:
+        focus.append(dialog.top.focus_get() is dialog.password_entry)
+        dialog.password_entry.insert(0, "new one")
+        enter(dialog)
+
+    real_probe.answer_next_dialog(read)
+    result = real_probe.view.ask_connection(ConnectParams("10.0.0.2", 13333, "bob"),
+                                            "The server password was wrong")
+    assert focus == [True]
+    assert result is not None and result.password == "new one"
+
+
+@pytest.mark.parametrize(("key", "expected"), [("enter", False), ("escape", False)])
+def test_view_confirm_certificate_keys_answer_no(real_probe: RealProbe, key: str,
+                                                 expected: bool) -> None:
+    real_probe.answer_next_dialog(enter if key == "enter" else escape)
+    assert real_probe.view.confirm_certificate("10.0.0.2:6697", FINGERPRINT) is expected
+
+
+def test_view_confirm_certificate_shows_the_server_and_fingerprint(
+        real_probe: RealProbe) -> None:
+    shown: list[tuple[str, str, bool]] = []
+
+    def read(dialog: CertificateDialog) -> None:
+        shown.append((dialog.message, dialog.fingerprint_text,
+                      dialog.top.focus_get() is dialog.reject_button))
+        dialog.trust_button.invoke()
+
+    real_probe.answer_next_dialog(read)
+    assert real_probe.view.confirm_certificate("10.0.0.2:6697", FINGERPRINT) is True
+    [(message, text, focused)] = shown
+    assert "10.0.0.2:6697" in message and "not seen" in message
+    assert text.replace("\n", ":") == FINGERPRINT and text.count("\n") == 1
+    assert focused, "the focus starts on Don't trust"
