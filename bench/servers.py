@@ -64,7 +64,8 @@ def start_localchat(workdir: Path) -> ServerProcess:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
-             "--channel", "", "--ping-interval", "600", "--ping-timeout", "600"],
+             "--channel", "", "--ping-interval", "600", "--ping-timeout", "600",
+             "--db", str(workdir / "history.sqlite3")],  # real persistence, never the user's
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log,

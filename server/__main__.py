@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import platformdirs
+
 from server.config import ServerConfig
-from server.tcp import start_server_thread
+from server.tcp import TlsSetupError, start_server_thread
 
 log = logging.getLogger("server")
+HISTORY_FILE = "history.sqlite3"
 
 
 class UsageError(Exception):
@@ -36,6 +40,37 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="S", help="drop connections that do not register in time")
     parser.add_argument("--sendq", type=int, default=d.sendq, metavar="BYTES",
                         help=f"unread output before a client is dropped (default: {d.sendq})")
+    parser.add_argument("--flood-burst", type=int, default=d.flood_burst, metavar="N",
+                        help=f"commands a client may send at once (default: {d.flood_burst})")
+    parser.add_argument("--flood-rate", type=float, default=d.flood_rate, metavar="PER_S",
+                        help=f"then commands per second; 0 = no flood control "
+                             f"(default: {d.flood_rate:g})")
+    parser.add_argument("--max-clients", type=int, default=d.max_clients, metavar="N",
+                        help=f"connections in all; 0 = no limit (default: {d.max_clients})")
+    parser.add_argument("--max-per-ip", type=int, default=d.max_per_ip, metavar="N",
+                        help=f"connections per address; 0 = no limit (default: {d.max_per_ip})")
+    parser.add_argument("--max-channels", type=int, default=d.max_channels, metavar="N",
+                        help=f"channels per client; 0 = no limit (default: {d.max_channels})")
+    parser.add_argument("--no-exempt-loopback", dest="exempt_loopback", action="store_false",
+                        help="apply flood control and --max-per-ip to 127.0.0.1 and ::1 too")
+    parser.add_argument("--tls-port", type=int, metavar="PORT",
+                        help="also serve TLS on this port (e.g. 6697)")
+    parser.add_argument("--tls-cert", metavar="FILE", help="TLS certificate (PEM); without it "
+                        "a self-signed one is made in --data-dir")
+    parser.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the server keeps its files "
+                        "(default: the user data directory for localchat)")
+    parser.add_argument("--db", metavar="PATH", help="message history database (default: "
+                        f"{HISTORY_FILE} in --data-dir; ':memory:' keeps no history on disk)")
+    parser.add_argument("--history-days", type=float, default=d.history_days, metavar="DAYS",
+                        help=f"keep history this long (default: {d.history_days:g})")
+    parser.add_argument("--history-max-per-target", type=int, metavar="N",
+                        default=d.history_max_per_target, help="keep at most N messages per "
+                        f"channel or conversation (default: {d.history_max_per_target})")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password-file", metavar="FILE",
+                        help="server password, first line of FILE (safer than --password)")
+    secret.add_argument("--password", help="server password (visible in the process list)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     return parser
 
@@ -50,6 +85,24 @@ def read_motd(path: str | None) -> tuple[str, ...] | None:
     return tuple(line.rstrip("\r") for line in text.splitlines())
 
 
+def read_password(args: argparse.Namespace) -> str | None:
+    if args.password_file is None:
+        return args.password
+    try:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        detail = getattr(error, "strerror", None) or error
+        raise UsageError(f"cannot read the password file {args.password_file}: {detail}")
+    if not lines or not lines[0].strip():
+        raise UsageError(f"the password file {args.password_file} is empty")
+    return lines[0].strip()
+
+
+def default_db(data_dir: str | None) -> str:
+    """The history database in the data dir (the user's data directory by default)."""
+    return str(Path(data_dir or platformdirs.user_data_dir("localchat")) / HISTORY_FILE)
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     try:
         return ServerConfig(
@@ -57,6 +110,13 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             motd=read_motd(args.motd), ping_interval=args.ping_interval,
             ping_timeout=args.ping_timeout, registration_timeout=args.registration_timeout,
             sendq=args.sendq, verbose=args.verbose,
+            flood_burst=args.flood_burst, flood_rate=args.flood_rate,
+            max_clients=args.max_clients, max_per_ip=args.max_per_ip,
+            max_channels=args.max_channels, exempt_loopback=args.exempt_loopback,
+            tls_port=args.tls_port, tls_cert=args.tls_cert, tls_key=args.tls_key,
+            data_dir=args.data_dir, password=read_password(args),
+            db=args.db or default_db(args.data_dir), history_days=args.history_days,
+            history_max_per_target=args.history_max_per_target,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -67,12 +127,18 @@ def serve(config: ServerConfig) -> None:
     stop = threading.Event()
     try:
         handle = start_server_thread(config, record_errors=False)
+    except sqlite3.Error as error:
+        raise UsageError(f"cannot open the history database {config.db}: {error}")
+    except TlsSetupError as error:
+        raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {error.strerror or error}")
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     host, port = handle.server_address
     log.info("listening on %s:%d", host, port)
+    if handle.tls_address is not None:
+        log.info("listening for TLS on %s:%d", *handle.tls_address)
     while not stop.wait(1.0):
         pass
     log.info("shutting down")

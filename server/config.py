@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ircproto.names import is_valid_channel
 
@@ -32,6 +32,23 @@ class ServerConfig:
     registration_timeout: float = 60.0
     sendq: int = 256 * 1024
     verbose: bool = False
+    # hardening: flood control, limits (0 = no limit), TLS and a server password
+    flood_burst: int = 20
+    flood_rate: float = 10.0  # commands per second after the burst; 0 turns flood control off
+    max_clients: int = 2000
+    max_per_ip: int = 20
+    max_channels: int = 50
+    exempt_loopback: bool = True  # 127.0.0.1/::1 skip flood control and --max-per-ip
+    tls_port: int | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    data_dir: str | None = None  # None: platformdirs.user_data_dir("localchat")
+    password: str | None = field(default=None, repr=False)  # never shown in logs
+    # history (server/history.py): ':memory:' keeps it in memory only; `python -m server`
+    # passes a file in the data dir, so tests never write into the user's real one
+    db: str = ":memory:"
+    history_days: float = 30.0
+    history_max_per_target: int = 10000
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -41,6 +58,21 @@ class ServerConfig:
                 raise ValueError(f"{name.replace('_', '-')} must be more than 0 seconds")
         if self.sendq < 1024:
             raise ValueError(f"sendq must be at least 1024 bytes, not {self.sendq}")
+        if self.history_days <= 0:
+            raise ValueError("history-days must be more than 0")
+        if self.history_max_per_target < 1:
+            raise ValueError("history-max-per-target must be at least 1")
+        if not self.db:
+            raise ValueError("db must be a file path or ':memory:'")
+        for name in ("flood_burst", "flood_rate", "max_clients", "max_per_ip", "max_channels"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name.replace('_', '-')} must not be negative")
+        if self.tls_port is not None and not 0 <= self.tls_port <= 65535:
+            raise ValueError(f"tls-port must be between 0 and 65535, not {self.tls_port}")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("give both tls-cert and tls-key, or neither")
+        if self.password is not None and not self.password:
+            raise ValueError("the server password must not be empty")
         if not self.name or " " in self.name or "." in self.name[:1]:
             raise ValueError(f"invalid server name {self.name!r}")
         if self.channel and not is_valid_channel(self.channel):

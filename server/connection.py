@@ -8,6 +8,8 @@ meanwhile leave in one send. Queued lines are kept as a list of the (shared) byt
 joined only when more than one waits, so the common case copies nothing. What the kernel does not take waits for the one shared Writer
 thread, which flushes buffers when their sockets become writable. A buffer that grows past the
 SendQ limit ends the connection with `ERROR :SendQ exceeded`.
+With TLS (a TlsSession over memory BIOs) the queued plaintext is encrypted when it is sent and
+the ciphertext leaves through the same plain socket, so nothing else changes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import select
 import socket
 import threading
 
+from server.tls import TlsError, TlsSession
+
 log = logging.getLogger(__name__)
 SENDQ_EXCEEDED = "SendQ exceeded"
 _DONTWAIT = socket.MSG_DONTWAIT
@@ -25,14 +29,18 @@ _DONTWAIT = socket.MSG_DONTWAIT
 class Connection:
     """One client socket's output. Never blocks; abort() asks the reader thread to finish."""
 
-    def __init__(self, sock: socket.socket, writer: Writer, sendq: int) -> None:
+    def __init__(
+        self, sock: socket.socket, writer: Writer, sendq: int, tls: TlsSession | None = None
+    ) -> None:
         self.sock = sock
+        self.tls = tls
+        self._wire = b""  # bytes ready for the socket (ciphertext with TLS) not yet taken
         self._sock_send = sock.send
         self._writer = writer
         self._sendq = sendq
         self._lock = threading.Lock()
         self._chunks: list[bytes] = []  # queued output, in order (joined only when sent)
-        self._size = 0  # bytes in _chunks
+        self._size = 0  # bytes in _chunks and _wire
         self._finishing = False  # finish() waits for the buffer to empty
         self._drained = threading.Event()  # set, once finishing, when it is empty
         self._waiting = False  # the kernel refused: the writer thread sends the rest
@@ -40,6 +48,7 @@ class Connection:
         self._dead = False  # output is impossible or abandoned
         self._refuse = False  # no more lines accepted (always so when _dead)
         self.close_reason: str | None = None  # why the server is ending this connection
+        self.closing = threading.Event()  # set with close_reason: wakes a throttled reader
 
     @property
     def queued(self) -> int:
@@ -66,9 +75,9 @@ class Connection:
         try:
             if self._overflowed:
                 self._drop_for_sendq()
-            elif self._chunks and not (self._waiting or self._dead):
+            elif (self._chunks or self._wire) and not (self._waiting or self._dead):
                 self._send_buffer()
-                if self._chunks and not self._dead:
+                if self._wire and not self._dead:
                     self._waiting = True
                     self._writer.want_write(self)
         finally:
@@ -99,7 +108,7 @@ class Connection:
         self.push()
         with self._lock:
             self._finishing = True
-            if not self._chunks:
+            if not (self._chunks or self._wire):
                 self._drained.set()
         flushed = self._drained.wait(timeout)
         with self._lock:
@@ -109,9 +118,9 @@ class Connection:
     def flush_some(self) -> bool:
         """From the writer thread: send what the kernel takes now; True if some is left."""
         with self._lock:
-            if self._chunks and not self._dead:
+            if (self._chunks or self._wire) and not self._dead:
                 self._send_buffer()
-            if self._chunks and not self._dead:
+            if self._wire and not self._dead:
                 return True
             self._waiting = False
             if self._dead:
@@ -124,24 +133,32 @@ class Connection:
         return -1 if self._dead else self.sock.fileno()
 
     def _send_buffer(self) -> None:
+        """Move the queued chunks to the wire (encrypting them with TLS) and send what the
+        kernel takes; the rest stays in _wire."""
         chunks = self._chunks
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if chunks or self.tls is not None:
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            chunks.clear()
+            try:
+                data = self.tls.encrypt(data) if self.tls is not None else data
+            except TlsError as error:
+                log.debug("%s", error)
+                self._stop_output()
+                return
+            self._wire = self._wire + data if self._wire else data
+        data = self._wire
         try:
-            sent = self._sock_send(data, _DONTWAIT)
+            sent = self._sock_send(data, _DONTWAIT) if data else 0
         except BlockingIOError:
             sent = 0
         except OSError as error:
             log.debug("send failed: %s", error)
             self._stop_output()
             return
-        if sent == len(data):
-            chunks.clear()
-            self._size = 0
+        self._wire = data[sent:] if sent < len(data) else b""
+        self._size = len(self._wire)
+        if not self._wire:
             self._emptied()
-        else:  # keep the rest as one chunk
-            rest = data[sent:]
-            self._chunks = [rest]
-            self._size = len(rest)
 
     def _emptied(self) -> None:
         if self._finishing:  # only then does anyone wait: Event.set() is dear on the hot path
@@ -151,6 +168,7 @@ class Connection:
         """No more output, ever: drop what is queued."""
         self._dead = self._refuse = True
         self._chunks.clear()
+        self._wire = b""
         self._size = 0
         self._writer.discard(self)
         self._drained.set()
@@ -158,10 +176,11 @@ class Connection:
     def _drop_for_sendq(self) -> None:
         self._overflowed = False
         log.warning("SendQ exceeded (more than %d bytes queued), dropping the client", self._sendq)
-        try:  # best effort: CRLF first ends whatever partial line the client holds
-            self._sock_send(b"\r\nERROR :" + SENDQ_EXCEEDED.encode() + b"\r\n", _DONTWAIT)
-        except OSError:
-            pass
+        if self.tls is None:  # (with TLS a partial record is pending: no clean way to add one)
+            try:  # best effort: CRLF first ends whatever partial line the client holds
+                self._sock_send(b"\r\nERROR :" + SENDQ_EXCEEDED.encode() + b"\r\n", _DONTWAIT)
+            except OSError:
+                pass
         self._writer.discard(self)
         self._request_close(SENDQ_EXCEEDED)
 
@@ -169,6 +188,7 @@ class Connection:
         if self.close_reason is not None:
             return
         self.close_reason = reason
+        self.closing.set()
         try:
             self.sock.shutdown(socket.SHUT_RD)  # wakes the reader thread's recv()
         except OSError:

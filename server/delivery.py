@@ -2,34 +2,122 @@
 
 commit() (under the lock) puts each recipient's bytes in its outbox's queue, so every client's
 lines stay in the order the lock decided; flush() (after the lock) makes the outboxes send.
-Each message is encoded once however many clients receive it, and each client gets one queue
-and one send per batch.
+A message is encoded once per variant (the tags a recipient's capabilities let it see), never
+once per recipient; each client gets one queue and one send per batch. While a labeled command
+runs, the sender's lines are held back and then sent labeled (IRCv3 labeled-response).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Mapping
 
 from ircproto.message import Message
 from server.state import Client
+
+SERVER_TIME = 1  # Client.tag_mask bits: which tags a client may be sent
+MESSAGE_TAGS = 2
+_batch_ids = itertools.count(1)
+
+
+def new_batch_id() -> str:
+    """A batch reference tag, unique for the life of the server."""
+    return format(next(_batch_ids), "x")
+
+
+def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
+    """The tags a client with tag_mask may see: time with server-time; msgid and client tags
+    with message-tags; batch and label always (they are only added for clients that have them)."""
+    seen = {}
+    for key, value in tags.items():
+        if key == "time":
+            if mask & SERVER_TIME:
+                seen[key] = value
+        elif key == "msgid" or key[0] == "+":
+            if mask & MESSAGE_TAGS:
+                seen[key] = value
+        else:
+            seen[key] = value
+    return seen
+
+
+def encode_for(message: Message, mask: int) -> bytes:
+    """message as a client with tag_mask gets it."""
+    if not message.tags:
+        return message.encode()
+    tags = visible_tags(message.tags, mask)
+    full = message.encode()
+    if len(tags) == len(message.tags):
+        return full
+    body = full[full.index(b" ") + 1 :]  # the line without its tags (they never hold a space)
+    if not tags:
+        return body
+    return Message("X", (), None, tags).encode()[:-3] + body  # "@tags X\r\n" -> "@tags "
 
 
 class Outgoing:
     """An ordered batch of (recipients, bytes): build and commit() it under the lock, flush()
     after."""
 
-    __slots__ = ("_entries", "_touched")
+    __slots__ = ("_entries", "_touched", "_labeled", "_label", "_held")
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []
         self._touched: list[Client] = []
+        self._labeled: Client | None = None
+        self._label = ""
+        self._held: list[Message] = []
 
     def send(self, client: Client, message: Message) -> None:
-        self._entries.append(((client,), message.encode()))
+        if client is self._labeled:
+            self._held.append(message)
+        else:
+            self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
     def broadcast(self, clients: Iterable[Client], message: Message) -> None:
-        """Send one message to many clients; it is encoded once. clients must not change later."""
-        self._entries.append((clients, message.encode()))
+        """Send one message to many clients; it is encoded once per variant. clients must not
+        change later."""
+        if self._labeled is not None and self._labeled in clients:
+            self._held.append(message)
+            clients = [client for client in clients if client is not self._labeled]
+        if not message.tags:
+            self._entries.append((clients, message.encode()))
+            return
+        masks = {client.tag_mask for client in clients}
+        if len(masks) <= 1:  # everyone gets the same variant
+            self._entries.append((clients, encode_for(message, masks.pop() if masks else 0)))
+            return
+        groups: dict[int, list[Client]] = {}
+        for client in clients:
+            group = groups.get(client.tag_mask)
+            if group is None:
+                groups[client.tag_mask] = [client]
+            else:
+                group.append(client)
+        for mask, members in groups.items():
+            self._entries.append((members, encode_for(message, mask)))
+
+    def begin_label(self, client: Client, label: str) -> None:
+        """Hold client's lines back until end_label(), which sends them labeled."""
+        self._labeled, self._label, self._held = client, label, []
+
+    def end_label(self, server_name: str) -> None:
+        """Send the held lines with the label: ACK for none, the tag on one, a batch for more."""
+        client, held, label = self._labeled, self._held, self._label
+        self._labeled, self._held = None, []
+        if client is None:
+            return
+        if not held:
+            held = [Message("ACK", (), server_name, {"label": label})]
+        elif len(held) == 1:
+            held = [held[0].with_tags(label=label)]
+        elif "batch" in client.caps:
+            ref = new_batch_id()
+            inner = [m if "batch" in m.tags else m.with_tags(batch=ref) for m in held]
+            start = Message("BATCH", (f"+{ref}", "labeled-response"), server_name, {"label": label})
+            held = [start, *inner, Message("BATCH", (f"-{ref}",), server_name)]
+        for message in held:
+            self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
     def __bool__(self) -> bool:
         return bool(self._entries or self._touched)

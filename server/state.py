@@ -15,6 +15,7 @@ from typing import Protocol
 
 from ircproto.casemap import casefold
 from server.config import ServerConfig
+from server.history import HistoryStore
 
 CASEMAPPING = "rfc1459"
 Clock = Callable[[], float]
@@ -55,6 +56,10 @@ class Client:
     realname: str = ""
     registered: bool = False
     cap_negotiating: bool = False
+    password_ok: bool = False  # PASS matched the server password (the password is not kept)
+    caps: set[str] = field(default_factory=set)  # IRCv3 capabilities it has enabled
+    cap_version: int = 0  # the version of its CAP LS (302 or more: values, cap-notify)
+    tag_mask: int = 0  # which tags it may be sent (server.delivery bits)
     away: str | None = None
     modes: set[str] = field(default_factory=set)
     channels: dict[str, Channel] = field(default_factory=dict)
@@ -120,6 +125,9 @@ class State:
         self.nicks: dict[str, Client] = {}
         self.channels: dict[str, Channel] = {}
         self.error_hook: Callable[[BaseException], None] | None = None  # told of every bug
+        self.history = HistoryStore(
+            config.db, config.history_days, config.history_max_per_target, time.time
+        )
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""

@@ -11,8 +11,11 @@ import logging
 from ircproto import numerics as n
 from ircproto.framing import LineError
 from ircproto.message import Message
-from server.commands import channels, messaging, modes, queries, registration  # noqa: F401
+from server.commands import (  # noqa: F401  (each module fills the table)
+    capabilities, channels, history, messaging, modes, queries, registration,
+)
 from server.commands.base import COMMANDS, Command, Context, ReplyError
+from server.commands.history import commit_history
 from server.delivery import Outgoing
 from server.state import Client, State
 
@@ -36,11 +39,25 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
                 run_command(ctx, item)
             if ctx.close_reason:
                 break
+        commit_history(ctx)  # messages are durable before anyone can be sent them
         ctx.out.commit()
     return ctx
 
 
 def run_command(ctx: Context, message: Message) -> None:
+    """Run one command; with labeled-response, its replies to the sender carry the label."""
+    label = message.tags.get("label")
+    if not label or "labeled-response" not in ctx.client.caps:
+        run_unlabeled(ctx, message)
+        return
+    ctx.out.begin_label(ctx.client, label)
+    try:
+        run_unlabeled(ctx, message)
+    finally:
+        ctx.out.end_label(ctx.server_name)
+
+
+def run_unlabeled(ctx: Context, message: Message) -> None:
     verb, client = message.verb, ctx.client
     entry = COMMANDS.get(verb)
     try:

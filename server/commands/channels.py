@@ -9,6 +9,9 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel, is_valid_channel
 from server.commands.base import Context, ReplyError, command
+from server.commands.capabilities import names_entry
+from server.commands.history import send_read_marker
+from server.commands.messaging import announce_away
 from server.commands.registration import KICKLEN, TOPICLEN
 from server.state import Channel
 
@@ -59,11 +62,16 @@ def join_channel(ctx: Context, name: str) -> None:
     existing = ctx.state.find_channel(name)
     if existing is not None and ctx.client in existing.members:
         return
+    limit = ctx.state.config.max_channels
+    if limit and len(ctx.client.channels) >= limit:
+        raise ReplyError(n.ERR_TOOMANYCHANNELS, name, "You have joined too many channels")
     channel = ctx.state.join(ctx.client, name)
     log.info("%s joined %s", ctx.client.nick, channel.name)
     ctx.broadcast(list(channel.members), Message("JOIN", (channel.name,), ctx.client.prefix))
+    announce_away(ctx, channel)  # away-notify
     if channel.topic:
         send_topic(ctx, channel)
+    send_read_marker(ctx, channel.name)  # draft/read-marker: before the names
     send_names(ctx, channel)
 
 
@@ -116,7 +124,7 @@ def send_names(ctx: Context, channel: Channel) -> None:
     symbol = "@" if channel.secret else "="
     line: list[str] = []
     for member in channel.members:
-        line.append(channel.prefixed_nick(member))
+        line.append(names_entry(ctx.client, channel, member))  # multi-prefix, userhost-in-names
         if sum(len(nick) + 1 for nick in line) > NAMES_LINE_LIMIT:
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, " ".join(line))
             line = []

@@ -1,4 +1,5 @@
-"""Talking: PRIVMSG and NOTICE to channels and nicks, and AWAY.
+"""Talking: PRIVMSG, NOTICE and TAGMSG to channels and nicks (stored, then relayed with time,
+msgid and client tags), and what others see of you: AWAY (away-notify) and SETNAME.
 
 NOTICE never gets an error reply: the Modern IRC spec says servers "must not send any error
 back to the client on receipt of a NOTICE command" (the table marks it silent).
@@ -6,13 +7,22 @@ back to the client on receipt of a NOTICE command" (the table marks it silent).
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
 from server.commands.base import Context, ReplyError, command
 from server.commands.registration import AWAYLEN, MAXTARGETS
+from server.history import conversation_key, format_time, new_msgid
+from server.state import Channel, Client
 
 ERR_TOOMANYTARGETS = "407"
+CLIENT_TAGS_LIMIT = 4094  # bytes of client-only tag data (IRCv3 message-tags)
+REALNAMELEN = 200
+STORED = ("PRIVMSG", "NOTICE")  # TAGMSG (typing and the like) is relayed, not kept
+log = logging.getLogger(__name__)
 
 
 # PRIVMSG <target>{,<target>} <text to be sent>
@@ -27,25 +37,71 @@ def handle_notice(ctx: Context, message: Message) -> None:
     deliver(ctx, message)
 
 
+# @+tag=value TAGMSG <target>{,<target>}
+@command("TAGMSG")
+def handle_tagmsg(ctx: Context, message: Message) -> None:
+    deliver(ctx, message)
+
+
+def client_tags(message: Message) -> dict[str, str]:
+    """The client-only (+) tags of message; 417 when they are over the size limit."""
+    tags = {key: value for key, value in message.tags.items() if key.startswith("+")}
+    if tags and len(Message("X", (), None, tags).format()) - 3 > CLIENT_TAGS_LIMIT:
+        raise ReplyError(n.ERR_INPUTTOOLONG, "Input line was too long (client tags)")
+    return tags
+
+
 def deliver(ctx: Context, message: Message) -> None:
-    """Relay a PRIVMSG or NOTICE to each target; errors for PRIVMSG only."""
+    """Relay a PRIVMSG, NOTICE or TAGMSG to each target; errors for PRIVMSG and TAGMSG only."""
     verb, silent = message.verb, message.verb == "NOTICE"
     if not message.params or not message.params[0]:
         raise ReplyError(n.ERR_NORECIPIENT, f"No recipient given ({verb})")
-    if len(message.params) < 2 or not message.params[1]:
+    if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
+    tags = client_tags(message)
     targets = [t for t in message.params[0].split(",") if t]
     if len(targets) > MAXTARGETS:
-        raise ReplyError(ERR_TOOMANYTARGETS, message.params[0], f"Too many targets (max {MAXTARGETS})")
+        why = f"Too many targets (max {MAXTARGETS})"
+        raise ReplyError(ERR_TOOMANYTARGETS, message.params[0], why)
     for target in targets:
         try:
-            deliver_one(ctx, verb, target, message.params[1])
+            deliver_one(ctx, verb, target, message.param(1), tags)
         except ReplyError as error:
             if not silent:
                 ctx.reply(error.numeric, *error.params)
 
 
-def deliver_one(ctx: Context, verb: str, target: str, text: str) -> None:
+def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]
+            ) -> tuple[Message, int]:
+    """The message as relayed (from the sender, with server-time, a new msgid and client tags),
+    and its time in ms."""
+    params = (target,) if verb == "TAGMSG" else (target, text)
+    ms = ctx.state.history.now_ms()
+    stamp = {"time": format_time(ms), "msgid": new_msgid(), **tags}
+    return Message(verb, params, ctx.client.prefix, stamp), ms
+
+
+def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client | None) -> bool:
+    """Commit relay to history before it is sent; False (and the sender told) if that failed."""
+    if relay.verb not in STORED:
+        return True
+    tags = {key: value for key, value in relay.tags.items() if key[0] == "+"}  # client tags
+    try:
+        ctx.state.history.store(
+            relay.tags["msgid"], ms, target_key, relay.params[0],
+            relay.source or "", relay.verb, relay.params[1], tags,
+            ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
+        )
+    except sqlite3.Error as error:
+        log.exception("cannot store a message from %s", ctx.client.prefix)
+        why = f"Message not sent: history is unavailable ({error})"
+        fail = ("CANNOT_STORE", relay.params[0], why)
+        ctx.send(ctx.client, Message("FAIL", (relay.verb, *fail), ctx.server_name))
+        return False
+    return True
+
+
+def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]) -> None:
     sender = ctx.client
     if is_channel(target):
         channel = ctx.state.find_channel(target)
@@ -53,24 +109,76 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str) -> None:
             raise ReplyError(n.ERR_NOSUCHCHANNEL, target, "No such channel")
         if not channel.can_speak(sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
-        recipients = [member for member in channel.members if member is not sender]
-        ctx.broadcast(recipients, Message(verb, (channel.name, text), sender.prefix))
+        relay, ms = stamped(ctx, verb, channel.name, text, tags)
+        if not record(ctx, relay, ms, channel.key, None):
+            return
+        ctx.broadcast(channel_recipients(list(channel.members), relay, sender), relay)
         return
     recipient = ctx.state.find_nick(target)
     if recipient is None or not recipient.registered:
         raise ReplyError(n.ERR_NOSUCHNICK, target, "No such nick/channel")
-    ctx.send(recipient, Message(verb, (recipient.nick, text), sender.prefix))
+    relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
+    key = conversation_key(sender.nick_key, recipient.nick_key)
+    if not record(ctx, relay, ms, key, recipient):
+        return
+    if recipient is not sender and wants(recipient, relay, sender):
+        ctx.send(recipient, relay)
+    if wants(sender, relay, sender):
+        ctx.send(sender, relay)
     if verb == "PRIVMSG" and recipient.away is not None:
         ctx.reply(n.RPL_AWAY, recipient.nick, recipient.away)
+
+
+def channel_recipients(members: list[Client], relay: Message, sender: Client) -> list[Client]:
+    """The members that get relay (see wants()), without a call per member."""
+    if relay.command == "TAGMSG":
+        return [member for member in members if wants(member, relay, sender)]
+    if "echo-message" not in sender.caps:
+        return [member for member in members if member is not sender]
+    return members if sender in members else [*members, sender]
+
+
+def wants(client: Client, relay: Message, sender: Client) -> bool:
+    """Whether client gets relay: the sender only with echo-message, TAGMSG only with
+    message-tags."""
+    if client is sender and "echo-message" not in client.caps:
+        return False
+    return relay.verb != "TAGMSG" or "message-tags" in client.caps
 
 
 # AWAY [<text>]
 @command("AWAY")
 def handle_away(ctx: Context, message: Message) -> None:
-    text = message.param(0)[:AWAYLEN]
+    text, client = message.param(0)[:AWAYLEN], ctx.client
+    client.away = text or None
     if text:
-        ctx.client.away = text
         ctx.reply(n.RPL_NOWAWAY, "You have been marked as being away")
     else:
-        ctx.client.away = None
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
+    watchers = [peer for peer in ctx.state.peers(client) if "away-notify" in peer.caps]
+    if watchers:
+        ctx.broadcast(watchers, Message("AWAY", (text,) if text else (), client.prefix))
+
+
+def announce_away(ctx: Context, channel: Channel) -> None:
+    """After the sender's JOIN: members with away-notify learn that it is away, if it is."""
+    client = ctx.client
+    if client.away is None:
+        return
+    watchers = [m for m in channel.members if m is not client and "away-notify" in m.caps]
+    if watchers:
+        ctx.broadcast(watchers, Message("AWAY", (client.away,), client.prefix))
+
+
+# SETNAME :<realname>
+@command("SETNAME", min_params=1)
+def handle_setname(ctx: Context, message: Message) -> None:
+    realname, client = message.params[0], ctx.client
+    if not realname.strip() or len(realname) > REALNAMELEN:
+        why = f"Realname must be 1 to {REALNAMELEN} characters"
+        ctx.send(client, Message("FAIL", ("SETNAME", "INVALID_REALNAME", why), ctx.server_name))
+        return
+    client.realname = realname
+    watchers = [c for c in (client, *ctx.state.peers(client)) if "setname" in c.caps]
+    if watchers:
+        ctx.broadcast(watchers, Message("SETNAME", (realname,), client.prefix))

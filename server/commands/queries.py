@@ -6,13 +6,14 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
 from server.commands.base import Context, command
+from server.commands.capabilities import member_prefixes
 from server.state import Channel, Client
 
 
 def who_reply(ctx: Context, client: Client, channel: Channel | None) -> None:
     flags = "G" if client.away is not None else "H"
     if channel is not None:
-        flags += channel.prefix_of(client)
+        flags += member_prefixes(ctx.client, channel, client)  # all of them with multi-prefix
     ctx.reply(
         n.RPL_WHOREPLY, channel.name if channel else "*", client.user, client.host,
         ctx.server_name, client.nick, flags, f"0 {client.realname}",

@@ -1,4 +1,4 @@
-"""Connection registration and upkeep: CAP, PASS, NICK, USER, PING, PONG, QUIT, MOTD, LUSERS.
+"""Connection registration and upkeep: PASS, NICK, USER, PING, PONG, QUIT, MOTD, LUSERS.
 
 After NICK and USER (and CAP END, when negotiation was started) the client gets the welcome
 burst 001-005, LUSERS, the MOTD, and is joined to the default channel.
@@ -6,6 +6,7 @@ burst 001-005, LUSERS, the MOTD, and is joined to the default channel.
 
 from __future__ import annotations
 
+import hmac
 import re
 import time
 
@@ -17,13 +18,13 @@ from server.config import VERSION
 from server.state import CASEMAPPING
 
 USERLEN = 18
+CHATHISTORY_MAX = 100  # most messages one CHATHISTORY reply holds
 TOPICLEN = 390
 AWAYLEN = 200
 KICKLEN = 255
 MAXTARGETS = 4
 MODES_PER_LINE = 4
 CHANMODES = ",,,mnst"
-ERR_INVALIDCAPCMD = "410"
 ERR_INVALIDUSERNAME = "468"
 _USER_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -35,36 +36,23 @@ def isupport_tokens(ctx: Context) -> list[str]:
         "PREFIX=(ov)@+", f"CHANMODES={CHANMODES}", f"NICKLEN={NICKLEN}",
         f"CHANNELLEN={CHANNELLEN}", f"TOPICLEN={TOPICLEN}", f"AWAYLEN={AWAYLEN}",
         f"KICKLEN={KICKLEN}", f"MODES={MODES_PER_LINE}", f"MAXTARGETS={MAXTARGETS}",
-        f"USERLEN={USERLEN}", "UTF8ONLY",
+        f"USERLEN={USERLEN}", "UTF8ONLY", f"CHANLIMIT=#&:{ctx.state.config.max_channels or ''}",
+        f"CHATHISTORY={CHATHISTORY_MAX}", "MSGREFTYPES=msgid,timestamp",
     ]
 
 
-# CAP <subcommand> [:<capabilities>]
-@command("CAP", min_params=1, registered=False)
-def handle_cap(ctx: Context, message: Message) -> None:
-    sub, client = message.params[0].upper(), ctx.client
-    source = ctx.server_name
-    if sub == "LS" or sub == "LIST":
-        if sub == "LS" and not client.registered:
-            client.cap_negotiating = True
-        ctx.send(client, Message("CAP", (client.nick, sub, ""), source))
-    elif sub == "REQ":
-        if not client.registered:
-            client.cap_negotiating = True
-        ctx.send(client, Message("CAP", (client.nick, "NAK", message.param(1)), source))
-    elif sub == "END":
-        if client.cap_negotiating and not client.registered:
-            client.cap_negotiating = False
-            try_register(ctx)
-    else:
-        raise ReplyError(ERR_INVALIDCAPCMD, message.params[0], "Invalid CAP subcommand")
+# CAP lives in server/commands/capabilities.py; it calls try_register() on CAP END.
 
 
-# PASS <password>   (accepted and ignored: the server has no password)
+# PASS <password>   (checked when registration completes; ignored without --password)
 @command("PASS", min_params=1, registered=False)
 def handle_pass(ctx: Context, message: Message) -> None:
     if ctx.client.registered:
         raise ReplyError(n.ERR_ALREADYREGISTERED, "You may not reregister")
+    expected = ctx.state.config.password
+    if expected is not None:
+        given = message.params[0].encode("utf-8")
+        ctx.client.password_ok = hmac.compare_digest(given, expected.encode("utf-8"))
 
 
 # NICK <nickname>
@@ -105,6 +93,10 @@ def try_register(ctx: Context) -> None:
     """Complete registration once NICK and USER are in and CAP negotiation (if any) is over."""
     client = ctx.client
     if client.registered or not client.user or not client.nick_key or client.cap_negotiating:
+        return
+    if ctx.state.config.password is not None and not client.password_ok:
+        ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
+        ctx.close("Bad password", "Password incorrect")
         return
     client.registered = True
     config = ctx.state.config

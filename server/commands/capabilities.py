@@ -1,0 +1,112 @@
+"""IRCv3 capability negotiation (CAP LS/LIST/REQ/END, version 302 with cap-notify), and the
+helpers that let other commands honour the enabled capabilities (multi-prefix, userhost-in-names).
+"""
+
+from __future__ import annotations
+
+from ircproto.message import Message
+from server.commands.base import Context, ReplyError, command
+from server.delivery import MESSAGE_TAGS, SERVER_TIME
+from server.state import Channel, Client
+
+ERR_INVALIDCAPCMD = "410"
+CAP_LINE_LIMIT = 400  # bytes of capabilities per CAP LS/LIST line; longer lists continue with *
+# Name -> value shown by CAP LS 302 ('' for none). sasl is not offered: there are no accounts.
+CAPABILITIES: dict[str, str] = {
+    "away-notify": "",
+    "batch": "",
+    "cap-notify": "",
+    "draft/chathistory": "",
+    "draft/read-marker": "",
+    "echo-message": "",
+    "labeled-response": "",
+    "message-tags": "",
+    "multi-prefix": "",
+    "server-time": "",
+    "setname": "",
+    "userhost-in-names": "",
+}
+
+
+def cap_lines(nick: str, sub: str, items: list[str], limit: int = CAP_LINE_LIMIT
+              ) -> list[tuple[str, ...]]:
+    """The params of each CAP line listing items: all but the last carry '*' (302 multiline)."""
+    chunks: list[list[str]] = [[]]
+    for item in items:
+        if chunks[-1] and sum(len(i) + 1 for i in chunks[-1]) + len(item) > limit:
+            chunks.append([])
+        chunks[-1].append(item)
+    lines = [(nick, sub, "*", " ".join(chunk)) for chunk in chunks[:-1]]
+    return [*lines, (nick, sub, " ".join(chunks[-1]))]
+
+
+def send_cap_list(ctx: Context, sub: str, items: list[str]) -> None:
+    for params in cap_lines(ctx.client.nick, sub, items):
+        ctx.send(ctx.client, Message("CAP", params, ctx.server_name))
+
+
+# CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
+@command("CAP", min_params=1, registered=False)
+def handle_cap(ctx: Context, message: Message) -> None:
+    sub, client = message.params[0].upper(), ctx.client
+    if sub in ("LS", "REQ") and not client.registered:
+        client.cap_negotiating = True  # registration now waits for CAP END
+    if sub == "LS":
+        version = message.param(1)
+        client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
+        if client.cap_version >= 302:
+            client.caps.add("cap-notify")  # implied by 302
+            items = [f"{k}={v}" if v else k for k, v in CAPABILITIES.items()]
+        else:
+            items = list(CAPABILITIES)
+        send_cap_list(ctx, "LS", items)
+    elif sub == "LIST":
+        send_cap_list(ctx, "LIST", sorted(client.caps))
+    elif sub == "REQ":
+        request_caps(ctx, message.param(1))
+    elif sub == "END":
+        if client.cap_negotiating and not client.registered:
+            client.cap_negotiating = False
+            from server.commands.registration import try_register
+
+            try_register(ctx)
+    else:
+        raise ReplyError(ERR_INVALIDCAPCMD, message.params[0], "Invalid CAP subcommand")
+
+
+def request_caps(ctx: Context, text: str) -> None:
+    """CAP REQ: all or nothing; one unknown capability refuses the whole set with NAK."""
+    client, names = ctx.client, text.split()
+    wanted = [(name[1:], False) if name.startswith("-") else (name, True) for name in names]
+    if not names or any(name not in CAPABILITIES for name, _ in wanted):
+        ctx.send(client, Message("CAP", (client.nick, "NAK", text), ctx.server_name))
+        return
+    for name, enable in wanted:
+        if enable:
+            client.caps.add(name)
+        else:
+            client.caps.discard(name)
+    client.tag_mask = tag_mask(client.caps)
+    ctx.send(client, Message("CAP", (client.nick, "ACK", text), ctx.server_name))
+
+
+def tag_mask(caps: set[str]) -> int:
+    """The delivery tag bits for a set of capabilities."""
+    return (SERVER_TIME if "server-time" in caps else 0) | (
+        MESSAGE_TAGS if "message-tags" in caps else 0
+    )
+
+
+def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
+    """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
+    with userhost-in-names."""
+    name = member.prefix if "userhost-in-names" in viewer.caps else member.nick
+    return member_prefixes(viewer, channel, member) + name
+
+
+def member_prefixes(viewer: Client, channel: Channel, member: Client) -> str:
+    """'@+', '@', '+' or '': every prefix with multi-prefix, else only the highest."""
+    if "multi-prefix" not in viewer.caps:
+        return channel.prefix_of(member)
+    modes = channel.members.get(member, "")
+    return ("@" if "o" in modes else "") + ("+" if "v" in modes else "")

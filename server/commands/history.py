@@ -1,0 +1,246 @@
+"""History commands: CHATHISTORY (IRCv3 draft/chathistory) and MARKREAD (draft/read-marker).
+
+Channel history is for members only; private history is keyed by both nicks, so a client can
+only ever read its own conversations. Without accounts a nick is the identity: whoever holds a
+nick later can read that nick's private history.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ircproto.message import Message
+from ircproto.names import is_channel, nick_error
+from server.commands.base import Context, command
+from server.commands.registration import CHATHISTORY_MAX
+from server.delivery import new_batch_id
+from server.history import (
+    LATEST_ID, NEWEST_BOUND, Bound, StoredMessage, conversation_key, format_time, parse_time,
+)
+from server.state import fold
+
+log = logging.getLogger(__name__)
+
+
+class Failure(Exception):
+    """Becomes `FAIL <command> <code> <context...> :<description>` to the sender."""
+
+    def __init__(self, code: str, *params: str) -> None:
+        super().__init__(code, *params)
+        self.code, self.params = code, params
+
+
+def fail(ctx: Context, verb: str, failure: Failure) -> None:
+    params = (verb, failure.code, *failure.params)
+    ctx.send(ctx.client, Message("FAIL", params, ctx.server_name))
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A msgid= or timestamp= reference, as bounds on (ts, id)."""
+
+    ts: int
+    id: int | None  # None for a timestamp reference
+
+    @property
+    def upper(self) -> Bound:
+        """Exclusive upper bound: messages strictly before the reference."""
+        return (self.ts, self.id if self.id is not None else 0)
+
+    @property
+    def lower(self) -> Bound:
+        """Exclusive lower bound: messages strictly after the reference."""
+        return (self.ts, self.id if self.id is not None else LATEST_ID)
+
+    @property
+    def from_here(self) -> Bound:
+        """Exclusive lower bound that keeps the reference itself (for AROUND)."""
+        return (self.ts, self.id - 1 if self.id is not None else 0)
+
+
+def parse_ref(ctx: Context, sub: str, target: str, target_key: str, text: str) -> Ref:
+    kind, _, value = text.partition("=")
+    if kind == "timestamp":
+        ms = parse_time(value)
+        if ms is None:
+            raise Failure("INVALID_PARAMS", sub, text, "Invalid timestamp")
+        return Ref(ms, None)
+    if kind == "msgid" and value:
+        found = ctx.state.history.find(target_key, value)
+        if found is None:
+            raise Failure("MESSAGE_ERROR", sub, target, f"Unknown msgid {value}")
+        return Ref(*found)
+    raise Failure("INVALID_MSGREFTYPE", sub, text, "Message references are msgid= or timestamp=")
+
+
+def parse_limit(sub: str, text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise Failure("INVALID_PARAMS", sub, text, "The limit must be a positive number")
+    return min(int(text), CHATHISTORY_MAX)
+
+
+def history_key(ctx: Context, sub: str, target: str) -> str:
+    """The store key for target, if the sender may read it; INVALID_TARGET otherwise."""
+    if is_channel(target):
+        channel = ctx.state.find_channel(target)
+        if channel is None or ctx.client not in channel.members:
+            raise Failure("INVALID_TARGET", sub, target, "You are not in that channel")
+        return channel.key
+    if nick_error(target):
+        raise Failure("INVALID_TARGET", sub, target, "No such channel or nick")
+    return conversation_key(ctx.client.nick_key, fold(target))
+
+
+Found = list[StoredMessage]
+Query = Callable[[Context, str, str, list[str], int], Found]
+
+
+def query_latest(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
+    store, target = ctx.state.history, refs[0]
+    if refs[1] == "*":
+        return store.before(key, NEWEST_BOUND, limit)
+    ref = parse_ref(ctx, sub, target, key, refs[1])
+    return store.before(key, NEWEST_BOUND, limit, after=ref.lower)
+
+
+def query_before(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
+    return ctx.state.history.before(key, parse_ref(ctx, sub, refs[0], key, refs[1]).upper, limit)
+
+
+def query_after(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
+    return ctx.state.history.after(key, parse_ref(ctx, sub, refs[0], key, refs[1]).lower, limit)
+
+
+def query_around(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
+    ref, store = parse_ref(ctx, sub, refs[0], key, refs[1]), ctx.state.history
+    earlier = store.before(key, ref.upper, limit // 2)
+    return earlier + store.after(key, ref.from_here, limit - len(earlier))
+
+
+def query_between(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
+    first = parse_ref(ctx, sub, refs[0], key, refs[1])
+    second = parse_ref(ctx, sub, refs[0], key, refs[2])
+    if first.lower <= second.upper:  # forwards: the oldest after first
+        return ctx.state.history.after(key, first.lower, limit, before=second.upper)
+    return ctx.state.history.before(key, first.upper, limit, after=second.lower)
+
+
+# subcommand -> (query, how many params after the subcommand, target and limit included)
+QUERIES: dict[str, tuple[Query, int]] = {
+    "LATEST": (query_latest, 3), "BEFORE": (query_before, 3), "AFTER": (query_after, 3),
+    "AROUND": (query_around, 3), "BETWEEN": (query_between, 4),
+}
+
+
+# CHATHISTORY <LATEST|BEFORE|AFTER|AROUND> <target> <reference> <limit>
+# CHATHISTORY BETWEEN <target> <reference> <reference> <limit>
+# CHATHISTORY TARGETS <timestamp> <timestamp> <limit>
+@command("CHATHISTORY", min_params=1)
+def handle_chathistory(ctx: Context, message: Message) -> None:
+    sub, args = message.params[0].upper(), list(message.params[1:])
+    try:
+        if sub == "TARGETS":
+            send_targets(ctx, args)
+            return
+        if sub not in QUERIES:
+            raise Failure("UNKNOWN_COMMAND", sub, "Unknown CHATHISTORY subcommand")
+        query, count = QUERIES[sub]
+        if len(args) < count:
+            raise Failure("NEED_MORE_PARAMS", sub, "Missing parameters")
+        key = history_key(ctx, sub, args[0])
+        found = query(ctx, sub, key, args[: count - 1], parse_limit(sub, args[count - 1]))
+    except Failure as failure:
+        fail(ctx, "CHATHISTORY", failure)
+        return
+    send_batch(ctx, ["chathistory", args[0]], [replayed(stored) for stored in found])
+
+
+def replayed(stored: StoredMessage) -> Message:
+    """A stored message as it was relayed, with its original time and msgid."""
+    tags = {"time": format_time(stored.ts), "msgid": stored.msgid, **stored.tags}
+    return Message(stored.command, (stored.target, stored.text), stored.source, tags)
+
+
+def send_batch(ctx: Context, kind: list[str], messages: list[Message]) -> None:
+    """messages in a batch of kind (with the batch capability), else as they are."""
+    if "batch" not in ctx.client.caps:
+        for message in messages:
+            ctx.send(ctx.client, message)
+        return
+    ref = new_batch_id()
+    ctx.send(ctx.client, Message("BATCH", (f"+{ref}", *kind), ctx.server_name))
+    for message in messages:
+        ctx.send(ctx.client, message.with_tags(batch=ref))
+    ctx.send(ctx.client, Message("BATCH", (f"-{ref}",), ctx.server_name))
+
+
+def send_targets(ctx: Context, args: list[str]) -> None:
+    """CHATHISTORY TARGETS: the sender's channels and conversations active between two times."""
+    if len(args) < 3:
+        raise Failure("NEED_MORE_PARAMS", "TARGETS", "Missing parameters")
+    times = [parse_time(arg.removeprefix("timestamp=")) for arg in args[:2]]
+    if None in times or not all(arg.startswith("timestamp=") for arg in args[:2]):
+        why = "TARGETS takes two timestamp= references"
+        raise Failure("INVALID_PARAMS", "TARGETS", args[0], why)
+    low, high = sorted(t for t in times if t is not None)
+    channel_keys = list(ctx.client.channels)
+    found = ctx.state.history.targets(
+        channel_keys, ctx.client.nick_key, low, high, parse_limit("TARGETS", args[2])
+    )
+    lines = [Message("CHATHISTORY", ("TARGETS", name, format_time(ts)), ctx.server_name)
+             for name, ts in found]
+    send_batch(ctx, ["draft/chathistory-targets"], lines)
+
+
+def marker_key(target: str) -> str | None:
+    """The read-marker key of a channel or nick, or None when target is neither."""
+    if is_channel(target) or not nick_error(target):
+        return fold(target)
+    return None
+
+
+def send_read_marker(ctx: Context, target: str, asked: bool = False) -> None:
+    """MARKREAD <target> timestamp=... (or *): on request, or (on JOIN) with draft/read-marker."""
+    if not asked and "draft/read-marker" not in ctx.client.caps:
+        return
+    ts = ctx.state.history.read_marker(ctx.client.nick_key, fold(target))
+    value = f"timestamp={format_time(ts)}" if ts is not None else "*"
+    ctx.send(ctx.client, Message("MARKREAD", (target, value), ctx.server_name))
+
+
+# MARKREAD <target> [timestamp=<timestamp>]
+@command("MARKREAD")
+def handle_markread(ctx: Context, message: Message) -> None:
+    try:
+        mark_read(ctx, message.params)
+    except Failure as failure:
+        fail(ctx, "MARKREAD", failure)
+
+
+def mark_read(ctx: Context, params: tuple[str, ...]) -> None:
+    """Answer the marker, after moving it forward when a timestamp is given."""
+    if not params or not params[0]:
+        raise Failure("NEED_MORE_PARAMS", "Missing parameters")
+    target, key = params[0], marker_key(params[0])
+    if key is None:
+        raise Failure("INVALID_TARGET", target, "No such channel or nick")
+    if len(params) >= 2:
+        ms = parse_time(params[1].removeprefix("timestamp="))
+        if ms is None or not params[1].startswith("timestamp="):
+            raise Failure("INVALID_PARAMS", target, params[1], "Invalid timestamp")
+        ctx.state.history.mark_read(ctx.client.nick_key, key, ms)
+    send_read_marker(ctx, target, asked=True)
+
+
+def commit_history(ctx: Context) -> None:
+    """End of a dispatched batch: commit what it stored. Should the disk fail here, the sender
+    is told that its messages may be missing from history (they were already decided)."""
+    try:
+        ctx.state.history.commit()
+    except sqlite3.Error as error:
+        log.error("cannot commit history: %s", error)
+        text = f"Your last messages may be missing from history: {error}"
+        ctx.send(ctx.client, Message("FAIL", ("*", "CANNOT_STORE", text), ctx.server_name))

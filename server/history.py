@@ -1,0 +1,299 @@
+"""Persistent message history and read markers in SQLite: stored before relay, read by CHATHISTORY.
+
+One connection behind its own lock; callers use it under the state lock, so the stored order is
+the delivery order. No socket I/O ever happens while either lock is held.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stores ...
+PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
+LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
+
+# Clustered by (target_key, ts, id): a store updates two b-trees (rows, msgid), a page of history
+# is one range scan. ts never goes back and id only grows, so (ts, id) order is arrival order.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    target_key TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    msgid TEXT NOT NULL UNIQUE,
+    target TEXT NOT NULL,
+    source TEXT NOT NULL,
+    command TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    sender_key TEXT,
+    recipient_key TEXT,
+    PRIMARY KEY (target_key, ts, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_key, ts) WHERE sender_key NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_recipient ON messages (recipient_key, ts)
+    WHERE recipient_key NOT NULL;
+CREATE TABLE IF NOT EXISTS read_markers (
+    nick_key TEXT NOT NULL,
+    target_key TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (nick_key, target_key)
+);
+"""
+COLUMNS = "id, msgid, ts, target, source, command, text, tags"
+
+
+_second_cache: list[tuple[int, str]] = [(-1, "")]
+
+
+def format_time(ms: int) -> str:
+    """An IRCv3 server-time value: 2026-11-24T01:02:03.456Z (UTC, milliseconds)."""
+    second, text = _second_cache[0]
+    if ms // 1000 != second:  # strftime once per second, not once per message
+        second = ms // 1000
+        text = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+        _second_cache[0] = (second, text)
+    return f"{text}{ms % 1000:03d}Z"
+
+
+_msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
+_msgid_counter = itertools.count(1)
+
+
+def new_msgid() -> str:
+    """A message id unique across runs of the server: a random prefix and a counter."""
+    return f"{_msgid_prefix}{next(_msgid_counter):x}"
+
+
+def parse_time(text: str) -> int | None:
+    """Milliseconds since the epoch of an ISO 8601 UTC timestamp; None when it is not one."""
+    if not text.endswith("Z") or "T" not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00")
+    except ValueError:
+        return None
+    return int(moment.timestamp() * 1000 + 0.5) if moment.tzinfo else None
+
+
+def conversation_key(nick_key: str, other_key: str) -> str:
+    """The target key of a private conversation: both casefolded nicks, sorted."""
+    return "\n".join(sorted((nick_key, other_key)))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """One message as it was relayed: its row id orders it, ts and msgid name it."""
+
+    id: int
+    msgid: str
+    ts: int
+    target: str
+    source: str
+    command: str
+    text: str
+    tags: dict[str, str]
+
+
+Bound = tuple[int, int]  # (ts, id): messages compare by time, then by arrival
+NEWEST_BOUND: Bound = (LATEST_ID, LATEST_ID)  # after every message
+
+
+class HistoryStore:
+    """The SQLite store. Every method takes the store's lock; none does socket I/O."""
+
+    def __init__(
+        self, path: str, days: float, max_per_target: int, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.path = path
+        self.days = days
+        self.max_per_target = max_per_target
+        self.clock = clock
+        self._lock = threading.Lock()
+        if path != MEMORY:
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                where = Path(path).parent
+                raise sqlite3.OperationalError(f"cannot create {where}: {error.strerror}")
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            self._setup()
+        except sqlite3.Error:
+            self._db.close()
+            raise
+        self._last_ts, last_id = self._db.execute(
+            "SELECT COALESCE(MAX(ts), 0), COALESCE(MAX(id), 0) FROM messages"
+        ).fetchone()
+        self._ids = itertools.count(last_id + 1)
+        self._stores_since_prune = 0
+        self._pruned_at = self.clock()
+        self.prune()
+        self.commit()
+
+    def _setup(self) -> None:
+        # WAL + synchronous=NORMAL: a commit is in the WAL file (written, not fsynced) before we
+        # relay, so it survives the server being killed; only an OS crash or power loss can lose
+        # the last commits. FULL would fsync on every message, under the state lock.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def now_ms(self) -> int:
+        """The time for a new message: wall clock ms, never before the last stored message."""
+        with self._lock:
+            self._last_ts = max(self._last_ts, int(self.clock() * 1000))
+            return self._last_ts
+
+    # -- writing
+
+    def store(
+        self, msgid: str, ts: int, target_key: str, target: str, source: str, command: str,
+        text: str, tags: dict[str, str], sender_key: str | None = None,
+        recipient_key: str | None = None,
+    ) -> None:
+        """Add one relayed message to the open transaction (raises sqlite3.Error when it
+        cannot); commit() makes it durable, before anyone is sent it."""
+        with self._lock:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO messages (id, msgid, ts, target_key, target, source, command, text,"
+                " tags, sender_key, recipient_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (next(self._ids), msgid, ts, target_key, target, source, command, text,
+                 json.dumps(tags) if tags else "", sender_key, recipient_key),
+            )
+            self._stores_since_prune += 1
+            due = self.clock() - self._pruned_at >= PRUNE_EVERY_SECONDS
+        if due or self._stores_since_prune >= PRUNE_EVERY_INSERTS:
+            self.prune()
+
+    def commit(self) -> None:
+        """Make every store since the last commit durable: one transaction per dispatched batch
+        of lines, before its lines are queued (raises sqlite3.Error after rolling back)."""
+        with self._lock:
+            if not self._db.in_transaction:
+                return
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def prune(self) -> int:
+        """Apply retention: drop messages older than `days`, and beyond the newest
+        max_per_target of each target. Returns how many rows went."""
+        with self._lock:
+            self._stores_since_prune, self._pruned_at = 0, self.clock()
+            cutoff = int((self.clock() - self.days * 86400) * 1000)
+            removed = self._db.execute("DELETE FROM messages WHERE ts < ?", (cutoff,)).rowcount
+            crowded = self._db.execute(
+                "SELECT target_key FROM messages GROUP BY target_key HAVING COUNT(*) > ?",
+                (self.max_per_target,),
+            ).fetchall()
+            for (target_key,) in crowded:
+                removed += self._db.execute(
+                    "DELETE FROM messages WHERE target_key = ? AND id <= (SELECT id FROM messages"
+                    " WHERE target_key = ? ORDER BY ts DESC, id DESC LIMIT 1 OFFSET ?)",
+                    (target_key, target_key, self.max_per_target),
+                ).rowcount
+        if removed:
+            log.info("history retention removed %d messages", removed)
+        return removed
+
+    # -- reading
+
+    def find(self, target_key: str, msgid: str) -> Bound | None:
+        """The (ts, id) of msgid in target_key's history, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT ts, id FROM messages WHERE target_key = ? AND msgid = ?",
+                (target_key, msgid),
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None
+               ) -> list[StoredMessage]:
+        """The newest `limit` messages before bound (and after `after`), oldest first."""
+        low = after or (-1, -1)
+        rows = self._select(
+            "WHERE target_key = ? AND (ts, id) < (?, ?) AND (ts, id) > (?, ?)"
+            " ORDER BY ts DESC, id DESC LIMIT ?",
+            (target_key, *bound, *low, limit),
+        )
+        return rows[::-1]
+
+    def after(self, target_key: str, bound: Bound, limit: int, before: Bound | None = None
+              ) -> list[StoredMessage]:
+        """The oldest `limit` messages after bound (and before `before`), oldest first."""
+        high = before or (LATEST_ID, LATEST_ID)
+        return self._select(
+            "WHERE target_key = ? AND (ts, id) > (?, ?) AND (ts, id) < (?, ?)"
+            " ORDER BY ts, id LIMIT ?",
+            (target_key, *bound, *high, limit),
+        )
+
+    def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM messages {where}", args).fetchall()
+        return [StoredMessage(*row[:7], json.loads(row[7]) if row[7] else {}) for row in rows]
+
+    def targets(self, channel_keys: list[str], nick_key: str, low: int, high: int, limit: int
+                ) -> list[tuple[str, int]]:
+        """(target name, latest ts) of the channels in channel_keys and of nick_key's private
+        conversations with messages between low and high (ms, exclusive), oldest activity first."""
+        marks = ",".join("?" * len(channel_keys))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT target_key, MAX(ts), target, source, sender_key FROM messages"
+                f" WHERE ts > ? AND ts < ? AND (target_key IN ({marks})"
+                " OR sender_key = ? OR recipient_key = ?) GROUP BY target_key"
+                " ORDER BY MAX(ts) LIMIT ?",
+                (low, high, *channel_keys, nick_key, nick_key, limit),
+            ).fetchall()
+        result = []
+        for _key, ts, target, source, sender_key in rows:
+            if sender_key is not None and sender_key != nick_key:
+                target = source.split("!", 1)[0]  # a private message to me: name the sender
+            result.append((target, ts))
+        return result
+
+    # -- read markers
+
+    def mark_read(self, nick_key: str, target_key: str, ts: int) -> int:
+        """Move nick_key's read marker for target_key forward to ts; returns the marker now."""
+        with self._lock:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO read_markers (nick_key, target_key, ts) VALUES (?, ?, ?)"
+                " ON CONFLICT (nick_key, target_key) DO UPDATE SET ts = excluded.ts"
+                " WHERE excluded.ts > read_markers.ts",
+                (nick_key, target_key, ts),
+            )
+        return self.read_marker(nick_key, target_key) or ts
+
+    def read_marker(self, nick_key: str, target_key: str) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT ts FROM read_markers WHERE nick_key = ? AND target_key = ?",
+                (nick_key, target_key),
+            ).fetchone()
+        return row[0] if row else None

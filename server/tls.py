@@ -1,0 +1,182 @@
+"""TLS for the server: a self-signed certificate kept in the data directory, the SSLContext,
+and TlsSession, which runs TLS over memory BIOs so the plain socket keeps serving both threads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import ipaddress
+import logging
+import os
+import socket
+import ssl
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+CERT_NAME = "localchat-cert.pem"
+KEY_NAME = "localchat-key.pem"
+CERT_DAYS = 3650
+READ_SIZE = 16384
+
+
+class TlsError(Exception):
+    """The TLS handshake or a TLS record failed; the connection cannot go on."""
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("localchat"))
+
+
+def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
+    """The (cert, key) paths in data_dir, creating a self-signed pair on first use."""
+    cert_path, key_path = data_dir / CERT_NAME, data_dir / KEY_NAME
+    if cert_path.exists() and key_path.exists():
+        return cert_path, key_path
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cert_pem, key_pem = make_self_signed()
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as key_file:
+        key_file.write(key_pem)
+    os.chmod(key_path, 0o600)  # also when the file existed with wider permissions
+    cert_path.write_bytes(cert_pem)
+    log.info("created a self-signed TLS certificate in %s", cert_path)
+    return cert_path, key_path
+
+
+def make_self_signed() -> tuple[bytes, bytes]:
+    """A new EC P-256 key and a self-signed certificate for this host, localhost and 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    hostname = socket.gethostname() or "localhost"
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    names: list[x509.GeneralName] = [x509.DNSName("localhost"), x509.DNSName(hostname),
+                                     x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                     x509.IPAddress(ipaddress.ip_address("::1"))]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=CERT_DAYS))
+        .add_extension(x509.SubjectAlternativeName(list(dict.fromkeys(names))), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def fingerprint(cert_path: Path) -> str:
+    """The certificate's SHA-256 fingerprint as AA:BB:..., for users to compare."""
+    der = ssl.PEM_cert_to_DER_cert(cert_path.read_text(encoding="ascii"))
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+def context_for(cert: str | None, key: str | None, data_dir: str | None) -> ssl.SSLContext:
+    """The server's SSLContext from the given files, or from the self-signed pair in data_dir
+    (created on first use); logs the certificate's SHA-256 fingerprint."""
+    if cert is not None and key is not None:
+        cert_path, key_path = Path(cert), Path(key)
+    else:
+        cert_path, key_path = ensure_certificate(Path(data_dir) if data_dir else default_data_dir())
+    context = server_context(cert_path, key_path)
+    log.info("TLS certificate %s, SHA-256 fingerprint %s", cert_path, fingerprint(cert_path))
+    return context
+
+
+def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.options |= ssl.OP_NO_RENEGOTIATION
+    context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+class TlsSession:
+    """One connection's TLS state. The reader thread decrypts, the output path encrypts; a lock
+    keeps the SSLObject to one thread at a time."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self._incoming, self._outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self._ssl = context.wrap_bio(self._incoming, self._outgoing, server_side=True)
+        self._lock = threading.Lock()
+        self.closed = False  # the peer sent close_notify
+
+    def handshake(self, sock: socket.socket, timeout: float) -> None:
+        """Run the handshake on the (blocking) socket within timeout; raises TlsError."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                try:
+                    self._ssl.do_handshake()
+                    done = True
+                except ssl.SSLWantReadError:
+                    done = False
+                except ssl.SSLError as error:
+                    raise TlsError(f"TLS handshake failed: {error.reason or error}") from None
+                pending = self._outgoing.read()
+            try:
+                if pending:
+                    sock.sendall(pending)
+                if done:
+                    return
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TlsError("TLS handshake timed out")
+                sock.settimeout(remaining)
+                data = sock.recv(READ_SIZE)
+            except TimeoutError:
+                raise TlsError("TLS handshake timed out") from None
+            except OSError as error:
+                raise TlsError(f"TLS handshake failed: {error.strerror or error}") from None
+            finally:
+                sock.settimeout(None)
+            if not data:
+                raise TlsError("TLS handshake failed: the peer closed the connection")
+            with self._lock:
+                self._incoming.write(data)
+
+    def decrypt(self, data: bytes) -> bytes:
+        """Ciphertext from the socket in, plaintext out (b'' when no whole record yet)."""
+        parts: list[bytes] = []
+        with self._lock:
+            self._incoming.write(data)
+            while True:
+                try:
+                    chunk = self._ssl.read(READ_SIZE)
+                except ssl.SSLWantReadError:
+                    break
+                except ssl.SSLZeroReturnError:
+                    self.closed = True
+                    break
+                except ssl.SSLError as error:
+                    raise TlsError(f"TLS error: {error.reason or error}") from None
+                if not chunk:
+                    break
+                parts.append(chunk)
+        return b"".join(parts)
+
+    def encrypt(self, data: bytes) -> bytes:
+        """Plaintext in, the ciphertext to send out (with anything TLS itself wants sent)."""
+        with self._lock:
+            try:
+                if data:
+                    self._ssl.write(data)
+            except ssl.SSLError as error:
+                raise TlsError(f"TLS error: {error.reason or error}") from None
+            return self._outgoing.read()
+
+    @property
+    def wants_write(self) -> bool:
+        """TLS produced bytes of its own (e.g. after a read) that must be sent."""
+        return self._outgoing.pending > 0

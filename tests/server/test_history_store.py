@@ -1,0 +1,143 @@
+"""The SQLite history store on its own: durability across reopen, retention, read markers, times."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from server.history import (
+    NEWEST_BOUND,
+    HistoryStore,
+    conversation_key,
+    format_time,
+    new_msgid,
+    parse_time,
+)
+
+DAY = 86400.0
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def put(store: HistoryStore, target_key: str, text: str) -> None:
+    store.store(new_msgid(), store.now_ms(), target_key, target_key, "a!a@h", "PRIVMSG", text, {})
+
+
+def test_history_store_keeps_messages_across_reopen(tmp_path: Path):
+    path = str(tmp_path / "sub" / "h.db")
+    store = HistoryStore(path, 30, 100)
+    put(store, "#a", "one")
+    store.store(new_msgid(), store.now_ms(), "#a", "#a", "b!b@h", "NOTICE", "two", {"+x": "y z"})
+    store.commit()
+    store.mark_read("alice", "#a", 5000)
+    store.commit()
+    store.close()
+    again = HistoryStore(path, 30, 100)
+    try:
+        found = again.before("#a", NEWEST_BOUND, 10)
+        assert [(m.command, m.text, m.tags) for m in found] == [
+            ("PRIVMSG", "one", {}), ("NOTICE", "two", {"+x": "y z"})
+        ]
+        assert again.read_marker("alice", "#a") == 5000
+        assert again.now_ms() >= found[-1].ts  # times never go back after a restart
+    finally:
+        again.close()
+
+
+def test_history_store_uncommitted_messages_are_not_durable(tmp_path: Path):
+    path = str(tmp_path / "h.db")
+    store = HistoryStore(path, 30, 100)
+    put(store, "#a", "kept")
+    store.commit()
+    put(store, "#a", "pending")
+    other = sqlite3.connect(path)  # what a restarted server would read
+    try:
+        rows = other.execute("SELECT text FROM messages").fetchall()
+    finally:
+        other.close()
+        store.close()
+    assert rows == [("kept",)]
+
+
+def test_history_store_drops_messages_older_than_the_retention():
+    clock = Clock()
+    store = HistoryStore(":memory:", 2, 100, clock)
+    put(store, "#a", "old")
+    clock.now += 3 * DAY
+    assert store.prune() == 1
+    assert store.before("#a", NEWEST_BOUND, 10) == []
+    store.close()
+
+
+def test_history_store_retention_runs_periodically_on_store():
+    clock = Clock()
+    store = HistoryStore(":memory:", 2, 100, clock)
+    put(store, "#a", "old")
+    clock.now += 3 * DAY  # the next store comes long after the last retention run
+    put(store, "#a", "new")
+    assert [m.text for m in store.before("#a", NEWEST_BOUND, 10)] == ["new"]
+    store.close()
+
+
+def test_history_store_keeps_at_most_max_per_target():
+    store = HistoryStore(":memory:", 30, 3)
+    for i in range(5):
+        put(store, "#a", f"m{i}")
+    put(store, "#b", "other")
+    assert store.prune() == 2
+    assert [m.text for m in store.before("#a", NEWEST_BOUND, 10)] == ["m2", "m3", "m4"]
+    assert [m.text for m in store.before("#b", NEWEST_BOUND, 10)] == ["other"]
+    store.close()
+
+
+def test_history_store_retention_runs_on_start(tmp_path: Path):
+    path = str(tmp_path / "h.db")
+    store = HistoryStore(path, 30, 100)
+    for i in range(4):
+        put(store, "#a", f"m{i}")
+    store.commit()
+    store.close()
+    smaller = HistoryStore(path, 30, 2)
+    try:
+        assert [m.text for m in smaller.before("#a", NEWEST_BOUND, 10)] == ["m2", "m3"]
+    finally:
+        smaller.close()
+
+
+def test_history_store_read_marker_only_moves_forward():
+    store = HistoryStore(":memory:", 30, 100)
+    assert store.read_marker("alice", "#a") is None
+    assert store.mark_read("alice", "#a", 2000) == 2000
+    assert store.mark_read("alice", "#a", 1000) == 2000
+    assert store.mark_read("alice", "#a", 3000) == 3000
+    assert store.read_marker("bob", "#a") is None
+    store.close()
+
+
+def test_history_store_unwritable_path_is_a_clear_error(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(sqlite3.Error, match="cannot create"):
+        HistoryStore(str(blocker / "h.db"), 30, 100)
+
+
+def test_history_time_format_round_trips_in_milliseconds():
+    assert format_time(1_795_568_523_456) == "2026-11-25T01:02:03.456Z"
+    assert parse_time("2026-11-25T01:02:03.456Z") == 1_795_568_523_456
+    assert parse_time("2026-11-25T01:02:03Z") == 1_795_568_523_000
+    for bad in ("", "yesterday", "2026-11-25T01:02:03", "2026-13-25T01:02:03.000Z"):
+        assert parse_time(bad) is None
+
+
+def test_history_conversation_key_is_the_same_from_both_sides():
+    assert conversation_key("alice", "bob") == conversation_key("bob", "alice")
+    assert conversation_key("alice", "bob") != conversation_key("alice", "eve")
+    assert new_msgid() != new_msgid()
