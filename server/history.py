@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
+
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
@@ -122,6 +124,7 @@ class HistoryStore:
         self.max_per_target = max_per_target
         self.clock = clock
         self._lock = threading.Lock()
+        self._checkpointer: Checkpointer | None = None
         if path != MEMORY:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +145,9 @@ class HistoryStore:
         self._pruned_at = self.clock()
         self.prune()
         self.commit()
+        if path != MEMORY:
+            self._checkpointer = Checkpointer(path)
+            self._checkpointer.start()
 
     def _setup(self) -> None:
         # WAL + synchronous=NORMAL: a commit is in the WAL file (written, not fsynced) before we
@@ -149,10 +155,16 @@ class HistoryStore:
         # the last commits. FULL would fsync on every message, under the state lock.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it
+        self._db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
+            if self.path != MEMORY:
+                checkpoint(self._db, "TRUNCATE")
             self._db.close()
 
     def now_ms(self) -> int:
