@@ -22,7 +22,10 @@ class EntryKind(Enum):
 @dataclass(frozen=True, slots=True)
 class LogEntry:
     """One line of the log. sender is '' for system and error lines; target is the channel or,
-    for a private message, the other person's nick."""
+    for a private message, the other person's nick. msgid is the server's id (IRCv3 msgid) when
+    it gave one; pending marks our own message not yet confirmed by the server (typed while
+    offline, or sent and awaiting its echo); replayed marks a line fetched from history, which
+    raises no notification."""
 
     time: datetime
     sender: str
@@ -31,6 +34,9 @@ class LogEntry:
     kind: EntryKind = EntryKind.CHAT
     own: bool = False
     private: bool = False
+    msgid: str = ""
+    pending: bool = False
+    replayed: bool = False
 
 
 DEFAULT_LOG_LIMIT = 10_000

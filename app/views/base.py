@@ -6,6 +6,7 @@ test suite runs against all of them. Only modules under app/views/ import Tk.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
 from app.models.log import LogEntry
@@ -34,6 +35,9 @@ class ViewActions(Protocol):
     def on_theme_changed(self, theme: str) -> None:
         """The user switched the theme ('light' or 'dark'); remember it."""
 
+    def on_switch(self, name: str) -> None:
+        """The user picked another conversation (a channel or a private chat) to show."""
+
 
 class ChatView(Protocol):
     """What a controller may ask of a view. All calls happen on the view's UI thread."""
@@ -59,6 +63,18 @@ class ChatView(Protocol):
     def set_status(self, status: str, detail: str = "") -> None:
         """Show the connection status, one of STATUSES, with an optional detail line."""
 
+    def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
+        """Show the open conversations (channels and private chats, in the given order) with
+        their unread counts; current names the one whose log is shown."""
+
+    def show_conversation(self, entries: Sequence[LogEntry], first_unread: int = -1) -> None:
+        """Replace the log with one conversation's entries; when 0 <= first_unread <
+        len(entries), a 'new messages' marker stands just before entries[first_unread]."""
+
+    def update_entry(self, old: LogEntry, new: LogEntry) -> None:
+        """Replace a shown entry in place (e.g. a pending message now delivered); nothing
+        happens when old is not shown."""
+
     def show_entries(self, entries: Sequence[LogEntry]) -> None:
         """Append lines to the log, keeping it scrolled to the newest unless scrolled up."""
 
@@ -79,6 +95,15 @@ class ChatView(Protocol):
 
     def run(self) -> None:
         """Run the UI loop until close()."""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One conversation as the conversation list shows it."""
+
+    name: str
+    unread: int = 0
+    private: bool = False
 
 
 ViewFactory = Callable[[str], ChatView]
