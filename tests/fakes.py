@@ -15,7 +15,7 @@ from app.models.log import LogEntry
 from app.models.settings import ConnectParams
 from app.models.trust import CertificateReceived
 from app.models.users import UserItem
-from app.views.base import STATUSES, ViewActions
+from app.views.base import STATUSES, Conversation, ViewActions
 from ircproto.message import Message, parse
 
 PUMP_LIMIT = 10_000
@@ -56,6 +56,9 @@ class FakeView:
         self.exit_answers: deque[bool] = deque(exit_answers)
         self.certificate_answers: deque[bool] = deque(certificate_answers)
         self.entries: list[LogEntry] = []
+        self.conversations: list[Conversation] = []
+        self.current = ""
+        self.first_unread = -1
         self.users: list[UserItem] = []
         self.shown_users: list[list[UserItem]] = []
         self.status: tuple[str, str] = ("", "")
@@ -109,6 +112,19 @@ class FakeView:
     def show_entries(self, entries: Sequence[LogEntry]) -> None:
         self._record("show_entries", list(entries))
         self.entries.extend(entries)
+
+    def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
+        self._record("set_conversations", list(conversations), current)
+        self.conversations, self.current = list(conversations), current
+
+    def show_conversation(self, entries: Sequence[LogEntry], first_unread: int = -1) -> None:
+        self._record("show_conversation", list(entries), first_unread)
+        self.entries = list(entries)
+        self.first_unread = first_unread if 0 <= first_unread < len(entries) else -1
+
+    def update_entry(self, old: LogEntry, new: LogEntry) -> None:
+        self._record("update_entry", old, new)
+        self.entries = [new if entry is old else entry for entry in self.entries]
 
     def set_users(self, users: Sequence[UserItem]) -> None:
         self._record("set_users", list(users))
