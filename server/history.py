@@ -265,7 +265,11 @@ class HistoryStore:
     def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
         with self._lock:
             rows = self._db.execute(f"SELECT {COLUMNS} FROM messages {where}", args).fetchall()
-        return [StoredMessage(*row[:7], json.loads(row[7]) if row[7] else {}) for row in rows]
+        return [
+            StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                          json.loads(row[7]) if row[7] else {})
+            for row in rows
+        ]
 
     def targets(self, channel_keys: list[str], nick_key: str, low: int, high: int, limit: int
                 ) -> list[tuple[str, int]]:

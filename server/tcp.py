@@ -252,9 +252,9 @@ class IRCServer(socketserver.ThreadingTCPServer):
         self.config = config
         self.parent = parent
         self.tls_context = tls_context
-        self.state = parent.state if parent else State(config)
-        self.writer = parent.writer if parent else Writer()
-        self.limits = parent.limits if parent else ConnectionLimits(
+        self.state: State = parent.state if parent else State(config)
+        self.writer: Writer = parent.writer if parent else Writer()
+        self.limits: ConnectionLimits = parent.limits if parent else ConnectionLimits(
             config.max_clients, config.max_per_ip, config.exempt_loopback
         )
         self.children: list[IRCServer] = []
