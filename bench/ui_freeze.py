@@ -2,10 +2,12 @@
 Connection and the real controller, while a 5 ms Tk heartbeat records the longest stall.
 
 With --direct the lines skip the network and go to view.show_entries in the controller's
-batch size, back to back, which shows what the window itself can take.
+batch size, back to back, which shows what the window itself can take. With --switch the window
+flips between two conversations of N lines each (show_conversation with a new-messages marker,
+and set_conversations with 60 conversations), which shows what switching costs.
 
 Run under a display: `xvfb-run -a python -m bench.ui_freeze [--messages N] [--view NAME]
-[--direct]`.
+[--direct | --switch]`.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from datetime import datetime
 
 from app.controllers.client import BATCH_LIMIT, start_client
 from app.models.log import LogEntry
+from app.views.base import Conversation
 from app.models.settings import ConnectParams, SettingsStore
 from app.views import view_factory, view_names
-from app.views.window import ChatWindow
+from app.views.window import MAX_LOG_LINES, ChatWindow
 from server.config import ServerConfig
 from server.tcp import start_server_thread
 
 HEARTBEAT_MS = 5
+SWITCHES = 20
 TARGET_MS = 100.0
 DEADLINE_S = 180.0
 
@@ -43,6 +47,7 @@ class Figures:
     all_shown: float = 0.0
     error: str = ""
     last_line: str = ""  # the newest line the window showed at the end
+    switches: list[float] = field(default_factory=list)  # seconds each switch took (--switch)
 
     def max_gap_ms(self, since: float = 0.0) -> float:
         """The longest time between two heartbeats that ended after since, in ms."""
@@ -145,6 +150,47 @@ def run_direct(count: int, view_name: str) -> Figures:
     return figures
 
 
+def run_switch(count: int, view_name: str) -> Figures:
+    """Flip a real window SWITCHES times between two conversations of count lines each, as the
+    controller does when the user picks one: the list, then the log with its marker."""
+    figures = Figures()
+    view = view_factory(view_name)("light")
+    assert isinstance(view, ChatWindow)
+    now = datetime.now()
+    logs = {name: [LogEntry(now, f"user{n % 17}", name, f"{name} message {n}")
+                   for n in range(count)] for name in ("#lobby", "#dev")}
+    others = [Conversation(f"#room{n}", n % 7) for n in range(50)]
+    others += [Conversation(f"friend{n}", n % 3, True) for n in range(8)]
+    last_beat = [time.perf_counter()]
+
+    def beat() -> None:
+        moment = time.perf_counter()
+        figures.beats.append((moment, moment - last_beat[0]))
+        last_beat[0] = moment
+        view.schedule(HEARTBEAT_MS, beat)
+
+    def switch(done: int) -> None:
+        if done == 0:
+            figures.flood_started = time.perf_counter()
+        name = ("#lobby", "#dev")[done % 2]
+        started = time.perf_counter()
+        view.set_conversations([Conversation("#lobby", 0 if done % 2 == 0 else 5),
+                                Conversation("#dev", 5 if done % 2 == 0 else 0)] + others, name)
+        view.show_conversation(logs[name], max(0, count - 40))
+        figures.switches.append(time.perf_counter() - started)
+        if done + 1 < SWITCHES:
+            view.schedule(30, lambda: switch(done + 1))
+        else:
+            figures.flood_sent = figures.all_shown = time.perf_counter()
+            figures.last_line = view.last_log_lines(1)[0]
+            view.schedule(200, view.close)
+
+    view.schedule(HEARTBEAT_MS, beat)
+    view.schedule(300, lambda: switch(0))
+    view.run()
+    return figures
+
+
 def _drive(view: ChatWindow, figures: Figures, flooder: Flooder, count: int) -> None:
     last_line = f"message {count - 1} of the flood"
     started = time.monotonic()
@@ -183,17 +229,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ui_freeze", description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000, help="lines to send (10000)")
     parser.add_argument("--view", choices=view_names(), default="full")
-    parser.add_argument("--direct", action="store_true",
-                        help="skip the network: feed the window's show_entries directly")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--direct", action="store_true",
+                      help="skip the network: feed the window's show_entries directly")
+    mode.add_argument("--switch", action="store_true",
+                      help="switch between two conversations of --messages lines each")
     args = parser.parse_args(argv)
     if args.messages < 1:
         parser.error("--messages must be at least 1")
-    figures = (run_direct if args.direct else run)(args.messages, args.view)
+    runner = run_switch if args.switch else run_direct if args.direct else run
+    figures = runner(args.messages, args.view)
     gc.collect()  # the closed window's Tk objects are freed here, on the Tk thread
     if figures.error:
         print(f"ui_freeze: FAILED: {figures.error}", file=sys.stderr)
         return 1
     during = figures.max_gap_ms(since=figures.flood_started)
+    if args.switch:
+        return _report_switches(args.messages, args.view, figures, during)
     total = figures.all_shown - figures.flood_started
     path = "show_entries directly" if args.direct else "server, connection and controller"
     print(f"ui_freeze: {args.messages} messages, view {args.view}, through {path}")
@@ -203,6 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  longest event-loop freeze: {during:8.1f} ms during the flood "
           f"(heartbeat {HEARTBEAT_MS} ms; target < {TARGET_MS:.0f} ms)")
     print(f"  longest freeze overall:    {figures.max_gap_ms():8.1f} ms (includes start-up)")
+    verdict = "PASS" if during < TARGET_MS else "FAIL"
+    print(f"  {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+def _report_switches(count: int, view_name: str, figures: Figures, during: float) -> int:
+    switches = sorted(figures.switches)
+    print(f"ui_freeze: {len(switches)} switches between two conversations of {count} lines "
+          f"(the log keeps {MAX_LOG_LINES}), view {view_name}")
+    print(f"  one switch:                {switches[len(switches) // 2] * 1000:8.1f} ms median, "
+          f"{switches[-1] * 1000:.1f} ms longest")
+    print(f"  longest event-loop freeze: {during:8.1f} ms while switching "
+          f"(heartbeat {HEARTBEAT_MS} ms; target < {TARGET_MS:.0f} ms)")
     verdict = "PASS" if during < TARGET_MS else "FAIL"
     print(f"  {verdict}")
     return 0 if verdict == "PASS" else 1

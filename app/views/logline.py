@@ -6,7 +6,7 @@ No Tk here; the window maps the tag names to fonts and colours.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Sequence
 
 from app.models.log import EntryKind, LogEntry
@@ -28,11 +28,32 @@ def plain_text(text: str) -> str:
     return _CONTROL.sub("\ufffd", _FORMATTING.sub("", text))
 
 
+PENDING_MARK = "  \u25f7 sending\u2026"
+"""What follows a message of ours the server has not confirmed yet."""
+
+MARKER_TEXT = "\u2500" * 12 + "  new messages  " + "\u2500" * 12
+"""The separator line the log shows before the first unread entry of a conversation."""
+
+
 def clock(time: datetime) -> str:
     """The timestamp a line shows: local hours and minutes."""
-    if time.tzinfo is not None:
-        time = time.astimezone()
-    return time.strftime("%H:%M")
+    return _local(time).strftime("%H:%M")
+
+
+def stamp(time: datetime, today: date | None = None) -> str:
+    """The timestamp of a replayed line: hours and minutes today, 'Mon 14:02' within the last
+    six days, '2026-11-17 14:02' before that. time is timezone-aware or naive local."""
+    local = _local(time)
+    today = today or date.today()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if today - timedelta(days=6) <= local.date() < today:
+        return local.strftime("%a %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _local(time: datetime) -> datetime:
+    return time.astimezone() if time.tzinfo is not None else time
 
 
 def nick_tag(nick: str) -> str:
@@ -45,13 +66,18 @@ def entry_runs(entry: LogEntry) -> list[Run]:
     line_tags: tuple[str, ...] = ("own",) if entry.own else ()
     if entry.private:
         line_tags += ("private",)
+    if entry.pending:
+        line_tags += ("pending",)
     runs = _line_runs(entry, plain_text(entry.text))
+    if entry.pending:
+        runs.append((PENDING_MARK, ("pendingmark",)))
     runs.append(("\n", ()))
     return [(text, tags + line_tags) for text, tags in runs]
 
 
 def _line_runs(entry: LogEntry, text: str) -> list[Run]:
-    runs: list[Run] = [(clock(entry.time) + "  ", ("time",))]
+    when = stamp(entry.time) if entry.replayed else clock(entry.time)
+    runs: list[Run] = [(when + "  ", ("time",))]
     if entry.private:
         runs.append((f"[to {entry.target}] " if entry.own else "[private] ", ("pmlabel",)))
     sender = plain_text(entry.sender)
@@ -76,10 +102,13 @@ def entry_line(entry: LogEntry) -> str:
     return "".join(text for text, _ in entry_runs(entry)).rstrip("\n")
 
 
-def insert_args(entries: Sequence[LogEntry]) -> list[object]:
-    """The arguments of one Text.insert call that appends all entries: text, tags, text, tags..."""
+def insert_args(entries: Sequence[LogEntry], marker_at: int = -1) -> list[object]:
+    """The arguments of one Text.insert call that appends all entries: text, tags, text, tags...
+    When 0 <= marker_at < len(entries), the 'new messages' line comes before entries[marker_at]."""
     args: list[object] = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
+        if index == marker_at:
+            args += [MARKER_TEXT + "\n", ("marker",)]
         for text, tags in entry_runs(entry):
             args.append(text)
             args.append(tags)

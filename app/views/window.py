@@ -10,6 +10,7 @@ import logging
 import tkinter
 import tkinter.font as tkfont
 import traceback
+from collections import deque
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
@@ -18,7 +19,8 @@ import ttkbootstrap as ttk
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
-from app.views.base import STATUSES, THEMES, ViewActions
+from app.views.base import STATUSES, THEMES, Conversation, ViewActions
+from app.views.conversations import ConversationList, ConversationMenu, listed
 from app.views.dialogs import (CertificateDialog, ConfirmDialog, ConnectDialog, ModalDialog,
                                UsersDialog, user_label)
 from app.views.inputline import InputHistory, NickCompleter
@@ -32,17 +34,29 @@ MAX_LOG_LINES = 5000
 
 APP_NAME = "LocalChat"
 USER_PANE_WIDTH = 190
+CONVERSATION_PANE_WIDTH = 200
+MARKER_CONTEXT_LINES = 3
+"""Lines of older context shown above the 'new messages' marker when a conversation opens."""
+FIRST_PAINT_LINES = 300
+"""Lines a conversation shows at once when it opens (from 100 above its marker, else its newest);
+the rest follow FILL_CHUNK_LINES at a time while the window stays responsive."""
+FIRST_PAINT_CONTEXT = 100
+FILL_CHUNK_LINES = 250
+SWITCH_KEYS = {"<Control-Tab>": 1, "<Control-ISO_Left_Tab>": -1, "<Control-Shift-Tab>": -1,
+               "<Alt-Down>": 1, "<Alt-Up>": -1}
+"""Keys that move to the next (+1) or previous (-1) conversation, in the list's order."""
 OP_PREFIXES = "~&@%"
 """Prefixes shown in the accent colour in the user pane (owners, admins, ops, half-ops)."""
 _UNREAD_KINDS = (EntryKind.CHAT, EntryKind.ACTION, EntryKind.NOTICE)
 
 
 class ChatWindow:
-    """The full chat window: header, log, user pane, input with Send and Users."""
+    """The full chat window: header, conversation sidebar, log, user pane, input with Send and
+    Users. Ctrl+Tab / Ctrl+Shift+Tab and Alt+Down / Alt+Up switch conversations."""
 
     compact = False
-    size = (960, 620)
-    min_size = (640, 400)
+    size = (1080, 640)
+    min_size = (760, 420)
 
     def __init__(self, theme: str = "light") -> None:
         if theme not in THEMES:
@@ -61,6 +75,13 @@ class ChatWindow:
         self._focused = True
         self._closed = False
         self._users: list[UserItem] = []
+        self._conversations: list[Conversation] = []
+        self._current = ""
+        self._lines: deque[LogEntry | None] = deque()  # what the log shows; None: the marker
+        self._older: list[LogEntry] = []  # still to go above the log's first line
+        self._later: list[LogEntry] = []  # still to go after line _later_at
+        self._later_at = 0
+        self._fill_generation = 0
         self._scheduled: set[str] = set()
         self._history = InputHistory()
         self._completer = NickCompleter()
@@ -104,7 +125,9 @@ class ChatWindow:
         self.users_count = ttk.Label(top, text="")
         if self.compact:
             self.users_count.pack(side="left", padx=(10, 0))
-            self.detail_label = ttk.Label(header, text="")
+            self.conversation_menu = ConversationMenu(header, self._on_pick)
+            self.conversation_menu.frame.pack(side="top", fill="x", pady=(8, 0))
+            self.detail_label = ttk.Label(self.conversation_menu.frame, text="")
         else:
             self.detail_label = ttk.Label(top, text="")
             self.detail_label.pack(side="right", padx=(8, 8))
@@ -112,13 +135,14 @@ class ChatWindow:
 
     def _build_body(self) -> ttk.Frame:
         body = ttk.Frame(self.root)
-        body.columnconfigure(0, weight=1)
+        log_column = 0 if self.compact else 1
+        body.columnconfigure(log_column, weight=1)
         body.rowconfigure(0, weight=1)
         self.log = ttk.ScrolledText(body, padding=0, wrap="word", height=10, width=40,
                                     relief="flat", borderwidth=0, padx=10, pady=8,
                                     spacing1=2, spacing3=2, undo=False, cursor="arrow",
                                     font="TkTextFont", highlightthickness=1)
-        self.log.grid(row=0, column=0, sticky="nsew")
+        self.log.grid(row=0, column=log_column, sticky="nsew")
         self.log_text: tkinter.Text = self.log.text
         self.log_text.configure(state="disabled")
         self.log_text.bind("<1>", lambda _event: self.log_text.focus_set(), add="+")
@@ -127,8 +151,12 @@ class ChatWindow:
         self.newer_button = ttk.Button(body, text="↓  New messages", bootstyle="primary",
                                        command=self._scroll_to_newest)
         if not self.compact:
-            body.columnconfigure(1, weight=0, minsize=USER_PANE_WIDTH)
-            self._build_user_pane(body).grid(row=0, column=1, sticky="nsew", padx=(12, 0))
+            body.columnconfigure(0, weight=0, minsize=CONVERSATION_PANE_WIDTH)
+            self.conversation_list = ConversationList(body, CONVERSATION_PANE_WIDTH,
+                                                      self._on_pick)
+            self.conversation_list.frame.grid(row=0, column=0, sticky="nsew", padx=(0, 12))
+            body.columnconfigure(2, weight=0, minsize=USER_PANE_WIDTH)
+            self._build_user_pane(body).grid(row=0, column=2, sticky="nsew", padx=(12, 0))
         return body
 
     def _build_user_pane(self, master: tkinter.Misc) -> ttk.Frame:
@@ -180,6 +208,12 @@ class ChatWindow:
         self.input.bind("<Down>", lambda _event: self._recall(self._history.next()))
         self.input.bind("<Tab>", lambda _event: self._complete_nick())
         self.root.bind("<Escape>", lambda _event: actions.on_escape())
+        for key, step in SWITCH_KEYS.items():
+            for widget in (self.root, self.input, self.log_text):
+                try:
+                    widget.bind(key, lambda _event, step=step: self._switch_by(step))
+                except tkinter.TclError:  # a keysym this display does not know
+                    continue
         self.root.protocol("WM_DELETE_WINDOW", actions.on_close)
 
     def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
@@ -221,7 +255,7 @@ class ChatWindow:
         self.detail_label.configure(text=detail)
         if self.compact:
             if detail:
-                self.detail_label.pack(side="top", anchor="w", pady=(4, 0))
+                self.detail_label.pack(side="right")
             else:
                 self.detail_label.pack_forget()
 
@@ -235,10 +269,11 @@ class ChatWindow:
         following = text.yview()[1] >= 0.999
         text.configure(state="normal")
         text.insert("end-1c", *insert_args(entries))
-        excess = int(text.index("end-1c").split(".")[0]) - 1 - MAX_LOG_LINES
-        if excess > 0:
-            text.delete("1.0", f"{excess + 1}.0")
+        self._lines.extend(entries)
+        self._trim()
         text.configure(state="disabled")
+        room = MAX_LOG_LINES - len(self._lines) - len(self._later)
+        self._older = self._older[len(self._older) - max(0, room):]
         if following:
             text.see("end-1c")
         else:
@@ -246,6 +281,117 @@ class ChatWindow:
         if not self._focused:
             self._unread += sum(1 for e in entries if e.kind in _UNREAD_KINDS and not e.own)
             self._refresh_title()
+
+    def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
+        """Show the conversations (channels first, then private chats) with their unread counts
+        and current highlighted; the title counts the unread elsewhere."""
+        self._conversations = list(conversations)
+        self._current = current
+        if self.compact:
+            self.conversation_menu.show(self._conversations, current)
+        else:
+            self.conversation_list.show(self._conversations, current)
+        self._refresh_title()
+
+    def show_conversation(self, entries: Sequence[LogEntry], first_unread: int = -1) -> None:
+        """Replace the log with entries (the newest MAX_LOG_LINES), with the 'new messages'
+        marker before entries[first_unread]; show the marker, else the end. FIRST_PAINT_LINES
+        around the marker (or the newest) appear at once, the rest in chunks."""
+        entries, marker = _bounded(entries, first_unread)
+        start = max(0, len(entries) - FIRST_PAINT_LINES)
+        if marker >= 0:
+            start = min(start, max(0, marker - FIRST_PAINT_CONTEXT))
+        end = min(len(entries), start + FIRST_PAINT_LINES)
+        shown, marker = entries[start:end], (marker - start if marker >= 0 else -1)
+        self._older, self._later, self._later_at = entries[:start], entries[end:], len(shown)
+        self._fill_generation += 1
+        text = self.log_text
+        text.configure(state="normal")
+        text.delete("1.0", "end")
+        if shown:
+            text.insert("1.0", *insert_args(shown, marker))
+        text.configure(state="disabled")
+        self._lines = deque(shown)
+        if marker >= 0:
+            self._lines.insert(marker, None)
+            self._later_at += 1
+            text.yview(f"{max(1, marker + 1 - MARKER_CONTEXT_LINES)}.0")
+            self.schedule(0, self._show_newer_if_below)
+        else:
+            self._scroll_to_newest()
+        if self._older or self._later:
+            generation = self._fill_generation
+            self.schedule(0, lambda: self._fill(generation))
+
+    def _fill(self, generation: int) -> None:
+        """Put one chunk of the conversation still to show in the log: the lines after the
+        first paint first, then the older ones; schedule the next chunk."""
+        if generation != self._fill_generation or self._closed:
+            return
+        text = self.log_text
+        text.configure(state="normal")
+        if self._later:
+            chunk, self._later = self._later[:FILL_CHUNK_LINES], self._later[FILL_CHUNK_LINES:]
+            text.insert(f"{self._later_at + 1}.0", *insert_args(chunk))
+            lines = list(self._lines)
+            self._lines = deque(lines[:self._later_at] + chunk + lines[self._later_at:])
+            self._later_at += len(chunk)
+        else:
+            chunk = self._older[-FILL_CHUNK_LINES:]
+            del self._older[-FILL_CHUNK_LINES:]
+            text.insert("1.0", *insert_args(chunk))
+            self._lines.extendleft(reversed(chunk))
+            self._later_at += len(chunk)
+        self._trim()
+        text.configure(state="disabled")
+        if self._older or self._later:
+            self.schedule(0, lambda: self._fill(generation))
+        else:
+            self._show_newer_if_below()
+
+    @property
+    def filling(self) -> bool:
+        """True while a conversation's older (or later) lines are still going into the log."""
+        return bool(self._older or self._later)
+
+    def _trim(self) -> None:
+        """Drop the oldest lines past MAX_LOG_LINES (the Text must be writable)."""
+        excess = len(self._lines) - MAX_LOG_LINES
+        if excess <= 0:
+            return
+        self.log_text.delete("1.0", f"{excess + 1}.0")
+        for _ in range(excess):
+            self._lines.popleft()
+        self._later_at = max(0, self._later_at - excess)
+
+    def update_entry(self, old: LogEntry, new: LogEntry) -> None:
+        """Replace the line showing old (the same object) with new; nothing when old is not
+        shown (never shown, or trimmed off the top)."""
+        for waiting in (self._older, self._later):
+            for position, entry in enumerate(waiting):
+                if entry is old:
+                    waiting[position] = new
+        index = self._line_of(old)
+        if index < 0:
+            return
+        line = index + 1
+        text = self.log_text
+        following = text.yview()[1] >= 0.999
+        text.configure(state="normal")
+        text.delete(f"{line}.0", f"{line + 1}.0")
+        text.insert(f"{line}.0", *insert_args([new]))
+        text.configure(state="disabled")
+        self._lines[index] = new
+        if following:
+            text.see("end-1c")
+
+    def _line_of(self, entry: LogEntry) -> int:
+        """The 0-based line showing entry (searched from the newest), or -1."""
+        last = len(self._lines) - 1
+        for back, shown in enumerate(reversed(self._lines)):
+            if shown is entry:
+                return last - back
+        return -1
 
     def set_users(self, users: Sequence[UserItem]) -> None:
         """Replace the user pane's list and its count."""
@@ -322,6 +468,40 @@ class ChatWindow:
         return content.split("\n")[-count - 1:-1] if content else []
 
     @property
+    def conversation_lines(self) -> list[str]:
+        """The conversation list as it reads, top to bottom: '#lobby (3)', '@bob', ..."""
+        if self.compact:
+            return self.conversation_menu.lines
+        return self.conversation_list.lines
+
+    @property
+    def listed_conversations(self) -> list[Conversation]:
+        """The conversations listed, in the list's order."""
+        return listed(self._conversations)
+
+    @property
+    def current_conversation(self) -> str:
+        """The conversation the list highlights ('' when none)."""
+        if self.compact:
+            return self.conversation_menu.highlighted
+        return self.conversation_list.highlighted
+
+    @property
+    def marker_line(self) -> int:
+        """The log line (1 is the oldest) of the 'new messages' marker, or 0 when there is none."""
+        for index, shown in enumerate(self._lines):
+            if shown is None:
+                return index + 1
+        return 0
+
+    @property
+    def total_unread(self) -> int:
+        """What the title counts: unread in other conversations plus lines that arrived in this
+        one while the window was not focused."""
+        elsewhere = sum(c.unread for c in self._conversations if c.name != self._current)
+        return elsewhere + self._unread
+
+    @property
     def user_lines(self) -> list[str]:
         """What the user pane lists, top to bottom ([] in the compact view, which has none)."""
         return list(self.user_list.get(0, "end"))
@@ -391,7 +571,17 @@ class ChatWindow:
         text.tag_configure("private", background="#f4ecfb" if light else "#2a2134")
         text.tag_configure("pmlabel", foreground="#8e3ab0" if light else "#d59cf0",
                            font=self._fonts["bold"])
+        text.tag_configure("pending", foreground=muted, font=self._fonts["italic"])
+        text.tag_configure("pendingmark", foreground=muted, font=self._fonts["small"])
+        marker_colour = colours.danger if light else "#ff6b78"
+        text.tag_configure("marker", foreground=marker_colour, font=self._fonts["small_bold"],
+                           justify="center", spacing1=6, spacing3=6)
         text.tag_raise("private", "own")
+        text.tag_raise("pending")
+        if self.compact:
+            self.conversation_menu.apply_theme(self.root.style, light)
+        else:
+            self.conversation_list.apply_theme(self.root.style, light)
         for label in self._muted_labels():
             label.configure(foreground=muted)
         text.tag_raise("sel")
@@ -439,8 +629,8 @@ class ChatWindow:
         if self._nick or self._server:
             who = " @ ".join(part for part in (self._nick, self._server) if part)
             title = f"{APP_NAME} — {who}"
-        if self._unread:
-            title = f"({self._unread}) {title}"
+        if self.total_unread:
+            title = f"({self.total_unread}) {title}"
         self._title = title
         self.root.title(title)
 
@@ -452,6 +642,32 @@ class ChatWindow:
     def _scroll_to_newest(self) -> None:
         self.log_text.see("end-1c")
         self.newer_button.place_forget()
+
+    def _show_newer_if_below(self) -> None:
+        """Offer 'New messages' when the log's end is out of view (run from the loop, once the
+        Text has laid out its lines; never update_idletasks here: that would run other
+        callbacks, the controller's among them, inside the caller)."""
+        if self._closed:
+            return
+        if self.log_text.yview()[1] < 0.999:
+            self.newer_button.place(in_=self.log, relx=0.5, rely=1.0, anchor="s", y=-14)
+        else:
+            self.newer_button.place_forget()
+
+    def _on_pick(self, name: str) -> None:
+        """The user clicked or chose a conversation in the list."""
+        if self.actions is not None and name != self._current:
+            self.actions.on_switch(name)
+
+    def _switch_by(self, step: int) -> str:
+        """Ask for the conversation step places after (or before) the current one, wrapping."""
+        names = [c.name for c in listed(self._conversations)]
+        if self.actions is not None and names:
+            index = names.index(self._current) if self._current in names else -step
+            target = names[(index + step) % len(names)]
+            if target != self._current:
+                self.actions.on_switch(target)
+        return "break"
 
     @property
     def newer_shown(self) -> bool:
@@ -510,7 +726,23 @@ def _log_fonts(root: tkinter.Misc) -> dict[str, tkfont.Font]:
         "bold": tkfont.Font(root=root, **{**base, "weight": "bold"}),
         "italic": tkfont.Font(root=root, **{**base, "slant": "italic"}),
         "fixed": tkfont.Font(root=root, **{**fixed, "size": base["size"]}),
+        "small": tkfont.Font(root=root, **{**base, "size": _smaller(base["size"])}),
+        "small_bold": tkfont.Font(root=root, **{**base, "size": _smaller(base["size"]),
+                                                "weight": "bold"}),
     }
+
+
+def _bounded(entries: Sequence[LogEntry], first_unread: int) -> tuple[list[LogEntry], int]:
+    """The newest entries that fit the log with the marker, and the marker's index among them
+    (-1: none; 0 when the first unread entry itself did not fit)."""
+    marker = first_unread if 0 <= first_unread < len(entries) else -1
+    cut = max(0, len(entries) - (MAX_LOG_LINES - (1 if marker >= 0 else 0)))
+    return list(entries[cut:]), (max(0, marker - cut) if marker >= 0 else -1)
+
+
+def _smaller(size: int) -> int:
+    """One step smaller than a Tk font size (points when positive, pixels when negative)."""
+    return size - 1 if size > 0 else size + 1
 
 
 class CompactWindow(ChatWindow):

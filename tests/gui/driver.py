@@ -43,6 +43,9 @@ class RecordingActions:
     def on_theme_changed(self, theme: str) -> None:
         self._record("on_theme_changed", theme)
 
+    def on_switch(self, name: str) -> None:
+        self._record("on_switch", name)
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
@@ -59,6 +62,30 @@ def press(widget, key: str) -> None:
     widget.update()
     widget.event_generate(key, when="now")
     widget.update()
+
+
+def click(widget, x: int, y: int) -> None:
+    """A left click at (x, y) in widget, as the mouse sends it."""
+    for kind in ("<ButtonPress-1>", "<ButtonRelease-1>"):
+        widget.event_generate(kind, x=x, y=y, when="now")
+    widget.update()
+
+
+def pick_conversation(view: ChatWindow, name: str) -> None:
+    """Choose the conversation name the way a user would: a click on its row in the full
+    window's sidebar, or its entry in the compact window's menu."""
+    if view.compact:
+        index = view.conversation_menu.entry_index(name)
+        assert index >= 0, f"{name} is not in the conversation menu"
+        view.conversation_menu.menu.invoke(index)
+        return
+    tree = view.conversation_list.tree
+    row = view.conversation_list.row_of(name)
+    assert row, f"{name} is not in the conversation list"
+    tree.update()
+    tree.see(row)
+    x, y, width, height = tree.bbox(row)
+    click(tree, x + width // 3, y + height // 2)
 
 
 def when_dialog(view: ChatWindow, act: Callable[[ModalDialog], None],

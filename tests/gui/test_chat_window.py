@@ -16,7 +16,7 @@ from app.views.window import ChatWindow
 from ircproto.message import Message
 from server.tcp import ServerHandle
 from tests.gui.live import Chat, close_chat, open_chat, run_until_closed, wait_until
-from tests.gui.driver import enter, escape, press, when_dialog
+from tests.gui.driver import enter, escape, pick_conversation, press, when_dialog
 from tests.interop.rawclient import RawClient
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
@@ -73,12 +73,43 @@ def test_gui_send_button_sends_to_the_channel(chat: Chat,
     assert chat.view.input_text == ""
 
 
-def test_gui_shows_what_others_say(chat: Chat, peer_factory: Callable[[str], RawClient]) -> None:
+def test_gui_shows_what_others_say_each_in_its_conversation(
+        chat: Chat, peer_factory: Callable[[str], RawClient]) -> None:
     bob = peer_factory("bob")
     bob.send("PRIVMSG #lobby :hi alice")
     bob.send("PRIVMSG alice :just between us")
     chat.wait_for_log("<bob> hi alice")
+    wait_until(chat.view, lambda: "@bob (1)" in chat.view.conversation_lines,
+               "bob's private chat in the list with 1 unread")
+    assert not any("just between us" in line for line in chat.view.log_lines)
+    assert chat.view.title.startswith("(1) ")
+    pick_conversation(chat.view, "bob")
     chat.wait_for_log("[private] <bob> just between us")
+    wait_until(chat.view, lambda: chat.view.current_conversation == "bob", "bob highlighted")
+    assert "@bob" in chat.view.conversation_lines
+
+
+def test_gui_keys_switch_conversations_through_the_controller(
+        chat: Chat, peer_factory: Callable[[str], RawClient]) -> None:
+    bob = peer_factory("bob")
+    bob.send("PRIVMSG alice :are you there?")
+    wait_until(chat.view, lambda: "@bob (1)" in chat.view.conversation_lines, "bob's chat")
+    lobby = chat.view.current_conversation
+    names = [c.name for c in chat.view.listed_conversations]
+    steps = (names.index("bob") - names.index(lobby)) % len(names)
+    for step in range(1, steps + 1):  # Ctrl+Tab walks down the list to bob
+        press(chat.view.input, "<Control-Tab>")
+        expected = names[(names.index(lobby) + step) % len(names)]
+        wait_until(chat.view, lambda: chat.view.current_conversation == expected,
+                   f"{expected} shown")
+    chat.wait_for_log("<bob> are you there?")
+    for step in range(1, steps + 1):  # and Alt+Up back up to the channel
+        press(chat.view.input, "<Alt-Up>")
+        expected = names[(names.index("bob") - step) % len(names)]
+        wait_until(chat.view, lambda: chat.view.current_conversation == expected,
+                   f"{expected} shown")
+    assert chat.view.current_conversation == lobby
+    assert not any("are you there?" in line for line in chat.view.log_lines)
 
 
 def test_gui_users_button_lists_who_is_here(chat: Chat,

@@ -17,7 +17,7 @@ from app.views.dialogs import ConnectDialog, ModalDialog
 from server.tcp import ServerHandle
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.live import Chat, close_chat, open_chat, wait_until
-from tests.gui.driver import enter, escape, press, screenshot, when_dialog
+from tests.gui.driver import enter, escape, pick_conversation, press, screenshot, when_dialog
 from tests.interop.rawclient import RawClient
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
@@ -57,12 +57,8 @@ def fill_with_a_conversation(chat: Chat, peer: Callable[[str], RawClient]) -> No
     carol.send("PRIVMSG #lobby :\x01ACTION cheers\x01")
     chat.wait_for_log("cheers")
     bob.send("PRIVMSG alice :can you send me the slides?")
-    chat.wait_for_log("the slides?")
-    type_and_enter(chat, "/msg bob sure, in a minute")
-    chat.wait_for_log("in a minute")
-    type_and_enter(chat, "/msg erin are you around?")
-    wait_until(chat.view, lambda: any("! " in line for line in chat.view.log_lines),
-               "an error line")
+    wait_until(chat.view, lambda: "@bob (1)" in chat.view.conversation_lines,
+               "bob's private chat with 1 unread")
     chat.view.input.insert(0, "see you at noon")
     chat.view.input.focus_force()
     chat.view.root.update()
@@ -74,8 +70,14 @@ def test_gui_screenshots_of_the_main_window_in_both_themes(
     try:
         fill_with_a_conversation(chat, peer_factory)
         assert chat.view.user_lines[0] == "@alice"
+        assert chat.view.current_conversation == "#lobby"
         light = screenshot(chat.view.root, "main-light")
         check_shot(light, chat.view.root)
+        chat.view.clear_input()
+        pick_conversation(chat.view, "bob")
+        chat.wait_for_log("can you send me the slides?")
+        type_and_enter(chat, "sure, in a minute")
+        chat.wait_for_log("[to bob] <alice> sure, in a minute")
         chat.view.theme_toggle.invoke()
         assert chat.view.ttk_theme.endswith("-dark")
         dark = screenshot(chat.view.root, "main-dark")

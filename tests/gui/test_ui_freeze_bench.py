@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.ui_freeze import TARGET_MS, main, run, run_direct
+from bench.ui_freeze import SWITCHES, TARGET_MS, main, run, run_direct, run_switch
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 
@@ -30,6 +30,21 @@ def test_ui_freeze_bench_direct_feeds_the_window_in_batches() -> None:
     assert figures.all_shown >= figures.flood_started > 0
     assert len(figures.beats) > 10
     assert 0 < figures.max_gap_ms() < 10 * TARGET_MS
+
+
+def test_ui_freeze_bench_switch_flips_between_two_conversations() -> None:
+    figures = run_switch(2000, "full")
+    assert figures.error == "" and len(figures.switches) == SWITCHES
+    assert figures.last_line.endswith("#dev message 1999")  # an even count ends on #dev
+    assert len(figures.beats) > 10
+    assert 0 < max(figures.switches) * 1000 < 10 * TARGET_MS
+
+
+def test_ui_freeze_bench_switch_prints_its_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--switch", "--messages", "500", "--view", "compact"])
+    out = capsys.readouterr().out
+    assert "20 switches between two conversations of 500 lines" in out
+    assert "one switch:" in out and "longest event-loop freeze" in out
 
 
 def test_ui_freeze_bench_rejects_no_messages(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,13 +11,15 @@ import pytest
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
-from app.views.base import STATUSES
+from app.views.base import STATUSES, Conversation
+from app.views.conversations import line, listed
 from app.views.dialogs import CertificateDialog, ConnectDialog, UsersDialog
 from app.views.window import ChatWindow
-from app.views.logline import entry_line
+from app.views.logline import MARKER_TEXT, entry_line
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.fakes import FakeView
-from tests.gui.driver import RecordingActions, enter, escape, press, pump, when_dialog
+from tests.gui.driver import (RecordingActions, enter, escape, pick_conversation, press, pump,
+                              when_dialog)
 
 T0 = datetime(2026, 11, 24, 9, 41)
 
@@ -116,6 +118,18 @@ class RealProbe:
     def user_lines(self) -> list[str] | None:
         return None if self.view.compact else self.view.user_lines
 
+    def conversation_lines(self) -> list[str]:
+        return self.view.conversation_lines
+
+    def current(self) -> str:
+        return self.view.current_conversation
+
+    def pick(self, name: str) -> None:
+        pick_conversation(self.view, name)
+
+    def press_keys(self, key: str) -> None:
+        press(self.view.input, key)
+
     def input_is_empty(self) -> bool:
         return self.view.input_text == ""
 
@@ -159,7 +173,17 @@ class FakeProbe:
         return self.view.status == (status, detail)
 
     def log_lines(self) -> list[str]:
-        return [entry_line(entry) for entry in self.view.entries]
+        lines = [entry_line(entry) for entry in self.view.entries]
+        if 0 <= self.view.first_unread < len(lines):
+            lines.insert(self.view.first_unread, MARKER_TEXT)
+        return lines
+
+    def conversation_lines(self) -> list[str]:
+        return [line(c) for c in listed(self.view.conversations)]
+
+    def current(self) -> str:
+        names = [c.name for c in self.view.conversations]
+        return self.view.current if self.view.current in names else ""
 
     def user_count(self) -> int:
         return len(self.view.users)
@@ -511,3 +535,138 @@ def test_view_confirm_certificate_shows_the_server_and_fingerprint(
     assert "10.0.0.2:6697" in message and "not seen" in message
     assert text.replace("\n", ":") == FINGERPRINT and text.count("\n") == 1
     assert focused, "the focus starts on Don't trust"
+
+
+# --- conversations, the new-messages marker, entries updated in place ---
+
+LOBBY, DEV, BOB = Conversation("#lobby"), Conversation("#dev", 3), Conversation("bob", 2, True)
+
+
+def test_view_set_conversations_lists_channels_then_private_chats_with_counts(
+        probe: Probe) -> None:
+    probe.view.set_conversations([LOBBY, BOB, DEV, Conversation("carol", 0, True)], "#dev")
+    assert probe.conversation_lines() == ["#lobby", "#dev (3)", "@bob (2)", "@carol"]
+    assert probe.current() == "#dev"
+
+
+def test_view_set_conversations_replaces_the_list_and_moves_the_highlight(
+        probe: Probe) -> None:
+    probe.view.set_conversations([LOBBY, DEV, BOB], "#lobby")
+    probe.view.set_conversations([LOBBY, Conversation("#dev"), Conversation("bob", 5, True)],
+                                 "bob")
+    assert probe.conversation_lines() == ["#lobby", "#dev", "@bob (5)"]
+    assert probe.current() == "bob"
+    probe.view.set_conversations([], "")
+    assert probe.conversation_lines() == [] and probe.current() == ""
+
+
+def test_view_set_conversations_unknown_current_highlights_nothing(probe: Probe) -> None:
+    probe.view.set_conversations([LOBBY, BOB], "#gone")
+    assert probe.conversation_lines() == ["#lobby", "@bob (2)"]
+    assert probe.current() == ""
+
+
+def test_view_show_conversation_replaces_the_log_with_a_marker(probe: Probe) -> None:
+    probe.view.show_entries([entry("erin", "from another channel")])
+    probe.view.show_conversation([entry("bob", "read"), entry("carol", "new one"),
+                                  entry("dave", "new two")], 1)
+    assert probe.log_lines() == ["09:41  <bob> read", MARKER_TEXT, "09:41  <carol> new one",
+                                 "09:41  <dave> new two"]
+
+
+@pytest.mark.parametrize("first_unread", [-1, 2, 99])
+def test_view_show_conversation_without_unread_shows_no_marker(probe: Probe,
+                                                               first_unread: int) -> None:
+    probe.view.show_conversation([entry("bob", "one"), entry("carol", "two")], first_unread)
+    assert probe.log_lines() == ["09:41  <bob> one", "09:41  <carol> two"]
+
+
+def test_view_show_conversation_marker_before_everything_when_all_is_new(probe: Probe) -> None:
+    probe.view.show_conversation([entry("bob", "one")], 0)
+    assert probe.log_lines() == [MARKER_TEXT, "09:41  <bob> one"]
+
+
+def test_view_show_conversation_empty_clears_the_log(probe: Probe) -> None:
+    probe.view.show_entries([entry("bob", "one")])
+    probe.view.show_conversation([])
+    assert probe.log_lines() == []
+
+
+def test_view_marker_stays_while_new_lines_arrive(probe: Probe) -> None:
+    probe.view.show_conversation([entry("bob", "read"), entry("carol", "unread")], 1)
+    probe.view.show_entries([entry("dave", "newer")])
+    assert probe.log_lines() == ["09:41  <bob> read", MARKER_TEXT, "09:41  <carol> unread",
+                                 "09:41  <dave> newer"]
+
+
+def test_view_update_entry_marks_a_pending_message_delivered(probe: Probe) -> None:
+    pending = entry("alice", "on my way", own=True, pending=True)
+    probe.view.show_conversation([entry("bob", "where are you?"), pending,
+                                  entry("bob", "ok")], 1)
+    assert probe.log_lines()[2] == "09:41  <alice> on my way  \u25f7 sending\u2026"
+    delivered = entry("alice", "on my way", own=True, msgid="abc")
+    probe.view.update_entry(pending, delivered)
+    assert probe.log_lines() == ["09:41  <bob> where are you?", MARKER_TEXT,
+                                 "09:41  <alice> on my way", "09:41  <bob> ok"]
+    probe.view.update_entry(delivered, entry("alice", "on my way (edited)", own=True))
+    assert probe.log_lines()[2] == "09:41  <alice> on my way (edited)"
+
+
+def test_view_update_entry_of_a_line_not_shown_changes_nothing(probe: Probe) -> None:
+    shown = entry("alice", "typed offline", own=True, pending=True)
+    probe.view.show_entries([shown])
+    probe.view.show_conversation([entry("bob", "other channel")])
+    probe.view.update_entry(shown, entry("alice", "typed offline", own=True))
+    probe.view.update_entry(entry("carol", "never shown"), entry("carol", "changed"))
+    assert probe.log_lines() == ["09:41  <bob> other channel"]
+
+
+def test_view_update_entry_finds_appended_lines(probe: Probe) -> None:
+    first = entry("alice", "one", own=True, pending=True)
+    second = entry("alice", "two", own=True, pending=True)
+    probe.view.show_entries([entry("bob", "hi")])
+    probe.view.show_entries([first, second])
+    probe.view.update_entry(second, entry("alice", "two", own=True))
+    assert probe.log_lines() == ["09:41  <bob> hi", "09:41  <alice> one  \u25f7 sending\u2026",
+                                 "09:41  <alice> two"]
+
+
+# --- picking a conversation reaches the controller (real windows) ---
+
+def test_view_picking_a_conversation_calls_on_switch(real_probe: RealProbe,
+                                                     actions: RecordingActions) -> None:
+    real_probe.view.set_conversations([LOBBY, DEV, BOB], "#lobby")
+    pump(real_probe.view)
+    real_probe.pick("bob")
+    real_probe.pick("#dev")
+    assert actions.calls == [("on_switch", ("bob",)), ("on_switch", ("#dev",))]
+    assert real_probe.current() == "#lobby", "the highlight moves when the controller says so"
+
+
+def test_view_picking_the_current_conversation_asks_nothing(real_probe: RealProbe,
+                                                            actions: RecordingActions) -> None:
+    real_probe.view.set_conversations([LOBBY, DEV], "#lobby")
+    pump(real_probe.view)
+    real_probe.pick("#lobby")
+    assert actions.calls == []
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("<Control-Tab>", "bob"), ("<Alt-Down>", "bob"),
+    ("<Control-ISO_Left_Tab>", "#lobby"), ("<Alt-Up>", "#lobby"),
+])
+def test_view_keys_switch_to_the_next_or_previous_conversation(
+        real_probe: RealProbe, actions: RecordingActions, key: str, expected: str) -> None:
+    real_probe.view.set_conversations([LOBBY, BOB, DEV], "#dev")
+    real_probe.press_keys(key)
+    assert actions.calls == [("on_switch", (expected,))]
+
+
+def test_view_switch_keys_wrap_around_the_list(real_probe: RealProbe,
+                                               actions: RecordingActions) -> None:
+    real_probe.view.set_conversations([LOBBY, DEV, BOB], "bob")
+    real_probe.press_keys("<Control-Tab>")
+    real_probe.view.set_conversations([LOBBY, DEV, BOB], "#lobby")
+    real_probe.press_keys("<Alt-Up>")
+    assert actions.calls == [("on_switch", ("#lobby",)), ("on_switch", ("bob",))]
+    assert real_probe.view.input_text == "", "Ctrl+Tab must not complete a nick"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from app.models.log import EntryKind, LogEntry
-from app.views.logline import clock, entry_line, entry_runs, insert_args, nick_tag, plain_text
+from app.views.logline import (MARKER_TEXT, PENDING_MARK, clock, entry_line, entry_runs,
+                               insert_args, nick_tag, plain_text, stamp)
 
 T0 = datetime(2026, 11, 24, 9, 41)
 
@@ -76,3 +77,47 @@ def test_insert_args_pairs_text_with_tags_for_every_entry() -> None:
     texts = args[0::2]
     assert "".join(texts) == "09:41  <bob> one\n09:41  <carol> two\n"
     assert all(isinstance(tags, tuple) for tags in args[1::2])
+
+
+def test_insert_args_puts_the_marker_line_before_the_first_unread() -> None:
+    args = insert_args([make("bob", "one"), make("carol", "two")], marker_at=1)
+    assert "".join(args[0::2]) == f"09:41  <bob> one\n{MARKER_TEXT}\n09:41  <carol> two\n"
+    assert ("marker",) in args[1::2]
+    assert insert_args([make("bob", "one")], marker_at=1) == insert_args([make("bob", "one")])
+
+
+def test_entry_runs_mark_a_pending_message_until_delivered() -> None:
+    pending = make("alice", "on my way", own=True, pending=True)
+    runs = entry_runs(pending)
+    assert entry_line(pending) == "09:41  <alice> on my way" + PENDING_MARK
+    assert all("pending" in tags for _, tags in runs)
+    assert (PENDING_MARK, ("pendingmark", "own", "pending")) in runs
+    delivered = make("alice", "on my way", own=True)
+    assert entry_line(delivered) == "09:41  <alice> on my way"
+    assert not any("pending" in tags for _, tags in entry_runs(delivered))
+
+
+def test_stamp_shows_the_day_for_lines_older_than_today() -> None:
+    today = date(2026, 11, 24)  # a Tuesday
+    assert stamp(datetime(2026, 11, 24, 14, 2), today) == "14:02"
+    assert stamp(datetime(2026, 11, 23, 14, 2), today) == "Mon 14:02"
+    assert stamp(datetime(2026, 11, 18, 14, 2), today) == "Wed 14:02"
+    assert stamp(datetime(2026, 11, 17, 14, 2), today) == "2026-11-17 14:02"
+    assert stamp(datetime(2025, 12, 31, 23, 59), today) == "2025-12-31 23:59"
+
+
+def test_stamp_reads_aware_times_in_local_time() -> None:
+    aware = datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc)
+    local = aware.astimezone()
+    assert stamp(aware, local.date()) == local.strftime("%H:%M")
+    assert stamp(aware, local.date() + timedelta(days=30)) == local.strftime("%Y-%m-%d %H:%M")
+
+
+def test_entry_line_replayed_from_an_earlier_day_shows_its_day() -> None:
+    earlier = datetime.now().replace(hour=8, minute=15) - timedelta(days=2)
+    old = LogEntry(earlier, "bob", "#lobby", "from history", replayed=True)
+    assert entry_line(old) == f"{earlier.strftime('%a')} 08:15  <bob> from history"
+    today = LogEntry(datetime.now().replace(hour=8, minute=15), "bob", "#lobby", "x",
+                     replayed=True)
+    assert entry_line(today) == "08:15  <bob> x"
+    assert entry_line(LogEntry(earlier, "bob", "#lobby", "live")) == "08:15  <bob> live"

@@ -12,9 +12,11 @@ from Xlib.display import Display
 
 from app.models.log import EntryKind, LogEntry
 from app.models.users import UserItem
+from app.views.base import Conversation
+from app.views.logline import MARKER_TEXT
 from app.views.window import MAX_LOG_LINES, ChatWindow
 from tests.app.views.realview import close_real_view, make_real_view
-from tests.gui.driver import RecordingActions, press, pump, when_dialog
+from tests.gui.driver import RecordingActions, click, press, pump, when_dialog
 
 pytestmark = pytest.mark.gui
 T0 = datetime(2026, 11, 24, 9, 41)
@@ -262,3 +264,194 @@ def test_window_double_click_on_a_user_starts_a_private_message(full: ChatWindow
     pump(full)
     assert full.input_text == "/msg bob "
     assert full.input.index("insert") == len("/msg bob ")
+
+
+# --- conversations ---
+
+CONVERSATIONS = [Conversation("#lobby", 0), Conversation("#dev", 3), Conversation("bob", 2, True)]
+
+
+def line_visible(view: ChatWindow, line: int) -> bool:
+    return view.log_text.dlineinfo(f"{line}.0") is not None
+
+
+def test_window_title_counts_the_unread_in_other_conversations(full: ChatWindow) -> None:
+    full.set_identity("alice", "127.0.0.1:13333")
+    full.set_conversations(CONVERSATIONS, "#lobby")
+    assert full.title == "(5) LocalChat — alice @ 127.0.0.1:13333"
+    full.set_conversations([Conversation("#lobby"), Conversation("#dev"),
+                            Conversation("bob", 2, True)], "bob")
+    assert full.title == "LocalChat — alice @ 127.0.0.1:13333"
+
+
+def test_window_sidebar_has_sections_bold_unread_rows_and_the_highlight(full: ChatWindow) -> None:
+    full.set_conversations(CONVERSATIONS, "#dev")
+    tree = full.conversation_list.tree
+    rows = [(tree.item(iid, "text").strip(), tuple(tree.item(iid, "values")),
+             tuple(tree.item(iid, "tags"))) for iid in tree.get_children()]
+    assert rows == [("CHANNELS", (), ("section",)), ("#lobby", ("",), ("channel",)),
+                    ("#dev", ("3",), ("channel", "unread")),
+                    ("PRIVATE CHATS", (), ("section",)),
+                    ("bob", ("2",), ("private", "unread"))]
+    assert tree.item(tree.selection()[0], "text").strip() == "#dev"
+    assert tree.tag_configure("unread", "font") != tree.tag_configure("channel", "font")
+
+
+def test_window_sidebar_click_on_a_section_heading_switches_nothing(full: ChatWindow) -> None:
+    actions = RecordingActions()
+    full.bind(actions)
+    full.set_conversations(CONVERSATIONS, "#lobby")
+    pump(full)
+    tree = full.conversation_list.tree
+    heading = tree.get_children()[0]
+    x, y, width, height = tree.bbox(heading)
+    click(tree, x + width // 2, y + height // 2)
+    assert actions.calls == []
+    assert full.current_conversation == "#lobby"
+
+
+def test_window_sidebar_scrolls_only_when_the_list_is_too_long(full: ChatWindow) -> None:
+    full.set_conversations(CONVERSATIONS, "#lobby")
+    pump(full, 6)
+    assert not full.conversation_list.scrollbar_shown
+    many = [Conversation(f"#room{n}", n % 4) for n in range(40)]
+    full.set_conversations(many, "#room39")
+    pump(full, 6)
+    assert full.conversation_list.scrollbar_shown
+    tree = full.conversation_list.tree
+    assert tree.bbox(full.conversation_list.row_of("#room39")), "the current one is scrolled to"
+    full.set_conversations(CONVERSATIONS, "#lobby")
+    pump(full, 6)
+    assert not full.conversation_list.scrollbar_shown
+
+
+def test_window_sidebar_follows_the_theme(full: ChatWindow) -> None:
+    full.set_conversations(CONVERSATIONS, "#lobby")
+    style = full.root.style
+    light = style.lookup("Conversations.Treeview", "fieldbackground")
+    full.set_theme("dark")
+    assert style.lookup("Conversations.Treeview", "fieldbackground") != light
+    assert full.conversation_lines == ["#lobby", "#dev (3)", "@bob (2)"]
+    assert full.current_conversation == "#lobby"
+
+
+def test_window_show_conversation_scrolls_to_the_marker(full: ChatWindow) -> None:
+    full.show_conversation([chat(n) for n in range(300)], 40)
+    pump(full)
+    assert full.marker_line == 41
+    assert full.log_lines[40] == MARKER_TEXT
+    assert "marker" in full.tags_at_line(41)
+    assert line_visible(full, 41) and line_visible(full, 38)
+    assert not line_visible(full, 300), "the end is further down"
+    assert full.newer_shown
+    full.show_conversation([chat(n) for n in range(300)])
+    pump(full)
+    assert full.marker_line == 0 and line_visible(full, 300) and not full.newer_shown
+
+
+def fill_in(view: ChatWindow) -> None:
+    """Run the Tk loop until the conversation shown is all in the log (bounded)."""
+    for _ in range(1000):
+        if not view.filling:
+            break
+        view.root.update()
+    assert not view.filling
+
+
+def test_window_show_conversation_fills_in_older_lines_keeping_the_marker_in_view(
+        full: ChatWindow) -> None:
+    entries = [chat(n) for n in range(MAX_LOG_LINES)]
+    full.show_conversation(entries, 3000)
+    assert full.filling and len(full.log_lines) < 1000, "the first paint is small"
+    assert full.log_lines[full.marker_line - 1] == MARKER_TEXT
+    fill_in(full)
+    lines = full.log_lines
+    # the marker takes a line, so the oldest entry (message 0) does not fit
+    assert len(lines) == MAX_LOG_LINES and full.marker_line == 3000
+    assert lines[2999] == MARKER_TEXT and lines[0].endswith("message 1")
+    assert lines[3000].endswith("message 3000")
+    assert lines[-1].endswith(f"message {MAX_LOG_LINES - 1}")
+    assert line_visible(full, 3000) and not line_visible(full, 100)
+
+
+def test_window_lines_arriving_while_filling_in_go_after_the_conversation(
+        full: ChatWindow) -> None:
+    pending = chat(10, "alice", own=True, pending=True)
+    entries = [chat(n) for n in range(10)] + [pending] + [chat(n) for n in range(11, 2000)]
+    full.show_conversation(entries, 1990)
+    full.show_entries([chat(5000, "carol")])
+    full.update_entry(pending, chat(10, "alice", own=True))
+    fill_in(full)
+    lines = full.log_lines
+    assert len(lines) == 2002 and lines[-1] == "09:41  <carol> message 5000"
+    assert lines[10] == "09:41  <alice> message 10" and lines[1990] == MARKER_TEXT
+    assert lines[-2].endswith("message 1999")
+
+
+def test_window_a_new_conversation_stops_the_old_one_filling_in(full: ChatWindow) -> None:
+    full.show_conversation([chat(n) for n in range(3000)], 100)
+    assert full.filling
+    full.show_conversation([chat(n, "dave") for n in range(5)])
+    fill_in(full)
+    pump(full, 10)
+    assert len(full.log_lines) == 5 and all("<dave>" in line for line in full.log_lines)
+
+
+def test_window_show_conversation_keeps_only_the_newest_lines(full: ChatWindow) -> None:
+    full.show_conversation([chat(n) for n in range(MAX_LOG_LINES + 100)], 150)
+    fill_in(full)
+    lines = full.log_lines
+    assert len(lines) == MAX_LOG_LINES
+    assert lines[-1].endswith(f"message {MAX_LOG_LINES + 99}")
+    assert lines[lines.index(MARKER_TEXT) + 1].endswith("message 150")
+    full.show_conversation([chat(n) for n in range(MAX_LOG_LINES + 100)], 20)
+    fill_in(full)
+    assert full.log_lines[0] == MARKER_TEXT and full.marker_line == 1
+    assert len(full.log_lines) == MAX_LOG_LINES
+
+
+def test_window_update_entry_of_a_trimmed_line_does_nothing(full: ChatWindow) -> None:
+    pending = chat(0, "alice", own=True, pending=True)
+    full.show_entries([pending])
+    full.show_entries([chat(n) for n in range(1, MAX_LOG_LINES + 1)])
+    before = full.last_log_lines(3)
+    full.update_entry(pending, chat(0, "alice", own=True))
+    assert full.last_log_lines(3) == before and len(full.log_lines) == MAX_LOG_LINES
+    assert "message 0" not in full.log_lines[0]
+
+
+def test_window_pending_line_is_dimmed_until_delivered(full: ChatWindow) -> None:
+    pending = chat(1, "alice", own=True, pending=True)
+    full.show_entries([chat(0), pending, chat(2)])
+    assert {"pending", "pendingmark", "own"} <= full.tags_at_line(2)
+    assert full.log_text.tag_cget("pending", "foreground") != ""
+    full.update_entry(pending, chat(1, "alice", own=True))
+    assert "pending" not in full.tags_at_line(2) and "own" in full.tags_at_line(2)
+    assert full.log_lines == ["09:41  <bob> message 0", "09:41  <alice> message 1",
+                              "09:41  <bob> message 2"]
+
+
+def test_window_update_entry_keeps_following_the_newest(full: ChatWindow) -> None:
+    pending = chat(999, "alice", own=True, pending=True)
+    full.show_entries([chat(n) for n in range(200)] + [pending])
+    pump(full)
+    full.update_entry(pending, chat(999, "alice", own=True))
+    pump(full)
+    assert full.log_text.yview()[1] == 1.0 and not full.newer_shown
+
+
+def test_window_compact_menu_lists_conversations_and_counts_unread_elsewhere() -> None:
+    view = make_real_view("compact")
+    try:
+        view.set_conversations(CONVERSATIONS, "#lobby")
+        pump(view)
+        menu = view.conversation_menu
+        assert view.conversation_lines == ["#lobby", "#dev (3)", "@bob (2)"]
+        assert str(menu.button.cget("text")) == "#lobby"
+        assert menu.badge_text == "5 unread elsewhere"
+        view.set_conversations([Conversation("#lobby"), Conversation("bob", 0, True)], "bob")
+        pump(view)
+        assert str(menu.button.cget("text")) == "@bob" and menu.badge_text == ""
+        assert view.current_conversation == "bob"
+    finally:
+        close_real_view(view)
