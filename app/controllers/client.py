@@ -1,7 +1,6 @@
-"""The chat window's controller: asks where to connect, runs the Connection and Session, drains
-the connection's queue on the UI thread in bounded batches, trusts TLS certificates on first use
-(pinned fingerprints), sends the server password, reconnects with backoff, and answers the view's
-actions (Send/Enter, Users, Escape, X, theme)."""
+"""The chat window's controller: runs Connection and Session (queue drained on the UI thread, TLS
+trust on first use, reconnect with backoff), one log per conversation with unread counts, read
+markers, gap-free history and a local cache, an outbox so nothing typed is lost; view actions."""
 
 from __future__ import annotations
 
@@ -9,19 +8,24 @@ import logging
 import queue
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from app.controllers import commands
 from app.models import events as ev
+from app.models.cache import CachedConversation, LogCache
 from app.models.connection import Connection
-from app.models.log import EntryKind, LogEntry, MessageLog
-from app.models.session import Outcome, Session
+from app.models.conversations import STATUS, Conversation, Conversations
+from app.models.log import EntryKind, LogEntry
+from app.models.outbox import Outbox, Outgoing
+from app.models.session import Outcome, Session, format_time
 from app.models.settings import DEFAULT_CHANNEL, THEMES, ConnectParams, SettingsStore
 from app.models.splitter import LINE_LIMIT
 from app.models.trust import (CertificateReceived, Verdict, check, fingerprint_halves,
                               server_key)
 from app.models.users import UserItem
+from app.views import base
 from app.views.base import ChatView
 from ircproto.framing import LineError
 from ircproto.message import Message, MessageError
@@ -31,6 +35,9 @@ from ircproto.numerics import ERR_PASSWDMISMATCH
 POLL_MS = 40
 BATCH_LIMIT = 200
 BACKOFF_SECONDS = (1, 2, 4, 8, 16, 30)
+CATCH_UP_MS = 20_000
+"""After a reconnect, how long the outbox waits for the rejoins and history before it is sent
+anyway (a channel we can no longer join, a server that never answers CHATHISTORY)."""
 KEEPALIVE_MS = 60_000
 """Silence this long makes us PING the server; twice this long means the link is dead."""
 WRONG_PASSWORD = "The server password was wrong"
@@ -85,9 +92,11 @@ class ClientController:
 
     def __init__(self, view: ChatView, *, settings_store: SettingsStore,
                  connection_factory: ConnectionFactory, clock: Clock,
-                 channels: tuple[str, ...] = (DEFAULT_CHANNEL,)) -> None:
+                 channels: tuple[str, ...] = (DEFAULT_CHANNEL,),
+                 cache_dir: Path | None = None) -> None:
         self.view = view
-        self.log = MessageLog()
+        self.conversations = Conversations(self._key)
+        self.outbox = Outbox()
         self.store = settings_store
         self.params = ConnectParams()
         self.session: Session | None = None
@@ -105,9 +114,26 @@ class ClientController:
         self._heard = False
         self._pinged = False
         self._lines_heard = False
+        self._appended: list[LogEntry] = []
+        self._redraw = False
+        self._marker: LogEntry | None = None
+        self._listed: list[base.Conversation] = []
+        self._listed_current = ""
+        self._fetching: dict[str, str] = {}
+        """History requests in flight: conversation key -> the reference asked after."""
+        self._targets_pending = False
+        self._want_targets = False
+        self._since = datetime.now()
+        self._marked: dict[str, datetime] = {}
+        self._cache_dir = cache_dir
+        self.cache: LogCache | None = None
+        self._unsaved: list[tuple[Conversation, LogEntry]] = []
         self._refusal = ""
         """Why we ended the connection ourselves before registering (an untrusted or changed
         certificate, a wrong password): the connect dialog comes back with it, no retry."""
+
+    def _key(self, name: str) -> str:
+        return self.session.key(name) if self.session is not None else name.lower()
 
     # --- state the commands read ---
 
@@ -165,6 +191,7 @@ class ClientController:
         """Open a new connection and session with params (closing any old connection)."""
         self._drop_connection()
         self.params = params
+        self._open_cache(params)
         self.session = Session(params.nick, fallback_nicks=fallbacks, clock=self.clock)
         self._refusal = ""
         self._lines_heard = False
@@ -179,6 +206,50 @@ class ClientController:
             self._polling = True
             self.view.schedule(POLL_MS, self.poll)
 
+    def _open_cache(self, params: ConnectParams) -> None:
+        """The first connect as host:port and nick: show what the cache holds for them."""
+        if self._cache_dir is None or self.cache is not None:
+            return
+        self.cache = LogCache(self._cache_dir, f"{params.host}:{params.port}/{params.nick}")
+        for cached in self.cache.load():
+            self._restore(cached)
+        kept = self.cache.load_outbox(params.nick)
+        for item in kept:
+            self.outbox.add(item)
+            self.conversations.open(item.target, item.entry.private)
+        self.add([item.entry for item in kept])
+        if self.cache.error:
+            self.show([self.entry(self.cache.error, EntryKind.ERROR)])
+        wanted = [self.conversations.get(name) for name in self._wanted]
+        first = next((found for found in wanted if found is not None), None)
+        if first is not None:
+            self.switch_to(first.name)
+        else:
+            self.refresh()
+
+    def _restore(self, cached: CachedConversation) -> None:
+        found = self.conversations.open(cached.name, cached.private)
+        found.read_until = cached.read_until
+        for entry in cached.entries:
+            self.conversations.add(found, entry, viewing=False)
+        self.conversations.mark_read(found, cached.read_until)
+        found.last_msgid, found.last_time = cached.last_msgid, cached.last_time
+
+    def _save(self) -> None:
+        """Write the server lines added since the last save, and where each conversation is."""
+        if self.cache is None or not self._unsaved:
+            return
+        lines, touched = [], {}
+        for conversation, entry in self._unsaved:
+            key = self._key(conversation.name)
+            lines.append((key, entry))
+            touched[key] = CachedConversation(conversation.name, conversation.private,
+                                              conversation.last_msgid, conversation.last_time,
+                                              conversation.read_until)
+        self._unsaved = []
+        if not self.cache.store(lines, list(touched.items())):
+            self.show([self.entry(self.cache.error, EntryKind.ERROR)])
+
     def _drop_connection(self) -> None:
         if self.connection is not None:
             self.connection.close()
@@ -192,6 +263,11 @@ class ClientController:
         if self.online and self.session is not None and self.connection is not None:
             self.connection.send(self.session.quit(reason or "Leaving"))
         self._drop_connection()
+        self._save()
+        if self.cache is not None:
+            if not self.cache.save_outbox(self.outbox.items()) and len(self.outbox):
+                log.error("%s: %d unsent messages lost", self.cache.error, len(self.outbox))
+            self.cache.close()
         self.view.close()
 
     # --- draining the queue on the UI thread ---
@@ -202,7 +278,6 @@ class ClientController:
         if self._closed:
             self._polling = False
             return
-        entries: list[LogEntry] = []
         handled = 0
         connection = self.connection
         while connection is not None and connection is self.connection and handled < BATCH_LIMIT:
@@ -212,31 +287,127 @@ class ClientController:
                 break
             handled += 1
             self._heard = True
-            entries.extend(self._handle_safely(item))
-        self.show(entries)
+            self._handle_safely(item)
+        self._flush_outbox()
+        self.refresh()
         if self._closed:
             self._polling = False
         else:
             self.view.schedule(0 if handled >= BATCH_LIMIT else POLL_MS, self.poll)
 
     def show(self, entries: list[LogEntry]) -> None:
-        """Log entries and show them in one view call."""
-        if entries:
-            self.log.extend(entries)
-            self.view.show_entries(entries)
+        """Put entries in their conversations and update the view."""
+        self.add(entries)
+        self.refresh()
+
+    def add(self, entries: list[LogEntry]) -> None:
+        """Put each entry in the conversation it concerns (its channel or private chat, else the
+        current one); own lines from the server confirm pending ones instead."""
+        for entry in entries:
+            conversation = self._route(entry)
+            if entry.own and entry.msgid and self._confirmed(conversation, entry):
+                continue
+            index = self.conversations.add(conversation, entry, conversation is self._shown())
+            if index >= 0 and entry.msgid and conversation.name != STATUS:
+                self._unsaved.append((conversation, entry))
+            if index < 0 or conversation is not self._shown():
+                continue
+            if index < len(conversation.log) - 1:
+                self._redraw = True
+            else:
+                self._appended.append(entry)
+
+    def refresh(self) -> None:
+        """Show the lines added to the current conversation, the list with its unread counts
+        when it changed, and tell the server what we have read."""
+        shown = self._shown()
+        if self._redraw:
+            entries = shown.entries()
+            marker = next((i for i, e in enumerate(entries) if e is self._marker), -1)
+            self.view.show_conversation(entries, marker)
+        elif self._appended:
+            self.view.show_entries(self._appended)
+        self._redraw, self._appended = False, []
+        self._list_conversations()
+        self._send_read_marker(shown)
+        self._save()
+
+    def _list_conversations(self) -> None:
+        listed = [base.Conversation(c.name, c.unread, c.private) for c in self.conversations
+                  if c.name != STATUS or len(c.log)]
+        current = self.current or STATUS
+        if listed != self._listed or current != self._listed_current:
+            self._listed, self._listed_current = listed, current
+            self.view.set_conversations(listed, current)
+
+    def _route(self, entry: LogEntry) -> Conversation:
+        if entry.target:
+            found = self.conversations.get(entry.target)
+            if found is not None:
+                return found
+            if entry.private:
+                return self.conversations.open(entry.target, private=True)
+            if self.session is not None and self.session.channel(entry.target):
+                return self.conversations.open(entry.target)
+        return self._shown()
+
+    def _shown(self) -> Conversation:
+        """The conversation the view shows."""
+        found = self.conversations.get(self.current) if self.current else None
+        return found if found is not None else self.conversations.open(STATUS)
+
+    def _confirmed(self, conversation: Conversation, entry: LogEntry) -> bool:
+        """entry is the server's copy of a pending message of ours: mark that one delivered."""
+        assert self.session is not None
+        item = self.outbox.confirm(entry, self.session.key)
+        if item is None:
+            return False
+        self._deliver(item, entry)
+        return True
+
+    def _deliver(self, item: Outgoing, copy: LogEntry | None = None) -> None:
+        """item reached the server: its line is no longer pending (and takes the server's
+        time and msgid from copy, its echo)."""
+        new = replace(item.entry, pending=False)
+        if copy is not None:
+            new = replace(new, time=copy.time, msgid=copy.msgid)
+        conversation = self._route(item.entry)
+        if not self.conversations.replace(conversation, item.entry, new):
+            return
+        if new.msgid:
+            self._unsaved.append((conversation, new))
+        waiting = [index for index, entry in enumerate(self._appended) if entry is item.entry]
+        if waiting:
+            self._appended[waiting[0]] = new
+        elif conversation is self._shown():
+            self.view.update_entry(item.entry, new)
+
+    def _send_read_marker(self, shown: Conversation) -> None:
+        """MARKREAD the newest line of the conversation the user is looking at."""
+        session = self.session
+        if (not self.online or session is None or shown.last_time is None
+                or "draft/read-marker" not in session.caps or shown.name == STATUS):
+            return
+        key = session.key(shown.name)
+        if key in self._marked and self._marked[key] >= shown.last_time:
+            return
+        self._marked[key] = shown.last_time
+        shown.read_until = max(shown.read_until or shown.last_time, shown.last_time)
+        self.send(session.mark_read(shown.name, shown.last_time))
 
     def entry(self, text: str, kind: EntryKind = EntryKind.SYSTEM, target: str = "") -> LogEntry:
         """A local system or error line."""
         return LogEntry(self.clock(), "", target, text, kind)
 
-    def _handle_safely(self, item: object) -> list[LogEntry]:
-        """_handle_item, but a bug while handling one item costs that item, not the client."""
+    def _handle_safely(self, item: object) -> None:
+        """_handle_item and file its lines, but a bug while handling one item costs that item,
+        not the client."""
         try:
-            return self._handle_item(item)
+            self.add(self._handle_item(item))
         except Exception as error:  # logged with its traceback, and shown
             log.exception("error while handling %r", item)
-            return [self.entry(f"Internal error while handling {_describe(item)}: {error!r}",
-                               EntryKind.ERROR)]
+            self.add([self.entry(f"Internal error while handling {_describe(item)}: {error!r}",
+                                 EntryKind.ERROR)])
 
     def _handle_item(self, item: object) -> list[LogEntry]:
         if isinstance(item, Message):
@@ -422,15 +593,21 @@ class ClientController:
         if isinstance(event, ev.NickRejected):
             return self._failed(f"Nickname rejected: {event.reason}") if not self._ever_registered \
                 else self._nick_lost(event)
-        if isinstance(event, ev.UserJoined) and event.own:
+        if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
+            self._history_event(event)
+        elif isinstance(event, ev.ReadMarkerSet):
+            self._read_elsewhere(event)
+        elif isinstance(event, ev.UserJoined) and event.own:
             self._joined(event.channel)
         elif isinstance(event, ev.UserParted) and event.own:
-            self._left(event.channel)
+            self._left(event.channel, closing=not event.kicked_by)
         elif isinstance(event, ev.UsersChanged) and self._is_current(event.channel):
             self.view.set_users(list(event.users))
         elif isinstance(event, ev.NickChanged) and event.own:
             return self._renamed(event.new)
         elif isinstance(event, ev.NickChanged):
+            if self.conversations.rename(event.old, event.new) and self._is_current(event.old):
+                self.current = event.new
             return self._reclaim(event.old)
         elif isinstance(event, ev.UserQuit):
             return self._reclaim(event.nick)
@@ -464,14 +641,19 @@ class ClientController:
         self._ever_registered, self._attempt = True, 0
         self.view.set_identity(event.nick, self.address)
         self.view.set_status("connected", self.current or "")
+        self.conversations.rekey(self._key)
+        self._fetching, self._marked = {}, {}
+        self._want_targets = True  # once ISUPPORT told the page size: on the first join
+        generation = self._generation
+        self.view.schedule(CATCH_UP_MS, lambda: self._stop_waiting(generation))
         entries = []
         if not again and not self._remember_params():
             entries.append(self.entry(f"Could not save settings to {self.store.path}",
                                       EntryKind.ERROR))
         for channel in self._wanted:
             self.connection.send(self.session.join(channel))
-        self._rejoining = {self.session.key(channel) for channel in self._wanted} if again \
-            else set()
+        self._rejoining = {self.session.key(channel) for channel in self._wanted} \
+            if again or len(self.outbox) else set()
         if again:
             rejoin = f"; rejoining {', '.join(self._wanted)}" if self._wanted else ""
             entries.append(self.entry(f"Reconnected to {self.address} as {event.nick}{rejoin}"))
@@ -496,35 +678,164 @@ class ClientController:
         return keys.index(key) if key in keys else -1
 
     def _joined(self, channel: str) -> None:
-        """We are in channel: talk there, unless it is a rejoin after a reconnect (then the
-        channel we talked to before stays current)."""
+        """We are in channel: fetch what we missed there, and talk there, unless it is a rejoin
+        after a reconnect (then the conversation we looked at before stays current)."""
         assert self.session is not None
         if self._wanted_index(channel) < 0:
             self._wanted.append(channel)
+        self.conversations.open(channel)
+        if self._want_targets:
+            self._want_targets = False
+            self._fetch_private_history()
+        self._fetch_history(channel)
         key = self.session.key(channel)
         if key in self._rejoining and self.current is not None:
             self._rejoining.discard(key)
             if self._is_current(channel):
-                self.switch_to(self.current)
+                self.view.set_users(self.session.users(channel))
             return
+        self._rejoining.discard(key)
         self.switch_to(channel)
 
-    def _left(self, channel: str) -> None:
+    def _left(self, channel: str, closing: bool = True) -> None:
         index = self._wanted_index(channel)
         if index >= 0:
             del self._wanted[index]
-        if self._is_current(channel):
+        current = self._is_current(channel)
+        if closing:
+            self.conversations.close(channel)
+            if self.cache is not None and not self.cache.forget(self._key(channel)):
+                self.add([self.entry(self.cache.error, EntryKind.ERROR)])
+        if current:
             assert self.session is not None
             remaining = self.session.channels()
             self.switch_to(remaining[-1] if remaining else None)
 
-    def switch_to(self, channel: str | None) -> None:
-        """Make channel the one Send talks to, and show its users."""
-        self.current = channel
-        users = self.session.users(channel) if self.session and channel else []
-        self.view.set_users(users)
+    def switch_to(self, name: str | None) -> None:
+        """Make name (a channel or private chat; None: the server's lines) the conversation the
+        view shows and Send talks to: its log with the new-messages marker, its users."""
+        found = self.conversations.get(name) if name else None
+        if name and found is None:
+            found = self.conversations.open(name, private=not self._is_channel_name(name))
+        self.refresh()  # lines of the conversation shown so far go there first
+        self.current = found.name if found is not None else None
+        shown = self._shown()
+        self._marker = shown.first_unread
+        self.view.show_conversation(shown.entries(), shown.first_unread_index())
+        self.conversations.mark_read(shown)
+        self._appended, self._redraw = [], False
+        channel = self.session.channel(self.current) if self.session and self.current else None
+        self.view.set_users(self.session.users(channel.name) if self.session and channel
+                            else [])
         if self.online:
-            self.view.set_status("connected", channel or "")
+            self.view.set_status("connected", self.current or "")
+        self.refresh()
+
+    def _is_channel_name(self, name: str) -> bool:
+        return self.session.is_channel(name) if self.session else name[:1] in "#&"
+
+    def _read_elsewhere(self, event: ev.ReadMarkerSet) -> None:
+        """MARKREAD from the server (another client of ours read up to a time)."""
+        found = self.conversations.get(event.target)
+        if found is None:
+            return
+        if found is self._shown():
+            found.read_until = max(found.read_until or event.time, event.time)
+        else:
+            self.conversations.mark_read(found, event.time)
+
+    # --- history: recent lines on first join, exactly what we missed after a reconnect ---
+
+    def _fetch_history(self, target: str, after: str = "") -> None:
+        """CHATHISTORY AFTER what we last saw in target (LATEST when we saw nothing)."""
+        session, found = self.session, self.conversations.get(target)
+        if session is None or not session.has_history or not session.history_limit:
+            return
+        if not after and found is not None and found.last_msgid:
+            after = f"msgid={found.last_msgid}"
+        self._fetching[session.key(target)] = after
+        if after:
+            self.send(session.history("AFTER", target, after))
+        else:
+            self.send(session.history("LATEST", target, "*"))
+
+    def _fetch_private_history(self) -> None:
+        """After a reconnect: which private conversations had messages since we last saw one."""
+        session = self.session
+        seen = [c.last_time for c in self.conversations if c.last_time is not None]
+        if session is None or not session.has_history or not session.history_limit or not seen:
+            return
+        self._targets_pending = True
+        self._since = max(seen) - timedelta(seconds=1)
+        self.send(session.history_targets(self._since, datetime.now() + timedelta(days=1)))
+
+    def _history_event(self, event: ev.HistoryReceived | ev.HistoryTargetFound
+                       | ev.RequestFailed) -> None:
+        assert self.session is not None
+        if isinstance(event, ev.HistoryTargetFound):
+            if not self._is_channel_name(event.target):
+                found = self.conversations.open(event.target, private=True)
+                since = "" if found.last_msgid else f"timestamp={format_time(self._since)}"
+                self._fetch_history(event.target, since)
+        elif isinstance(event, ev.HistoryReceived) and not event.target:
+            self._targets_pending = False
+        elif isinstance(event, ev.HistoryReceived):
+            key = self.session.key(event.target)
+            asked = self._fetching.pop(key, None)
+            if asked and event.count >= self.session.history_limit and event.last_msgid:
+                self._fetch_history(event.target, f"msgid={event.last_msgid}")
+        elif event.command == "CHATHISTORY":
+            self._history_failed(event)
+
+    def _history_failed(self, event: ev.RequestFailed) -> None:
+        """The server refused a history request: retry by time when it did not know our
+        msgid (a server that lost its history), else give up on that target."""
+        assert self.session is not None
+        keys = [self.session.key(part) for part in event.context]
+        stuck = [key for key in self._fetching if key in keys] or list(self._fetching)
+        if event.context[:1] == ("TARGETS",) or not stuck:
+            self._targets_pending = False
+        for key in stuck:
+            asked = self._fetching.pop(key)
+            found = self.conversations.get(key)
+            if asked.startswith("msgid=") and found is not None and found.last_time:
+                self._fetch_history(found.name, f"timestamp={format_time(found.last_time)}")
+
+    # --- the outbox: our messages until the server has them ---
+
+    def _caught_up(self) -> bool:
+        return (self.online and not self._rejoining and not self._fetching
+                and not self._targets_pending)
+
+    def _stop_waiting(self, generation: int) -> None:
+        """CATCH_UP_MS after registering: send the outbox even if some rejoin or history
+        request never finished, and say so."""
+        if self._closed or generation != self._generation or self._caught_up():
+            return
+        waiting = sorted(self._rejoining | set(self._fetching))
+        self._rejoining, self._fetching, self._targets_pending = set(), {}, False
+        self.show([self.entry(f"Stopped waiting for {', '.join(waiting) or 'the server'} to "
+                              f"catch up; sending what you typed", EntryKind.ERROR)])
+        self._flush_outbox()
+        self.refresh()
+
+    def _flush_outbox(self) -> None:
+        """Once registered, rejoined and caught up with history: send, in order, what was
+        typed offline or sent but never confirmed (history showed which ones arrived)."""
+        if not len(self.outbox) or not self._caught_up():
+            return
+        assert self.session is not None
+        for item in self.outbox.unsent(self._generation):
+            self._transmit(item)
+
+    def _transmit(self, item: Outgoing) -> None:
+        assert self.session is not None and self.connection is not None
+        text = f"\x01ACTION {item.text}\x01" if item.action else item.text
+        self.connection.send(Message("PRIVMSG", (item.target, text)))
+        item.sent_on = self._generation
+        if not self.session.echoes:
+            self.outbox.remove(item)
+            self._deliver(item)
 
     def send_outcome(self, outcome: Outcome) -> None:
         """Send and show what a session builder produced (our own chat lines)."""
@@ -563,7 +874,8 @@ class ClientController:
         """Send text (split to fit) to target or the current channel; False with an error line
         when that cannot be done."""
         target = target or self.current
-        if not self.online or self.session is None:
+        if self.session is None or not (self.online or self._ever_registered
+                                        or (target and self.cache is not None)):
             self.show([self.entry("Not connected: nothing was sent", EntryKind.ERROR)])
             return False
         if target is None:
@@ -578,8 +890,36 @@ class ClientController:
         except ValueError as error:
             self.show([self.entry(str(error), EntryKind.ERROR)])
             return False
-        self.send_outcome(outcome)
+        self._speak(target, outcome, action)
         return True
+
+    def _speak(self, target: str, outcome: Outcome, action: bool) -> None:
+        """Send our lines now (pending until echoed, when the server echoes), or keep them
+        pending in the outbox until we are back and caught up."""
+        assert self.session is not None
+        entries = [event.entry for event in outcome.events if isinstance(event, ev.MessageReceived)]
+        live = self.online and not self.outbox.unsent(self._generation)  # none waits ahead
+        if live and not self.session.echoes:
+            self.send_outcome(outcome)
+            return
+        shown = []
+        for message, entry in zip(outcome.outgoing, entries):
+            pending = replace(entry, pending=True)
+            text = entry.text
+            item = Outgoing(target, text, action, pending)
+            self.outbox.add(item)
+            shown.append(pending)
+            if live:
+                self.send(message)
+                item.sent_on = self._generation
+        self.show(shown)
+
+    def on_switch(self, name: str) -> None:
+        """The user picked a conversation in the list: show it and talk there."""
+        if name == STATUS or self.conversations.get(name) is not None:
+            self.switch_to(None if name == STATUS else name)
+        else:
+            self.show([self.entry(f"No conversation called {name}", EntryKind.ERROR)])
 
     def on_users(self) -> None:
         """Users button: show the current channel's users."""
@@ -637,14 +977,17 @@ def start_client(view: ChatView, *, params: ConnectParams | None = None,
                  settings_store: SettingsStore | None = None,
                  connection_factory: ConnectionFactory | None = None,
                  clock: Clock | None = None,
-                 defaults: ConnectParams | None = None) -> ClientController:
+                 defaults: ConnectParams | None = None,
+                 cache_dir: Path | None = None) -> ClientController:
     """Make the controller, bind it to view, and connect (asking first when params is None,
-    with defaults or else the remembered values)."""
+    with defaults or else the remembered values). cache_dir: where the local log cache lives
+    (None: no cache)."""
     controller = ClientController(
         view,
         settings_store=settings_store if settings_store is not None else SettingsStore(),
         connection_factory=connection_factory if connection_factory is not None else Connection,
         clock=clock if clock is not None else datetime.now,
+        cache_dir=cache_dir,
     )
     view.bind(controller)
     controller.begin(params, defaults)

@@ -82,7 +82,11 @@ def _msg(controller: ClientController, args: str) -> bool:
         return _error(controller, "A nick or channel cannot hold a line break; nothing was sent")
     if not text.strip():
         return _error(controller, f"Usage: {COMMANDS['msg'].usage}")
-    return controller.say(text.strip(), target=target)
+    if not controller.say(text.strip(), target=target):
+        return False
+    if controller.session is not None and not controller.session.is_channel(target):
+        controller.switch_to(target)  # a private chat opens and shows
+    return True
 
 
 # /nick <new nick>
@@ -163,9 +167,10 @@ def _help(controller: ClientController, args: str) -> bool:
 
 
 COMMANDS: dict[str, Command] = {
-    "me": Command("/me <action>", "describe what you do", _me, needs_args=True, multiline=True),
+    "me": Command("/me <action>", "describe what you do", _me, needs_args=True, multiline=True,
+                  online=False),
     "msg": Command("/msg <nick> <text>", "send a private message", _msg, needs_args=True,
-                   multiline=True),
+                   multiline=True, online=False),
     "nick": Command("/nick <new nick>", "change your nickname", _nick, needs_args=True),
     "join": Command("/join <#channel>", "join a channel and talk there", _join,
                     needs_args=True),

@@ -4,6 +4,7 @@ session's answers to each Message. The controller turns them into view calls."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.models.log import LogEntry
 from app.models.users import UserItem
@@ -131,6 +132,41 @@ class ServerNotice:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryReceived:
+    """A chathistory batch for target ended after count messages, the newest last_msgid
+    (target '' for the end of a CHATHISTORY TARGETS answer)."""
+
+    target: str
+    count: int
+    last_msgid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryTargetFound:
+    """CHATHISTORY TARGETS: target had messages, the newest at time."""
+
+    target: str
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMarkerSet:
+    """MARKREAD: everything in target up to time has been read (on some client of ours)."""
+
+    target: str
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFailed:
+    """FAIL <command> <code> <context...>: a request of ours was refused."""
+
+    command: str
+    code: str
+    context: tuple[str, ...]
+
+
 # --- made by the controller ---
 
 
@@ -151,6 +187,7 @@ class Reconnecting:
 
 Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
-    | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice
+    | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
+    | HistoryTargetFound | ReadMarkerSet | RequestFailed
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

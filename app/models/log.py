@@ -64,6 +64,23 @@ class MessageLog:
         """Add entries at the end, in order."""
         self._entries.extend(entries)
 
+    def insert(self, index: int, entry: LogEntry) -> None:
+        """Put entry before position index (a replayed line older than the newest ones)."""
+        if len(self._entries) == self.limit:
+            if index == 0:
+                return  # older than everything kept: it would fall off at once
+            self._entries.popleft()
+            index -= 1
+        self._entries.insert(index, entry)
+
+    def replace(self, old: LogEntry, new: LogEntry) -> bool:
+        """Put new where old is (the same object); False when old is not here."""
+        for back, entry in enumerate(reversed(self._entries)):  # pending lines are recent
+            if entry is old:
+                self._entries[len(self._entries) - 1 - back] = new
+                return True
+        return False
+
     def entries(self) -> list[LogEntry]:
         """A copy of the entries, oldest first."""
         return list(self._entries)

@@ -1,12 +1,12 @@
-"""The client's IRC session, sans I/O: feed it each Message from the server and it returns what
-happened (events) and what to send back. It registers (CAP LS 302 / NICK / USER), answers PING,
-reads ISUPPORT, tracks channels, topics and user lists, and builds the lines we send."""
+"""The client's IRC session, sans I/O: feed it each server Message, get events and replies back.
+It registers (CAP LS 302, IRCv3 caps, NICK, USER), answers PING, reads ISUPPORT, tracks channels,
+user lists and history batches, and builds the lines we send."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from app.models import events as ev
 from app.models.log import EntryKind, LogEntry
@@ -18,8 +18,11 @@ from ircproto.message import Message
 from ircproto.names import CHANTYPES, NICKLEN, is_channel, is_valid_channel, nick_error
 
 CLIENT_VERSION = "LocalChat 0.1"
-WANTED_CAPS = {"multi-prefix"}
-"""IRCv3 capabilities we ask for when offered: multi-prefix gives every prefix in NAMES."""
+WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
+               "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify"}
+"""IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
+time and a msgid, our own messages echoed back, history in batches, read markers."""
+HISTORY_BATCHES = ("chathistory", "draft/chathistory-targets")
 ACTION_WRAP = len("\x01ACTION \x01")
 _NICK_ERRORS = (num.ERR_ERRONEUSNICKNAME, num.ERR_NICKNAMEINUSE, "436", num.ERR_NONICKNAMEGIVEN)
 _MIN_PARAMS = {"JOIN": 1, "PART": 1, "KICK": 2, "NICK": 1, "TOPIC": 2, "MODE": 1, "PRIVMSG": 2,
@@ -87,6 +90,13 @@ class Session:
         self._offered: set[str] = set()
         self.caps: set[str] = set()
         self._names: dict[str, UserList] = {}
+        self._message = Message("PING")
+        self._batches: dict[str, tuple[str, ...]] = {}
+        """Open BATCHes: reference -> (type, params...)."""
+        self._batch_count: dict[str, int] = {}
+        self._batch_last: dict[str, str] = {}
+        self.history_limit = 0
+        """ISUPPORT CHATHISTORY: the most messages one CHATHISTORY request returns (0: none)."""
 
     # --- queries ---
 
@@ -114,6 +124,16 @@ class Session:
         """Who is in channel, sorted for display; [] when we are not there."""
         found = self.channel(channel)
         return found.users.items() if found else []
+
+    @property
+    def echoes(self) -> bool:
+        """True when the server echoes our own messages back (echo-message)."""
+        return "echo-message" in self.caps
+
+    @property
+    def has_history(self) -> bool:
+        """True when the server answers CHATHISTORY in batches we can tell apart."""
+        return "draft/chathistory" in self.caps and "batch" in self.caps
 
     # --- building what we send ---
 
@@ -176,6 +196,20 @@ class Session:
         """Ask for channel's topic (text None) or set it."""
         return Message("TOPIC", (channel,) if text is None else (channel, text))
 
+    def history(self, sub: str, target: str, *refs: str) -> Message:
+        """CHATHISTORY sub target refs... limit (LATEST/AFTER: a ref; TARGETS: two times)."""
+        return Message("CHATHISTORY", (sub, target, *refs, str(self.history_limit)))
+
+    def history_targets(self, since: datetime, until: datetime) -> Message:
+        """CHATHISTORY TARGETS: the conversations active between since and until."""
+        return Message("CHATHISTORY", ("TARGETS", f"timestamp={format_time(since)}",
+                                       f"timestamp={format_time(until)}",
+                                       str(self.history_limit)))
+
+    def mark_read(self, target: str, moment: datetime) -> Message:
+        """MARKREAD target timestamp=moment."""
+        return Message("MARKREAD", (target, f"timestamp={format_time(moment)}"))
+
     def quit(self, reason: str = "") -> Message:
         """QUIT with reason."""
         return Message("QUIT", (reason,) if reason else ())
@@ -185,6 +219,7 @@ class Session:
     def feed(self, message: Message) -> Outcome:
         """Apply one message from the server; return what happened and what to answer."""
         out = Outcome()
+        self._message = message
         verb = message.verb
         handler = getattr(self, f"handle_{verb.lower()}", None)
         if len(message.params) < _MIN_PARAMS.get(verb, 0) or not all(message.params[:-1]):
@@ -200,6 +235,23 @@ class Session:
     def _entry(self, sender: str, target: str, text: str, kind: EntryKind = EntryKind.SYSTEM,
                *, own: bool = False, private: bool = False) -> ev.MessageReceived:
         return ev.MessageReceived(LogEntry(self._clock(), sender, target, text, kind, own, private))
+
+    def _tagged(self, sender: str, target: str, text: str, kind: EntryKind,
+                private: bool) -> ev.MessageReceived:
+        """A chat line from the server, with its original time, msgid and replay mark."""
+        tags = self._message.tags
+        moment = parse_time(tags.get("time", "")) or self._clock()
+        entry = LogEntry(moment, sender, target, text, kind, self.is_own(sender), private,
+                         tags.get("msgid", ""), False, self._replayed())
+        return ev.MessageReceived(entry)
+
+    def _replayed(self) -> bool:
+        ref = self._message.tags.get("batch", "")
+        kind = self._batches.get(ref, ("",))[0]
+        if ref in self._batch_count:
+            self._batch_count[ref] += 1
+            self._batch_last[ref] = self._message.tags.get("msgid", self._batch_last[ref])
+        return kind in HISTORY_BATCHES
 
     def _system(self, out: Outcome, text: str, target: str = "") -> None:
         out.events.append(self._entry("", target, text, EntryKind.SYSTEM))
@@ -232,6 +284,45 @@ class Session:
             self.caps.update(message.param(-1).split())
         out.send("CAP", "END")
 
+    # BATCH +<reference> <type> [<params>...] / BATCH -<reference>
+    def handle_batch(self, message: Message, out: Outcome) -> None:
+        ref = message.param(0)
+        if ref.startswith("+") and len(message.params) > 1:
+            self._batches[ref[1:]] = tuple(message.params[1:])
+            self._batch_count[ref[1:]] = 0
+            self._batch_last[ref[1:]] = ""
+        elif ref.startswith("-"):
+            kind = self._batches.pop(ref[1:], ("",))
+            count = self._batch_count.pop(ref[1:], 0)
+            last = self._batch_last.pop(ref[1:], "")
+            if kind[0] == "chathistory" and len(kind) > 1:
+                out.events.append(ev.HistoryReceived(kind[1], count, last))
+            elif kind[0] == "draft/chathistory-targets":
+                out.events.append(ev.HistoryReceived("", count))
+
+    # CHATHISTORY TARGETS <target> <timestamp>
+    def handle_chathistory(self, message: Message, out: Outcome) -> None:
+        self._replayed()
+        moment = parse_time(message.param(2))
+        if message.param(0).upper() == "TARGETS" and message.param(1) and moment:
+            out.events.append(ev.HistoryTargetFound(message.param(1), moment))
+
+    # MARKREAD <target> timestamp=<timestamp>|*
+    def handle_markread(self, message: Message, out: Outcome) -> None:
+        moment = parse_time(message.param(1).removeprefix("timestamp="))
+        if message.param(0) and moment is not None:
+            out.events.append(ev.ReadMarkerSet(message.param(0), moment))
+
+    # FAIL <command> <code> [<context>...] :<description>
+    def handle_fail(self, message: Message, out: Outcome) -> None:
+        out.events.append(ev.RequestFailed(message.param(0).upper(), message.param(1),
+                                           tuple(message.params[2:-1])))
+        self._error(out, f"{message.param(0)} failed: {message.param(-1)}")
+
+    # AWAY [:<message>]  (away-notify)
+    def handle_away(self, message: Message, out: Outcome) -> None:
+        pass
+
     # ERROR :<reason>
     def handle_error(self, message: Message, out: Outcome) -> None:
         reason = message.param(-1) or "no reason given"
@@ -259,6 +350,8 @@ class Session:
             self.chantypes = value
         elif name == "NICKLEN" and value.isdigit():
             self.nicklen = int(value)
+        elif name == "CHATHISTORY" and value.isdigit():
+            self.history_limit = int(value)
         elif name == "NETWORK":
             self.network = value
         elif name == "CHANMODES" and value.count(",") >= 3:
@@ -433,21 +526,22 @@ class Session:
         if text.startswith("\x01"):
             self._ctcp(out, sender, target, private, text.strip("\x01"))
             return
-        out.events.append(self._entry(sender, target, text, EntryKind.CHAT, private=private))
+        out.events.append(self._tagged(sender, target, text, EntryKind.CHAT, private))
 
     def _conversation(self, target: str, sender: str) -> tuple[str, bool]:
-        """Where a message belongs: the channel, or for a private one the other person."""
+        """Where a message belongs: the channel, or for a private one the other person (the
+        target, when the sender is us: an echo or a replayed line)."""
         name = target.lstrip(self.prefixes)  # STATUSMSG: '@#chan' is a message to its ops
         if self.is_channel(name):
             found = self.channel(name)
             return (found.name if found else name), False
-        return sender, True
+        return (target if self.is_own(sender) else sender), True
 
     def _ctcp(self, out: Outcome, sender: str, target: str, private: bool, body: str) -> None:
         command, _, arg = body.partition(" ")
         command = command.upper()
         if command == "ACTION":
-            out.events.append(self._entry(sender, target, arg, EntryKind.ACTION, private=private))
+            out.events.append(self._tagged(sender, target, arg, EntryKind.ACTION, private))
             return
         if command == "VERSION":
             out.send("NOTICE", sender, f"\x01VERSION {CLIENT_VERSION}\x01")
@@ -468,7 +562,7 @@ class Session:
             command, _, arg = text.strip("\x01").partition(" ")
             self._system(out, f"CTCP {command.upper()} reply from {sender}: {arg}", target)
             return
-        out.events.append(self._entry(sender, target, text, EntryKind.NOTICE, private=private))
+        out.events.append(self._tagged(sender, target, text, EntryKind.NOTICE, private))
 
     # INVITE <nick> <channel>
     def handle_invite(self, message: Message, out: Outcome) -> None:
@@ -498,3 +592,21 @@ def _numeric_text(message: Message, separator: str) -> str:
 def _numeric_target(session: Session, message: Message) -> str:
     subject = message.param(1) if len(message.params) > 2 else ""
     return subject if session.channel(subject) else ""
+
+
+def parse_time(text: str) -> datetime | None:
+    """An IRCv3 server-time value (2026-11-24T01:02:03.456Z) as a naive local datetime, like
+    the rest of the log; None when text is not one."""
+    if not text.endswith("Z") or "T" not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00")
+    except ValueError:
+        return None
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def format_time(moment: datetime) -> str:
+    """A naive local (or aware) datetime as an IRCv3 server-time value, in milliseconds."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"

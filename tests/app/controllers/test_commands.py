@@ -3,6 +3,7 @@
 import pytest
 
 from app.models.log import EntryKind
+from app.views.base import Conversation
 from app.models.users import UserItem
 
 
@@ -27,6 +28,8 @@ def test_command_msg_sends_private_message(rig):
     assert rig.conn.sent_lines() == ["PRIVMSG bob :see you at 5"]
     entry = rig.view.entries[-1]
     assert (entry.target, entry.private, entry.own) == ("bob", True, True)
+    assert controller.current == "bob" and rig.view.current == "bob"
+    assert Conversation("bob", 0, True) in rig.view.conversations
 
 
 def test_command_nick_sends_nick_and_rejects_bad_nick(rig):

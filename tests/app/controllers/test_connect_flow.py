@@ -1,5 +1,6 @@
 """Controller tests for connecting: the dialog, validation, failures, registration, settings."""
 
+from app.models.conversations import STATUS
 from app.models.events import ConnectFailed
 from app.models.settings import ConnectParams, Settings, SettingsStore
 from tests.app.controllers.conftest import PARAMS, WELCOME
@@ -47,7 +48,7 @@ def test_registration_sends_cap_nick_user_then_joins_and_saves(rig):
     rig.conn.open()
     rig.view.pump()
     assert rig.conn.sent_lines() == ["CAP LS 302", "NICK me", "USER localchat 0 * :LocalChat user"]
-    rig.conn.feed(":srv CAP * LS :sasl away-notify", *WELCOME)
+    rig.conn.feed(":srv CAP * LS :sasl tls", *WELCOME)
     rig.view.pump()
     assert rig.conn.sent_lines()[3:] == ["CAP END", "JOIN #lobby"]
     assert rig.view.identity == ("me", "127.0.0.1:13333")
@@ -96,8 +97,10 @@ def test_settings_save_failure_is_shown_in_the_log(rig, tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x", encoding="utf-8")
     rig.store = SettingsStore(blocker / "cfg")
-    rig.online()
-    assert any("Could not save settings" in text for text in rig.view.texts())
+    controller = rig.online()
+    server_lines = [e.text for e in controller.conversations.get(STATUS).entries()]
+    assert any("Could not save settings" in text for text in server_lines)
+    assert STATUS in [c.name for c in rig.view.conversations]
 
 
 def test_theme_change_is_saved(rig):

@@ -39,16 +39,17 @@ class Clients:
 
     def start(self, address: tuple[str, int], nick: str,
               answers: tuple[ConnectParams | None, ...] = (), *, tls: bool = False,
-              password: str = "", trust: tuple[bool, ...] = ()
+              password: str = "", trust: tuple[bool, ...] = (), cache: bool = False
               ) -> tuple[ClientController, FakeView]:
-        """A controller connecting to address as nick (settings under tmp/nick); answers and
-        trust script the connect and certificate dialogs."""
+        """A controller connecting to address as nick (settings under tmp/nick, the log cache
+        under tmp/nick-data when cache); answers and trust script the dialogs."""
         view = FakeView(connect_answers=answers, certificate_answers=trust)
         store = SettingsStore(self._tmp / nick)
         params = ConnectParams(address[0], address[1], nick, tls, password)
         controller = start_client(view, params=params, settings_store=store,
                                   connection_factory=lambda h, p, tls: Connection(
-                                      h, p, tls, connect_timeout=5.0))
+                                      h, p, tls, connect_timeout=5.0),
+                                  cache_dir=self._tmp / f"{nick}-data" if cache else None)
         self.controllers.append(controller)
         return controller, view
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.models.log import EntryKind
+from app.views.base import Conversation
 from tests.app.loopback.conftest import pump_until
 
 tcp = pytest.importorskip("server.tcp")
@@ -38,9 +39,14 @@ def test_loopback_two_clients_talk_in_lobby(server, clients):
     bob.on_send("/me waves back")
     pump_until([alice_view, bob_view], lambda: got(alice_view, "bob", "waves back"), "action")
     bob.on_send("/msg alice psst")
-    pump_until([alice_view, bob_view], lambda: got(alice_view, "bob", "psst"), "private msg")
-    private = next(e for e in alice_view.entries if e.text == "psst")
-    assert private.private and private.target == "bob"
+    chat = lambda: alice.conversations.get("bob")
+    pump_until([alice_view, bob_view], lambda: chat() is not None and any(
+        e.text == "psst" for e in chat().entries()), "private msg")
+    private = next(e for e in chat().entries() if e.text == "psst")
+    assert private.private and private.target == "bob" and private.msgid
+    assert Conversation("bob", 1, True) in alice_view.conversations
+    alice.on_switch("bob")
+    assert alice_view.current == "bob" and alice_view.first_unread == len(alice_view.entries) - 1
 
 
 def test_loopback_long_message_arrives_whole_in_pieces(server, clients):

@@ -1,0 +1,84 @@
+"""Local log cache tests: round trip per account, order, positions, and bad files that warn."""
+
+from datetime import datetime
+
+from app.models.cache import DATA_DIR_ENV, CachedConversation, LogCache, data_dir
+from app.models.log import EntryKind, LogEntry
+
+T = datetime(2026, 3, 4, 5, 6, 7)
+
+
+def line(msgid: str, second: int, text: str, target: str = "#lobby") -> LogEntry:
+    return LogEntry(T.replace(second=second), "bob", target, text, EntryKind.CHAT, msgid=msgid)
+
+
+def position(name: str = "#lobby", msgid: str = "m2", second: int = 2) -> CachedConversation:
+    return CachedConversation(name, False, msgid, T.replace(second=second), T.replace(second=1))
+
+
+def test_cache_round_trips_lines_in_time_order_with_positions(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    assert cache.store([("#lobby", line("m2", 2, "two")), ("#lobby", line("m1", 1, "one"))],
+                       [("#lobby", position())])
+    cache.close()
+    again = LogCache(tmp_path, "h:1/me")
+    [found] = again.load()
+    again.close()
+    assert [e.text for e in found.entries] == ["one", "two"]
+    assert all(e.replayed and e.msgid for e in found.entries)
+    assert (found.name, found.last_msgid, found.last_time, found.read_until) == (
+        "#lobby", "m2", T.replace(second=2), T.replace(second=1))
+
+
+def test_cache_keeps_each_line_once_and_accounts_apart(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    other = LogCache(tmp_path, "h:1/you")
+    for _ in range(2):
+        assert cache.store([("#lobby", line("m1", 1, "one"))], [("#lobby", position())])
+    assert [e.text for e in cache.load()[0].entries] == ["one"]
+    assert other.load() == []
+    cache.close()
+    other.close()
+
+
+def test_cache_keeps_only_the_newest_lines_up_to_its_limit(tmp_path):
+    cache = LogCache(tmp_path, "a", limit=2)
+    cache.store([("#l", line(f"m{n}", n, f"t{n}")) for n in range(5)], [("#l", position("#l"))])
+    assert [e.text for e in cache.load()[0].entries] == ["t3", "t4"]
+    cache.close()
+
+
+def test_cache_forget_drops_a_conversation(tmp_path):
+    cache = LogCache(tmp_path, "a")
+    cache.store([("#l", line("m1", 1, "x"))], [("#l", position("#l"))])
+    assert cache.forget("#l") and cache.load() == []
+    cache.close()
+
+
+def test_cache_corrupt_file_sets_error_and_stays_off(tmp_path):
+    (tmp_path / "cache.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    cache = LogCache(tmp_path, "a")
+    assert "cannot be used" in cache.error and str(tmp_path) in cache.error
+    assert cache.load() == [] and not cache.store([], [])
+
+
+def test_cache_unwritable_directory_sets_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    cache = LogCache(blocker / "sub", "a")
+    assert cache.error and cache.load() == []
+
+
+def test_cache_data_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert data_dir() == tmp_path
+
+
+def test_cache_load_prunes_lines_past_the_limit(tmp_path):
+    cache = LogCache(tmp_path, "a", limit=2)
+    cache.store([("#l", line(f"m{n}", n, f"t{n}")) for n in range(5)], [("#l", position("#l"))])
+    cache.load()
+    cache.close()
+    roomy = LogCache(tmp_path, "a", limit=10)
+    assert [e.text for e in roomy.load()[0].entries] == ["t3", "t4"]
+    roomy.close()

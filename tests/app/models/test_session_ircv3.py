@@ -1,0 +1,151 @@
+"""Session tests for the IRCv3 capabilities: replay raw lines for CAP negotiation, server-time,
+msgid, echo-message, chathistory batches and MARKREAD."""
+
+from datetime import datetime, timezone
+
+from app.models import events as ev
+from app.models.log import EntryKind
+from app.models.session import WANTED_CAPS, format_time, parse_time
+from tests.app.models.test_session import entries, feed, joined, make_session, of_type
+
+OFFERED = ("message-tags server-time echo-message batch labeled-response away-notify "
+           "multi-prefix userhost-in-names setname cap-notify draft/chathistory "
+           "draft/read-marker")
+ISUPPORT = ":srv 005 me CHATHISTORY=100 MSGREFTYPES=msgid,timestamp :are supported"
+
+
+def local(text: str) -> datetime:
+    parsed = parse_time(text)
+    assert parsed is not None
+    return parsed
+
+
+def v3(nick: str = "me"):
+    session = joined(nick)
+    session.caps.update(WANTED_CAPS)
+    feed(session, ISUPPORT)
+    return session
+
+
+def test_session_cap_requests_every_wanted_cap_the_server_offers():
+    session = make_session()
+    _, out = feed(session, f":srv CAP * LS :{OFFERED}")
+    [request] = out
+    asked = set(request.removeprefix("CAP REQ :").split())
+    assert asked == WANTED_CAPS and "labeled-response" not in asked
+    _, out = feed(session, f":srv CAP * ACK :{' '.join(sorted(asked))}")
+    assert out == ["CAP END"] and session.caps == WANTED_CAPS
+    assert session.echoes and session.has_history
+
+
+def test_session_cap_nak_ends_negotiation_without_caps():
+    session = make_session()
+    feed(session, ":srv CAP * LS :echo-message batch")
+    _, out = feed(session, ":srv CAP * NAK :batch echo-message")
+    assert out == ["CAP END"] and session.caps == set()
+    assert not session.echoes and not session.has_history
+
+
+def test_session_without_cap_support_registers_plainly():
+    session = make_session()
+    _, out = feed(session, ":srv 421 * CAP :Unknown command", ":srv 001 me :Welcome")
+    assert out == [] and session.registered and session.caps == set()
+    assert session.history_limit == 0 and not session.has_history
+
+
+def test_session_isupport_chathistory_sets_the_page_size():
+    session = v3()
+    assert session.history_limit == 100
+    assert session.history("AFTER", "#lobby", "msgid=abc").format() == \
+        "CHATHISTORY AFTER #lobby msgid=abc 100"
+
+
+def test_session_server_time_and_msgid_become_the_entry_time_and_id():
+    session = v3()
+    events, _ = feed(session, "@time=2026-03-04T05:06:07.890Z;msgid=m1 :bob!b@h PRIVMSG "
+                              "#lobby :hi")
+    [entry] = entries(events)
+    assert entry.msgid == "m1" and not entry.replayed and entry.kind is EntryKind.CHAT
+    utc = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
+    assert entry.time == utc.astimezone().replace(tzinfo=None)
+
+
+def test_session_bad_server_time_falls_back_to_the_clock():
+    session = v3()
+    events, _ = feed(session, "@time=yesterday :bob!b@h PRIVMSG #lobby :hi")
+    assert entries(events)[0].time == datetime(2026, 1, 2, 3, 4, 5)
+
+
+def test_session_time_round_trips_in_milliseconds():
+    text = "2026-11-24T01:02:03.456Z"
+    assert format_time(local(text)) == text
+    assert parse_time("2026-11-24 01:02:03") is None
+
+
+def test_session_echo_of_own_message_is_own_with_its_msgid():
+    session = v3()
+    events, _ = feed(session, "@msgid=e1 :me!u@h PRIVMSG #lobby :mine",
+                     "@msgid=e2 :me!u@h PRIVMSG bob :private")
+    channel, private = entries(events)
+    assert (channel.own, channel.msgid, channel.target) == (True, "e1", "#lobby")
+    assert (private.own, private.private, private.target) == (True, True, "bob")
+
+
+def test_session_chathistory_batch_marks_replayed_and_reports_the_end():
+    session = v3()
+    events, _ = feed(
+        session, ":srv BATCH +b1 chathistory #lobby",
+        "@batch=b1;time=2026-03-04T05:06:07.000Z;msgid=h1 :bob!b@h PRIVMSG #lobby :old",
+        "@batch=b1;time=2026-03-04T05:06:08.000Z;msgid=h2 :me!u@h PRIVMSG #lobby :mine",
+        ":srv BATCH -b1", "@msgid=n1 :bob!b@h PRIVMSG #lobby :new")
+    old, mine, new = entries(events)
+    assert old.replayed and mine.replayed and mine.own and not new.replayed
+    assert of_type(events, ev.HistoryReceived) == [ev.HistoryReceived("#lobby", 2, "h2")]
+
+
+def test_session_empty_chathistory_batch_reports_zero():
+    session = v3()
+    events, _ = feed(session, ":srv BATCH +x chathistory bob", ":srv BATCH -x")
+    assert of_type(events, ev.HistoryReceived) == [ev.HistoryReceived("bob", 0, "")]
+
+
+def test_session_chathistory_targets_batch_lists_targets():
+    session = v3()
+    events, _ = feed(session, ":srv BATCH +t draft/chathistory-targets",
+                     "@batch=t :srv CHATHISTORY TARGETS bob 2026-03-04T05:06:07.000Z",
+                     "@batch=t :srv CHATHISTORY TARGETS #lobby 2026-03-04T05:06:08.000Z",
+                     ":srv BATCH -t")
+    assert of_type(events, ev.HistoryTargetFound) == [
+        ev.HistoryTargetFound("bob", local("2026-03-04T05:06:07.000Z")),
+        ev.HistoryTargetFound("#lobby", local("2026-03-04T05:06:08.000Z"))]
+    assert of_type(events, ev.HistoryReceived) == [ev.HistoryReceived("", 2)]
+
+
+def test_session_markread_from_server_becomes_read_marker_event():
+    session = v3()
+    events, _ = feed(session, ":srv MARKREAD #lobby timestamp=2026-03-04T05:06:07.000Z",
+                     ":srv MARKREAD #lobby *")
+    assert of_type(events, ev.ReadMarkerSet) == [
+        ev.ReadMarkerSet("#lobby", local("2026-03-04T05:06:07.000Z"))]
+
+
+def test_session_mark_read_builds_markread_line():
+    session = v3()
+    line = session.mark_read("#lobby", local("2026-03-04T05:06:07.120Z")).format()
+    assert line == "MARKREAD #lobby timestamp=2026-03-04T05:06:07.120Z"
+
+
+def test_session_fail_becomes_request_failed_and_an_error_line():
+    session = v3()
+    events, _ = feed(session, ":srv FAIL CHATHISTORY MESSAGE_ERROR AFTER #lobby "
+                              ":Unknown msgid x")
+    assert of_type(events, ev.RequestFailed) == [
+        ev.RequestFailed("CHATHISTORY", "MESSAGE_ERROR", ("AFTER", "#lobby"))]
+    [line] = entries(events)
+    assert line.kind is EntryKind.ERROR and "Unknown msgid x" in line.text
+
+
+def test_session_away_notify_is_quiet():
+    session = v3()
+    events, _ = feed(session, ":bob!b@h AWAY :lunch", ":bob!b@h AWAY")
+    assert events == []
