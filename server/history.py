@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ircproto.servertime import parse_server_time
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
 
 log = logging.getLogger(__name__)
@@ -81,13 +82,8 @@ def new_msgid() -> str:
 
 def parse_time(text: str) -> int | None:
     """Milliseconds since the epoch of an ISO 8601 UTC timestamp; None when it is not one."""
-    if not text.endswith("Z") or "T" not in text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00")
-    except ValueError:
-        return None
-    return int(moment.timestamp() * 1000 + 0.5) if moment.tzinfo else None
+    moment = parse_server_time(text)
+    return int(moment.timestamp() * 1000 + 0.5) if moment else None
 
 
 def conversation_key(nick_key: str, other_key: str) -> str:

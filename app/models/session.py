@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from app.models import events as ev
 from app.models.log import EntryKind, LogEntry
@@ -16,6 +16,7 @@ from ircproto import numerics as num
 from ircproto.casemap import DEFAULT_CASEMAPPING, casefold, known_casemappings
 from ircproto.message import Message
 from ircproto.names import CHANTYPES, NICKLEN, is_channel, is_valid_channel, nick_error
+from ircproto.servertime import format_server_time, parse_server_time
 
 CLIENT_VERSION = "LocalChat 0.1"
 WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
@@ -595,18 +596,12 @@ def _numeric_target(session: Session, message: Message) -> str:
 
 
 def parse_time(text: str) -> datetime | None:
-    """An IRCv3 server-time value (2026-11-24T01:02:03.456Z) as a naive local datetime, like
-    the rest of the log; None when text is not one."""
-    if not text.endswith("Z") or "T" not in text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00")
-    except ValueError:
-        return None
-    return moment.astimezone().replace(tzinfo=None)
+    """An IRCv3 server-time value as a naive local datetime, like the rest of the log; None when
+    text is not one."""
+    moment = parse_server_time(text)
+    return moment.astimezone().replace(tzinfo=None) if moment else None
 
 
 def format_time(moment: datetime) -> str:
     """A naive local (or aware) datetime as an IRCv3 server-time value, in milliseconds."""
-    utc = moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return format_server_time(moment)
