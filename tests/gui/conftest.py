@@ -1,14 +1,11 @@
 """Fixtures for the GUI tests: a real LocalChat server on 127.0.0.1 port 0, raw-socket peers in
 #lobby, and the real chat window connected to the server.
 
-Tk objects must be freed on the thread that made them, so automatic garbage collection stays off
-while a test runs (server and reader threads would otherwise collect a closed window's cycles)
-and the test's garbage is collected on the main thread once everything is closed.
+Tk garbage is collected on the main thread (tests/tkgarbage.py).
 """
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -18,17 +15,7 @@ from server.config import ServerConfig
 from server.tcp import ServerHandle, start_server_thread
 from tests.gui.live import Chat, close_chat, open_chat
 from tests.interop.rawclient import RawClient
-
-
-@pytest.fixture(autouse=True)
-def collect_tk_garbage_on_main_thread() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
+from tests.tkgarbage import collect_tk_garbage_on_main_thread  # noqa: F401
 
 
 @pytest.fixture

@@ -1,21 +1,3 @@
-"""Tk objects must be freed on the thread that made them: automatic garbage collection stays off
-while a test runs (server and reader threads would otherwise collect a closed window's cycles),
-and the test's garbage is collected here, on the main thread."""
+"""The view tests open real windows: their garbage is collected on the main thread."""
 
-from __future__ import annotations
-
-import gc
-from typing import Iterator
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def collect_tk_garbage_on_main_thread() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
+from tests.tkgarbage import collect_tk_garbage_on_main_thread  # noqa: F401
