@@ -8,6 +8,7 @@ python3 -c 'import tkinter' 2>/dev/null || need+=(python3-tk)
 if [ "${1:-run}" = test ]; then
   command -v Xvfb >/dev/null || need+=(xvfb)
   command -v xauth >/dev/null || need+=(xauth)
+  command -v import >/dev/null || need+=(imagemagick)  # GUI tests' screenshots
   command -v irssi >/dev/null || need+=(irssi)
   command -v tmux >/dev/null || need+=(tmux)
   command -v weechat-headless >/dev/null || need+=(weechat-headless)
