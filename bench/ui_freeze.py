@@ -24,9 +24,9 @@ from datetime import datetime
 
 from app.controllers.client import BATCH_LIMIT, start_client
 from app.models.log import LogEntry
-from app.views.base import Conversation
 from app.models.settings import ConnectParams, SettingsStore
 from app.views import view_factory, view_names
+from app.views.base import Conversation
 from app.views.window import MAX_LOG_LINES, ChatWindow
 from server.config import ServerConfig
 from server.tcp import start_server_thread
@@ -99,6 +99,19 @@ class Flooder(threading.Thread):
             return b""
 
 
+
+def start_heartbeat(view: ChatWindow, figures: Figures) -> None:
+    """Record, every HEARTBEAT_MS, how long the event loop really took to come back."""
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        moment = time.perf_counter()
+        figures.beats.append((moment, moment - last[0]))
+        last[0] = moment
+        view.schedule(HEARTBEAT_MS, beat)
+
+    view.schedule(HEARTBEAT_MS, beat)
+
 def run(count: int, view_name: str) -> Figures:
     """Flood a real window with count lines; return what was measured."""
     figures = Figures()
@@ -125,14 +138,6 @@ def run_direct(count: int, view_name: str) -> Figures:
     now = datetime.now()
     entries = [LogEntry(now, f"user{n % 17}", "#lobby", f"message {n} of the flood")
                for n in range(count)]
-    last_beat = [time.perf_counter()]
-
-    def beat() -> None:
-        moment = time.perf_counter()
-        figures.beats.append((moment, moment - last_beat[0]))
-        last_beat[0] = moment
-        view.schedule(HEARTBEAT_MS, beat)
-
     def feed(start: int) -> None:
         if start == 0:
             figures.flood_started = time.perf_counter()
@@ -144,7 +149,7 @@ def run_direct(count: int, view_name: str) -> Figures:
             figures.last_line = view.last_log_lines(1)[0]
             view.schedule(200, view.close)
 
-    view.schedule(HEARTBEAT_MS, beat)
+    start_heartbeat(view, figures)
     view.schedule(300, lambda: feed(0))
     view.run()
     return figures
@@ -161,14 +166,6 @@ def run_switch(count: int, view_name: str) -> Figures:
                    for n in range(count)] for name in ("#lobby", "#dev")}
     others = [Conversation(f"#room{n}", n % 7) for n in range(50)]
     others += [Conversation(f"friend{n}", n % 3, True) for n in range(8)]
-    last_beat = [time.perf_counter()]
-
-    def beat() -> None:
-        moment = time.perf_counter()
-        figures.beats.append((moment, moment - last_beat[0]))
-        last_beat[0] = moment
-        view.schedule(HEARTBEAT_MS, beat)
-
     def switch(done: int) -> None:
         if done == 0:
             figures.flood_started = time.perf_counter()
@@ -185,7 +182,7 @@ def run_switch(count: int, view_name: str) -> Figures:
             figures.last_line = view.last_log_lines(1)[0]
             view.schedule(200, view.close)
 
-    view.schedule(HEARTBEAT_MS, beat)
+    start_heartbeat(view, figures)
     view.schedule(300, lambda: switch(0))
     view.run()
     return figures
@@ -194,14 +191,6 @@ def run_switch(count: int, view_name: str) -> Figures:
 def _drive(view: ChatWindow, figures: Figures, flooder: Flooder, count: int) -> None:
     last_line = f"message {count - 1} of the flood"
     started = time.monotonic()
-    last_beat = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        figures.beats.append((now, now - last_beat[0]))
-        last_beat[0] = now
-        view.schedule(HEARTBEAT_MS, beat)
-
     def watch() -> None:
         if time.monotonic() - started > DEADLINE_S:
             figures.error = figures.error or f"not all shown within {DEADLINE_S:.0f} s"
@@ -217,7 +206,7 @@ def _drive(view: ChatWindow, figures: Figures, flooder: Flooder, count: int) -> 
             return
         view.schedule(50, watch)
 
-    view.schedule(HEARTBEAT_MS, beat)
+    start_heartbeat(view, figures)
     view.schedule(50, watch)
     view.run()
     flooder.stop.set()

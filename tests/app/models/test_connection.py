@@ -15,6 +15,7 @@ from app.models.connection import Connection, connect_error
 from app.models.events import ConnectFailed, ConnectionClosed, ConnectionOpened
 from ircproto.framing import LineError
 from ircproto.message import Message
+from tests.app.tlspeer import recv_until
 
 DEADLINE = 5.0
 
@@ -24,17 +25,6 @@ def next_item(connection: Connection) -> object:
         return connection.events.get(timeout=DEADLINE)
     except queue.Empty:
         raise AssertionError(f"no event within {DEADLINE} s") from None
-
-
-def recv_until(sock: socket.socket, marker: bytes) -> bytes:
-    sock.settimeout(DEADLINE)
-    data = b""
-    while marker not in data:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 @pytest.fixture
