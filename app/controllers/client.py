@@ -724,12 +724,20 @@ class ClientController:
         self.view.show_conversation(shown.entries(), shown.first_unread_index())
         self.conversations.mark_read(shown)
         self._appended, self._redraw = [], False
-        channel = self.session.channel(self.current) if self.session and self.current else None
-        self.view.set_users(self.session.users(channel.name) if self.session and channel
-                            else [])
+        self.view.set_users(self._users_of(found))
         if self.online:
             self.view.set_status("connected", self.current or "")
         self.refresh()
+
+    def _users_of(self, conversation: Conversation | None) -> list[UserItem]:
+        """Who is in a conversation: a channel's members, or the two people of a private chat."""
+        if conversation is None or self.session is None:
+            return []
+        if conversation.private:
+            return sorted([UserItem(self.session.nick), UserItem(conversation.name)],
+                          key=lambda user: user.nick.casefold())
+        channel = self.session.channel(conversation.name)
+        return self.session.users(channel.name) if channel else []
 
     def _is_channel_name(self, name: str) -> bool:
         return self.session.is_channel(name) if self.session else name[:1] in "#&"

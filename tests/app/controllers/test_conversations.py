@@ -94,6 +94,16 @@ def test_conversations_send_talks_to_the_current_private_chat(rig):
     assert "PRIVMSG bob :hello bob" in rig.conn.sent_lines()
 
 
+def test_conversations_user_pane_shows_a_private_chats_two_people(rig):
+    controller = v3(rig)
+    rig.conn.feed(msg("p1", 1, "hi", target="me"))
+    rig.view.pump()
+    controller.on_switch("bob")
+    assert [user.nick for user in rig.view.users] == ["bob", "me"]
+    controller.on_switch("#lobby")
+    assert [user.nick for user in rig.view.users] == ["alice", "bob", "me"]
+
+
 def test_conversations_unknown_switch_is_an_error_line(rig):
     controller = v3(rig)
     controller.on_switch("nobody")
