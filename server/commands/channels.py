@@ -13,7 +13,7 @@ from server.commands.capabilities import names_entry
 from server.commands.history import send_read_marker
 from server.commands.messaging import announce_away
 from server.commands.registration import KICKLEN, TOPICLEN
-from server.state import Channel
+from server.state import Channel, Client
 
 NAMES_LINE_LIMIT = 400  # bytes of nicks per 353 line, well under the 512 limit
 log = logging.getLogger(__name__)
@@ -33,6 +33,17 @@ def member_channel(ctx: Context, name: str) -> Channel:
     if ctx.client not in channel.members:
         raise ReplyError(n.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
     return channel
+
+
+def channel_member(ctx: Context, channel: Channel, nick: str) -> Client:
+    """The client called nick when it is on channel; 401 or 441 otherwise."""
+    target = ctx.state.find_nick(nick)
+    if target is None:
+        raise ReplyError(n.ERR_NOSUCHNICK, nick, "No such nick/channel")
+    if target not in channel.members:
+        raise ReplyError(n.ERR_USERNOTINCHANNEL, target.nick, channel.name,
+                         "They aren't on that channel")
+    return target
 
 
 def each_target(ctx: Context, names: str, action: Callable[[str], None]) -> None:
@@ -170,12 +181,7 @@ def handle_kick(ctx: Context, message: Message) -> None:
     reason = (message.param(2) or ctx.client.nick)[:KICKLEN]
 
     def kick(nick: str) -> None:
-        target = ctx.state.find_nick(nick)
-        if target is None:
-            raise ReplyError(n.ERR_NOSUCHNICK, nick, "No such nick/channel")
-        if target not in channel.members:
-            raise ReplyError(n.ERR_USERNOTINCHANNEL, target.nick, channel.name,
-                             "They aren't on that channel")
+        target = channel_member(ctx, channel, nick)
         kicked = Message("KICK", (channel.name, target.nick, reason), ctx.client.prefix)
         ctx.broadcast(list(channel.members), kicked)
         ctx.state.leave(target, channel)

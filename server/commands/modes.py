@@ -10,7 +10,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
 from server.commands.base import Context, ReplyError, command
-from server.commands.channels import find_channel
+from server.commands.channels import channel_member, find_channel
 from server.commands.registration import MODES_PER_LINE
 from server.state import Channel
 
@@ -70,12 +70,7 @@ def apply_mode(ctx: Context, channel: Channel, sign: str, letter: str, arg: str)
         present = letter in channel.modes
         (channel.modes.add if sign == "+" else channel.modes.discard)(letter)
         return present != (sign == "+")
-    target = ctx.state.find_nick(arg)
-    if target is None:
-        raise ReplyError(n.ERR_NOSUCHNICK, arg, "No such nick/channel")
-    if target not in channel.members:
-        raise ReplyError(n.ERR_USERNOTINCHANNEL, target.nick, channel.name,
-                         "They aren't on that channel")
+    target = channel_member(ctx, channel, arg)
     old = channel.members[target]
     new = old + letter if sign == "+" and letter not in old else old
     new = new.replace(letter, "") if sign == "-" else new
