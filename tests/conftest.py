@@ -1,0 +1,28 @@
+"""Every test runs with its own empty XDG data and config directories, so neither the tests nor
+the servers and clients they start as subprocesses (which inherit the environment) can read or
+write the user's real LocalChat history, cache or settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+ISOLATED = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_user_directories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in ISOLATED}
+    home = tmp_path_factory.mktemp("xdg")
+    for name in ISOLATED:
+        os.environ[name] = str(home / name.lower())
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
