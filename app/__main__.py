@@ -8,7 +8,7 @@ import gc
 import logging
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from app.controllers.client import start_client
 from app.models.cache import data_dir

@@ -19,8 +19,8 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 

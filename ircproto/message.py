@@ -5,9 +5,9 @@ Follows the Modern IRC client protocol and IRCv3 message-tags (with tag value es
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 _FORBIDDEN = ("\r", "\n", "\0")
 _TAG_ESCAPES = {"\\": "\\\\", ";": "\\:", " ": "\\s", "\r": "\\r", "\n": "\\n"}

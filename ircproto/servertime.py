@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def parse_server_time(text: str) -> datetime | None:
@@ -17,5 +17,5 @@ def parse_server_time(text: str) -> datetime | None:
 
 def format_server_time(moment: datetime) -> str:
     """A datetime (aware, or naive in local time) as a server-time value."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"

@@ -59,7 +59,7 @@ class Outgoing:
     """An ordered batch of (recipients, bytes): build and commit() it under the lock, flush()
     after."""
 
-    __slots__ = ("_entries", "_touched", "_labeled", "_label", "_held")
+    __slots__ = ("_entries", "_held", "_label", "_labeled", "_touched")
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ircproto.servertime import parse_server_time
@@ -66,7 +66,7 @@ def format_time(ms: int) -> str:
     second, text = _second_cache[0]
     if ms // 1000 != second:  # strftime once per second, not once per message
         second = ms // 1000
-        text = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
         _second_cache[0] = (second, text)
     return f"{text}{ms % 1000:03d}Z"
 

@@ -28,13 +28,12 @@ from __future__ import annotations
 import logging
 import socket
 import socketserver
+import ssl
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
-
-import ssl
-from collections.abc import Callable
 
 from ircproto.framing import LineDecoder, LineError
 from ircproto.message import Message
@@ -42,7 +41,13 @@ from server.commands import INTERNAL_ERROR, disconnect, dispatch
 from server.config import ServerConfig
 from server.connection import Connection, Writer
 from server.limits import (
-    EXCESS_FLOOD, RUNAWAY_LINE, SERVER_FULL, ConnectionLimits, LineWatch, TokenBucket, exempt,
+    EXCESS_FLOOD,
+    RUNAWAY_LINE,
+    SERVER_FULL,
+    ConnectionLimits,
+    LineWatch,
+    TokenBucket,
+    exempt,
 )
 from server.liveness import check_liveness, check_period
 from server.state import Client, State

@@ -61,7 +61,7 @@ def make_self_signed() -> tuple[bytes, bytes]:
     names: list[x509.GeneralName] = [x509.DNSName("localhost"), x509.DNSName(hostname),
                                      x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                                      x509.IPAddress(ipaddress.ip_address("::1"))]
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())

@@ -22,8 +22,7 @@ from app.models.outbox import Outbox, Outgoing
 from app.models.session import Outcome, Session, format_time
 from app.models.settings import DEFAULT_CHANNEL, THEMES, ConnectParams, SettingsStore
 from app.models.splitter import LINE_LIMIT
-from app.models.trust import (CertificateReceived, Verdict, check, fingerprint_halves,
-                              server_key)
+from app.models.trust import CertificateReceived, Verdict, check, fingerprint_halves, server_key
 from app.models.users import UserItem
 from app.views import base
 from app.views.base import ChatView

@@ -6,8 +6,9 @@ test suite runs against all of them. Only modules under app/views/ import Tk.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 from app.models.log import LogEntry
 from app.models.settings import ConnectParams

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tkinter
 import tkinter.font as tkfont
+from collections.abc import Callable, Sequence
 from tkinter import ttk as plain_ttk
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import ttkbootstrap as ttk
 

@@ -8,7 +8,8 @@ Each one is a themed Toplevel where Enter accepts and Escape (or the window's X)
 from __future__ import annotations
 
 import tkinter
-from typing import Callable, Generic, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 import ttkbootstrap as ttk
 

@@ -5,7 +5,7 @@ No Tk here; the window binds the keys to these objects.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ircproto.casemap import casefold
 

@@ -6,8 +6,8 @@ No Tk here; the window maps the tag names to fonts and colours.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Sequence
 
 from app.models.log import EntryKind, LogEntry
 from app.views.palette import nick_slot

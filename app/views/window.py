@@ -11,8 +11,9 @@ import tkinter
 import tkinter.font as tkfont
 import traceback
 from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -21,8 +22,14 @@ from app.models.settings import ConnectParams
 from app.models.users import UserItem
 from app.views.base import STATUSES, THEMES, Conversation, ViewActions
 from app.views.conversations import ConversationList, ConversationMenu, listed
-from app.views.dialogs import (CertificateDialog, ConfirmDialog, ConnectDialog, ModalDialog,
-                               UsersDialog, user_label)
+from app.views.dialogs import (
+    CertificateDialog,
+    ConfirmDialog,
+    ConnectDialog,
+    ModalDialog,
+    UsersDialog,
+    user_label,
+)
 from app.views.inputline import InputHistory, NickCompleter
 from app.views.logline import insert_args
 from app.views.palette import NICK_COLOURS, STATUS_STYLES, theme_for

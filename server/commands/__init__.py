@@ -12,7 +12,13 @@ from ircproto import numerics as n
 from ircproto.framing import LineError
 from ircproto.message import Message
 from server.commands import (  # noqa: F401  (each module fills the table)
-    capabilities, channels, history, messaging, modes, queries, registration,
+    capabilities,
+    channels,
+    history,
+    messaging,
+    modes,
+    queries,
+    registration,
 )
 from server.commands.base import COMMANDS, Command, Context, ReplyError
 from server.commands.history import commit_history

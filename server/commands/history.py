@@ -18,7 +18,13 @@ from server.commands.base import Context, command
 from server.commands.registration import CHATHISTORY_MAX
 from server.delivery import new_batch_id
 from server.history import (
-    LATEST_ID, NEWEST_BOUND, Bound, StoredMessage, conversation_key, format_time, parse_time,
+    LATEST_ID,
+    NEWEST_BOUND,
+    Bound,
+    StoredMessage,
+    conversation_key,
+    format_time,
+    parse_time,
 )
 from server.state import fold
 

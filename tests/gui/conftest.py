@@ -6,8 +6,8 @@ Tk garbage is collected on the main thread (tests/tkgarbage.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

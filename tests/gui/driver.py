@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.views.dialogs import ModalDialog
 from app.views.window import ChatWindow

@@ -4,8 +4,8 @@ waits on it (the server and peer fixtures are in conftest.py)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.controllers.client import ClientController, start_client
 from app.models.settings import ConnectParams, SettingsStore

@@ -3,8 +3,8 @@ dialog, leaving with Escape or the window manager's close button (both answers e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from Xlib import X
@@ -15,8 +15,8 @@ from app.views.dialogs import ConfirmDialog, UsersDialog
 from app.views.window import ChatWindow
 from ircproto.message import Message
 from server.tcp import ServerHandle
-from tests.gui.live import Chat, close_chat, open_chat, run_until_closed, wait_until
 from tests.gui.driver import enter, escape, pick_conversation, press, when_dialog
+from tests.gui.live import Chat, close_chat, open_chat, run_until_closed, wait_until
 from tests.interop.rawclient import RawClient
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]

@@ -4,8 +4,8 @@ sent, in light and dark; saved under tests/screenshots/."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Iterator
 
 import pytest
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -16,8 +16,8 @@ from app.models.settings import ConnectParams
 from app.views.dialogs import ConnectDialog, ModalDialog
 from server.tcp import ServerHandle
 from tests.app.views.realview import close_real_view, make_real_view
-from tests.gui.live import Chat, close_chat, open_chat, wait_until
 from tests.gui.driver import enter, escape, pick_conversation, press, screenshot, when_dialog
+from tests.gui.live import Chat, close_chat, open_chat, wait_until
 from tests.interop.rawclient import RawClient
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]

@@ -4,8 +4,8 @@ nothing is pinned), and the connect dialog's TLS and password fields reaching th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.interop import ngircd
-from tests.interop.programs import require_program
 from tests.interop.ngircd import NgircdError, ngircd_available, start_ngircd, write_config
+from tests.interop.programs import require_program
 from tests.interop.rawclient import RawClient
 
 pytestmark = pytest.mark.interop

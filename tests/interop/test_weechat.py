@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.interop.programs import POLL_INTERVAL, require_program, wait_for_text
 from tests.interop.ngircd import die_with_parent
+from tests.interop.programs import POLL_INTERVAL, require_program, wait_for_text
 from tests.interop.rawclient import RawClient, from_nick
 
 pytestmark = pytest.mark.interop
@@ -64,7 +64,7 @@ class Weechat:
             time.sleep(POLL_INTERVAL)
         fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
         try:
-            os.write(fd, f"{buffer} *{text}\n".encode("utf-8"))
+            os.write(fd, f"{buffer} *{text}\n".encode())
         finally:
             os.close(fd)
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from server.limits import (
-    SERVER_FULL, TOO_MANY_FROM_ADDRESS, ConnectionLimits, LineWatch, TokenBucket, exempt,
+    SERVER_FULL,
+    TOO_MANY_FROM_ADDRESS,
+    ConnectionLimits,
+    LineWatch,
+    TokenBucket,
+    exempt,
     is_loopback,
 )
 

@@ -3,8 +3,8 @@
 import pytest
 
 from app.models.log import EntryKind
-from app.views.base import Conversation
 from app.models.users import UserItem
+from app.views.base import Conversation
 
 
 def last_error(rig) -> str:

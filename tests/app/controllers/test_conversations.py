@@ -4,12 +4,11 @@ in order after reconnect, delivered on echo, none sent twice)."""
 
 from __future__ import annotations
 
-from app.models.conversations import STATUS
-from app.models.log import EntryKind
-from app.models.session import format_time
-from app.views.base import Conversation
 from app.controllers import start_client
 from app.controllers.client import CATCH_UP_MS
+from app.models.conversations import STATUS
+from app.models.log import EntryKind
+from app.views.base import Conversation
 from tests.app.controllers.conftest import PARAMS
 from tests.fakes import FakeView
 
@@ -132,7 +131,7 @@ def test_conversations_markread_from_server_clears_unread_up_to_it(rig):
 
 def test_conversations_replayed_lines_older_than_marker_are_not_unread(rig):
     controller = v3(rig)
-    rig.conn.feed(":srv JOIN #dev", f":me!u@h JOIN #dev", f":srv MARKREAD #dev timestamp={at(2)}")
+    rig.conn.feed(":srv JOIN #dev", ":me!u@h JOIN #dev", f":srv MARKREAD #dev timestamp={at(2)}")
     rig.view.pump()
     controller.on_switch("#lobby")
     rig.conn.feed(*history("#dev", msg("d1", 1, "old", target="#dev", batch="h"),

@@ -1,7 +1,7 @@
 """Session tests for the IRCv3 capabilities: replay raw lines for CAP negotiation, server-time,
 msgid, echo-message, chathistory batches and MARKREAD."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.models import events as ev
 from app.models.log import EntryKind
@@ -66,7 +66,7 @@ def test_session_server_time_and_msgid_become_the_entry_time_and_id():
                               "#lobby :hi")
     [entry] = entries(events)
     assert entry.msgid == "m1" and not entry.replayed and entry.kind is EntryKind.CHAT
-    utc = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
+    utc = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=UTC)
     assert entry.time == utc.astimezone().replace(tzinfo=None)
 
 

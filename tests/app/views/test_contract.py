@@ -3,8 +3,9 @@ protocol in app/views/base.py promises, checked through what the view visibly sh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -14,12 +15,19 @@ from app.models.users import UserItem
 from app.views.base import STATUSES, Conversation
 from app.views.conversations import line, listed
 from app.views.dialogs import CertificateDialog, ConnectDialog, UsersDialog
-from app.views.window import ChatWindow
 from app.views.logline import MARKER_TEXT, entry_line
+from app.views.window import ChatWindow
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.fakes import FakeView
-from tests.gui.driver import (RecordingActions, enter, escape, pick_conversation, press, pump,
-                              when_dialog)
+from tests.gui.driver import (
+    RecordingActions,
+    enter,
+    escape,
+    pick_conversation,
+    press,
+    pump,
+    when_dialog,
+)
 
 T0 = datetime(2026, 11, 24, 9, 41)
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from app.models.log import EntryKind, LogEntry
-from app.views.logline import (MARKER_TEXT, PENDING_MARK, clock, entry_line, entry_runs,
-                               insert_args, nick_tag, plain_text, stamp)
+from app.views.logline import (
+    MARKER_TEXT,
+    PENDING_MARK,
+    clock,
+    entry_line,
+    entry_runs,
+    insert_args,
+    nick_tag,
+    plain_text,
+    stamp,
+)
 
 T0 = datetime(2026, 11, 24, 9, 41)
 
@@ -67,7 +76,7 @@ def test_plain_text_strips_irc_formatting_and_shows_control_characters() -> None
 
 
 def test_clock_shows_aware_times_in_local_time() -> None:
-    aware = datetime(2026, 11, 24, 9, 41, tzinfo=timezone.utc)
+    aware = datetime(2026, 11, 24, 9, 41, tzinfo=UTC)
     assert clock(aware) == aware.astimezone().strftime("%H:%M")
     assert clock(T0 + timedelta(minutes=5)) == "09:46"
 
@@ -107,7 +116,7 @@ def test_stamp_shows_the_day_for_lines_older_than_today() -> None:
 
 
 def test_stamp_reads_aware_times_in_local_time() -> None:
-    aware = datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc)
+    aware = datetime(2026, 11, 20, 9, 41, tzinfo=UTC)
     local = aware.astimezone()
     assert stamp(aware, local.date()) == local.strftime("%H:%M")
     assert stamp(aware, local.date() + timedelta(days=30)) == local.strftime("%Y-%m-%d %H:%M")

@@ -3,8 +3,8 @@ counts in the title, themes, layout, and errors shown rather than lost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 import pytest
 from Xlib import X
