@@ -241,9 +241,15 @@ def roles(count: int) -> list[str]:
 def proc_figures(pid: int) -> tuple[int, float]:
     """(threads, RSS in MB) of a process, from /proc."""
     status = Path(f"/proc/{pid}/status").read_text()
-    threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))
-    rss_kb = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
-    return threads, rss_kb / 1024
+    return int(status_field(status, "Threads")), int(status_field(status, "VmRSS")) / 1024
+
+
+def status_field(status: str, name: str) -> str:
+    """The number after 'name:' in a /proc status text."""
+    found = re.search(rf"^{name}:\s+(\d+)", status, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"/proc status has no {name} line")
+    return found.group(1)
 
 
 def start_server(log_path: Path) -> tuple[subprocess.Popen, int]:
