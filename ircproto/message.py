@@ -19,6 +19,11 @@ class MessageError(ValueError):
     """A line that cannot be parsed, or a message that must never be put on the wire."""
 
 
+def has_line_break(text: str) -> bool:
+    """True when text holds CR, LF or NUL, which can never be part of one IRC line."""
+    return any(c in text for c in _FORBIDDEN)
+
+
 def _freeze(tags: Mapping[str, str]) -> Mapping[str, str]:
     return tags if isinstance(tags, MappingProxyType) else MappingProxyType(dict(tags))
 
@@ -131,7 +136,7 @@ def _next_token(line: str) -> tuple[str, str]:
 def parse(line: str) -> Message:
     """Parse one line (with or without its CRLF) into a Message; MessageError if it is not IRC."""
     line = line.rstrip("\r\n")
-    if any(c in line for c in _FORBIDDEN):
+    if has_line_break(line):
         raise MessageError("line contains CR, LF or NUL")
     rest = line.lstrip(" ")
     tags: dict[str, str] = {}

@@ -168,7 +168,7 @@ def test_history_reconnect_pages_after_last_msgid_until_a_short_page(rig):
     rig.conn.feed(*history("#lobby", msg("c4", 4, "m4", batch="g"), msg("c5", 5, "m5", batch="g"),
                            ref="g"))
     rig.view.pump()
-    assert not controller._fetching
+    assert controller.caught_up and controller.catching_up == []
     lobby = controller.conversations.get("#lobby")
     assert [e.text for e in lobby.entries() if e.msgid] == ["seen", "m2", "m3", "m4", "m5"]
     assert asked == len([line for line in rig.conn.sent_lines()
@@ -199,7 +199,7 @@ def test_history_unknown_msgid_retries_by_timestamp(rig):
     rig.conn.feed(":srv FAIL CHATHISTORY MESSAGE_ERROR AFTER #lobby :Unknown msgid c1")
     rig.view.pump()
     assert rig.conn.sent_lines()[-1] == f"CHATHISTORY AFTER #lobby timestamp={at(1)} 3"
-    assert "#lobby" in " ".join(controller._fetching)
+    assert not controller.caught_up and controller.catching_up == ["#lobby"]
 
 
 def test_outbox_echo_marks_pending_line_delivered_without_a_second_line(rig):

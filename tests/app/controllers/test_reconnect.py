@@ -1,6 +1,6 @@
 """Controller tests for reconnecting: backoff through view.schedule, fallback nicks, rejoining."""
 
-from app.controllers.client import BACKOFF_SECONDS
+from app.controllers.link import BACKOFF_SECONDS
 from app.models.events import ConnectFailed
 from app.models.log import EntryKind
 from app.models.settings import ConnectParams

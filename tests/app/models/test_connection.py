@@ -151,10 +151,12 @@ def test_connection_close_while_connecting_returns_soon_and_cancels(listener):
     connection = Connection("slow.example", 1, socket_factory=slow_connect)
     connection.start()
     started = time.monotonic()
-    connection.close(timeout=0.2)
+    connection.close()
+    assert not connection.wait_closed(0.2)  # the connect() is still in progress
     assert time.monotonic() - started < DEADLINE / 2
     release.set()
     assert next_item(connection) == ConnectFailed("Connecting was cancelled")
+    assert connection.wait_closed(DEADLINE)
     connection.close()  # now the reader has ended
     accepted, _ = listener.accept()
     accepted.close()
