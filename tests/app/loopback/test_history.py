@@ -122,9 +122,10 @@ class ServerProcess:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
-            except OSError:
+            except OSError as error:
                 if self.process.poll() is not None:
-                    raise AssertionError(self.process.stderr.read().decode())  # type: ignore
+                    raise AssertionError(
+                        self.process.stderr.read().decode()) from error  # type: ignore
                 time.sleep(0.05)
         raise AssertionError("the server did not start listening in 15 s")
 
