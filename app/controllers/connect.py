@@ -11,11 +11,14 @@ from datetime import datetime
 
 from app.controllers.link import Link
 from app.controllers.presenter import Presenter
+from app.controllers.trust import TrustStep
 from app.models import events as ev
 from app.models.catchup import CatchUp
 from app.models.log import EntryKind, LogEntry
 from app.models.session import Session
 from app.models.settings import ConnectParams, SettingsStore, params_error
+from app.models.trust import CertificateReceived
+from ircproto.framing import LineError
 from ircproto.message import Message
 from ircproto.numerics import ERR_PASSWDMISMATCH
 
@@ -41,6 +44,9 @@ class ConnectFlow:
     def __init__(self, link: Link, store: SettingsStore, presenter: Presenter,
                  clock: Callable[[], datetime], connecting: Callable[[ConnectParams], None],
                  cancelled: Callable[[], None]) -> None:
+        self.trust = TrustStep(link, store, presenter,
+                               lambda reason, logged: self.refuse(reason, logged=logged),
+                               self.refused)
         self._link = link
         self._store = store
         self._presenter = presenter
@@ -110,6 +116,24 @@ class ConnectFlow:
         """We will end this connection ourselves (the user did not trust the server)."""
         self._refusal = reason
 
+    def on_item(self, item: object) -> list[LogEntry]:
+        """What the connection queued besides the server's lines: the log lines it makes."""
+        if isinstance(item, CertificateReceived):
+            return self.trust.check(item)
+        if isinstance(item, LineError):
+            detail = f": {item.detail})" if item.detail else ")"
+            return [self._presenter.entry(f"Ignored a line from the server ({item.reason}"
+                                          f"{detail}", EntryKind.ERROR)]
+        if isinstance(item, ev.ConnectionOpened):
+            return self.opened()
+        if isinstance(item, ev.ConnectFailed):
+            return self.failed(self._refusal or item.reason)
+        if isinstance(item, ev.ConnectionClosed):
+            return [] if item.by_us else self.failed(self._closed_reason(item.reason))
+        log.error("unexpected item on the connection queue: %r", item)
+        return [self._presenter.entry(f"Internal error: unexpected {type(item).__name__}",
+                                      EntryKind.ERROR)]
+
     def opened(self) -> list[LogEntry]:
         """The TCP (and TLS) connection is up: register."""
         assert self.session is not None
@@ -127,14 +151,6 @@ class ConnectFlow:
             return []
         reason = WRONG_PASSWORD if self.params.password else PASSWORD_NEEDED
         return self.refuse(reason, password_wrong=True)
-
-    def connect_failed(self, reason: str) -> list[LogEntry]:
-        """The connection never came up."""
-        return self.failed(self._refusal or reason)
-
-    def closed(self, item: ev.ConnectionClosed) -> list[LogEntry]:
-        """The connection ended (by us: nothing to do)."""
-        return [] if item.by_us else self.failed(self._closed_reason(item.reason))
 
     def silent(self, seconds: int) -> None:
         """The keepalive found the server silent for seconds."""
@@ -220,10 +236,11 @@ class ConnectFlow:
         return [self._presenter.entry(f"Could not save settings to {self._store.path}",
                                       EntryKind.ERROR)]
 
-    def reclaim(self, freed: str) -> Message | None:
-        """On a fallback nick (me_) and our own nick was just freed: the NICK to take it back."""
+    def reclaim(self, freed: str) -> list[LogEntry]:
+        """On a fallback nick (me_) and our own nick was just freed: take it back."""
         assert self.session is not None
         wanted = self.params.nick
         if self.session.key(freed) != self.session.key(wanted) or self.session.is_own(wanted):
-            return None
-        return self.session.change_nick(wanted)
+            return []
+        self._link.send(self.session.change_nick(wanted))
+        return [self._presenter.entry(f"{wanted} is free again; taking it back")]

@@ -1,5 +1,6 @@
 """What the view shows: log entries filed in their conversations (unread counts, the new-messages
-marker), the conversation list, the current conversation and its users, updated in few calls."""
+marker), the conversation list, the current conversation and its users, updated in few calls;
+and the read markers (MARKREAD) for what the user has seen."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.models.session import Session
 from app.models.users import UserItem
 from app.views import base
 from app.views.base import ChatView
+from ircproto.message import Message
 
 Filed = Callable[[Conversation, LogEntry], None]
 """Told of each server line (one with a msgid) filed in a conversation: the cache saves it."""
@@ -35,6 +37,8 @@ class Presenter:
         self._marker: LogEntry | None = None
         self._listed: list[base.Conversation] = []
         self._listed_current = ""
+        self._marked: dict[str, datetime] = {}
+        """The read marker last sent per conversation key."""
 
     def key(self, name: str) -> str:
         """name folded as the server folds names."""
@@ -101,6 +105,24 @@ class Presenter:
         if listed != self._listed or current != self._listed_current:
             self._listed, self._listed_current = listed, current
             self.view.set_conversations(listed, current)
+
+    def read_marker(self, online: bool) -> Message | None:
+        """MARKREAD for the newest line of the conversation the user is looking at, when the
+        server has not been told yet."""
+        session, shown = self.session, self.shown()
+        if (not online or session is None or shown.last_time is None
+                or "draft/read-marker" not in session.caps or shown.name == STATUS):
+            return None
+        key = session.key(shown.name)
+        if key in self._marked and self._marked[key] >= shown.last_time:
+            return None
+        self._marked[key] = shown.last_time
+        shown.read_until = max(shown.read_until or shown.last_time, shown.last_time)
+        return session.mark_read(shown.name, shown.last_time)
+
+    def forget_read_markers(self) -> None:
+        """A new registration: the server is told again."""
+        self._marked = {}
 
     def route(self, entry: LogEntry) -> Conversation:
         """The conversation entry belongs in (opened when it is new)."""

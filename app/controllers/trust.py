@@ -1,5 +1,5 @@
 """The TLS trust step (trust on first use): go on with the pinned certificate, refuse a changed
-one, ask the user about a new one and pin it; and forgetting a pin on request."""
+one, ask the user about a new one and pin it (SettingsStore.forget_pin removes a pin)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from app.controllers.link import ConnectionLike, Link
 from app.controllers.presenter import Presenter
 from app.models.log import EntryKind, LogEntry
-from app.models.settings import PinRemoval, SettingsStore
+from app.models.settings import SettingsStore
 from app.models.trust import CertificateReceived, Verdict, check, fingerprint_halves, server_key
 
 Refuse = Callable[[str, str], list[LogEntry]]
@@ -69,10 +69,6 @@ class TrustStep:
                                  f"you will be asked again next time", EntryKind.ERROR))
         self._presenter.show(entries)
         connection.trust_certificate(True)
-
-    def forget(self, server_id: str) -> PinRemoval:
-        """Remove the pin of server_id ('host:port')."""
-        return self._store.forget_pin(server_id)
 
 
 def certificate_changed(server_id: str, pinned: str, presented: str) -> str:

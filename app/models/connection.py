@@ -72,6 +72,7 @@ class Connection:
                                         daemon=True)
         self._writer = threading.Thread(target=self._write, name=f"irc-writer {host}:{port}",
                                         daemon=True)
+        self._closer: threading.Thread | None = None
 
     @property
     def state(self) -> str:
@@ -110,16 +111,18 @@ class Connection:
         self._answered.set()
         self._outgoing.put(None)
         if self._reader.is_alive():
-            threading.Thread(target=self._shut, name=f"irc-closer {self.address}",
-                             daemon=True).start()
+            self._closer = threading.Thread(target=self._shut, name=f"irc-closer {self.address}",
+                                            daemon=True)
+            self._closer.start()
 
     def wait_closed(self, timeout: float = CLOSE_WAIT) -> bool:
         """Wait (at most timeout) for the threads to end after close(); True when they did.
         For the end of the program and for tests, never for the UI thread while it runs."""
-        for thread in (self._reader, self._writer):
+        threads = (self._reader, self._writer, *([self._closer] if self._closer else []))
+        for thread in threads:
             if thread.is_alive():
                 thread.join(timeout)
-        return not (self._reader.is_alive() or self._writer.is_alive())
+        return not any(thread.is_alive() for thread in threads)
 
     def _shut(self) -> None:
         if self._writer.is_alive():

@@ -11,8 +11,8 @@ import json
 import logging
 import os
 import tempfile
-from enum import Enum
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,8 @@ def _to_json(settings: Settings) -> dict[str, Any]:
 
 
 def _from_json(data: object, path: Path) -> Settings:
-    """Settings from parsed JSON, keeping each valid field and defaulting (with a warning) the rest."""
+    """Settings from parsed JSON, keeping each valid field and defaulting (with a warning) the
+    rest."""
     if not isinstance(data, dict):
         log.warning("Settings file %s does not hold an object; using defaults", path)
         return Settings()

@@ -17,8 +17,8 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from app.models.log import EntryKind, LogEntry
 from app.models.conversations import UNREAD_KINDS
+from app.models.log import EntryKind, LogEntry
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
 from app.views.base import STATUSES, Conversation, Scheduled, ViewActions
@@ -792,4 +792,4 @@ class CompactWindow(ChatWindow):
         return []
 
     def _muted_labels(self) -> list[ttk.Label]:
-        return super()._muted_labels() + [self.users_count]
+        return [*super()._muted_labels(), self.users_count]
