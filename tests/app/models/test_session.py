@@ -281,7 +281,7 @@ def test_session_builders_reject_bad_names():
         session.change_nick("9lives")
     with pytest.raises(InvalidInput, match="valid nick"):
         session.say("bad nick", "x")
-    with pytest.raises(InvalidInput, match="Not sent: .*CR, LF or NUL"):
+    with pytest.raises(InvalidInput, match=r"Not sent: .*CR, LF or NUL"):
         session.topic("#lobby", "a\nQUIT")
     assert session.join("#new").format() == "JOIN #new"
     assert session.part("#lobby", "bye").format() == "PART #lobby bye"
