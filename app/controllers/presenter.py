@@ -14,7 +14,9 @@ from app.models.session import Session
 from app.models.users import UserItem
 from app.views import base
 from app.views.base import ChatView
+from ircproto.casemap import casefold
 from ircproto.message import Message
+from ircproto.names import is_channel
 
 Filed = Callable[[Conversation, LogEntry], None]
 """Told of each server line (one with a msgid) filed in a conversation: the cache saves it."""
@@ -42,7 +44,7 @@ class Presenter:
 
     def key(self, name: str) -> str:
         """name folded as the server folds names."""
-        return self.session.key(name) if self.session is not None else name.lower()
+        return self.session.key(name) if self.session is not None else casefold(name)
 
     def entry(self, text: str, kind: EntryKind = EntryKind.SYSTEM, target: str = "") -> LogEntry:
         """A local system or error line."""
@@ -147,7 +149,7 @@ class Presenter:
 
     def is_channel_name(self, name: str) -> bool:
         """True when name is a channel's (as the server's CHANTYPES say, once known)."""
-        return self.session.is_channel(name) if self.session else name[:1] in "#&"
+        return self.session.is_channel(name) if self.session else is_channel(name)
 
     def switch_to(self, name: str | None, online: bool) -> None:
         """Make name (a channel or private chat; None: the server's lines) the conversation the
@@ -173,7 +175,7 @@ class Presenter:
             return []
         if conversation.private:
             return sorted([UserItem(self.session.nick), UserItem(conversation.name)],
-                          key=lambda user: user.nick.casefold())
+                          key=lambda user: casefold(user.nick))
         channel = self.session.channel(conversation.name)
         return self.session.users(channel.name) if channel else []
 
