@@ -36,7 +36,7 @@ class CommandContext(Protocol):
         """Show system lines."""
 
     def say(self, text: str, target: str | None = None, action: bool = False) -> bool:
-        """Send chat text; InvalidInput when it cannot be."""
+        """Send chat text (True); InvalidInput when it cannot be."""
 
     def send(self, message: Message) -> bool:
         """Send one message; False (with an error line) when it is too long."""
@@ -112,8 +112,7 @@ def _msg(context: CommandContext, args: str) -> bool:
         raise InvalidInput("A nick or channel cannot hold a line break; nothing was sent")
     if not text.strip():
         raise _usage("msg")
-    if not context.say(text.strip(), target=target):
-        return False
+    context.say(text.strip(), target=target)
     if context.session is not None and not context.session.is_channel(target):
         context.switch_to(target)  # a private chat opens and shows
     return True
