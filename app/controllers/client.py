@@ -156,9 +156,10 @@ class ClientController:
     def _confirmed(self, entry: LogEntry) -> bool:
         return self.session is not None and self.sender.confirmed(self.session, entry)
 
-    # --- catching up, the outbox, the read marker ---
+    # --- after each batch of items ---
 
     def _after_batch(self) -> None:
+        """Send the outbox once caught up; show what changed."""
         if len(self.sender.outbox) and self.caught_up and self.session is not None:
             self.sender.flush(self.session)
         self.refresh()
@@ -170,7 +171,6 @@ class ClientController:
         if marker is not None:
             self.send(marker)
         self.archive.save()
-
 
     # --- CommandContext ---
 

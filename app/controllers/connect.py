@@ -38,8 +38,9 @@ def one_line(text: str) -> str:
 
 
 class ConnectFlow:
-    """Owns params, the session and its catch-up; connected(params) runs before each connect
-    (the first one opens the cache), cancelled when the user gives up in the connect dialog."""
+    """Owns params, the session and its catch-up, and the TLS trust step. connecting(params)
+    runs before each connect (the first one opens the cache); cancelled runs when the user gives
+    up in the connect dialog."""
 
     def __init__(self, link: Link, store: SettingsStore, presenter: Presenter,
                  clock: Callable[[], datetime], connecting: Callable[[ConnectParams], None],
