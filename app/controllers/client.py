@@ -1,6 +1,6 @@
 """The chat window's controller, the one object the view talks to: a façade that wires the link,
-the connect flow, the TLS trust step, the presenter, the cache and the sender, and turns view
-actions, slash commands and session events into calls on them."""
+the connector (connect flow, TLS trust step), the presenter, the cache and the sender, and turns
+view actions, slash commands and session events into calls on them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.controllers import commands
 from app.controllers.archive import Archive
-from app.controllers.connect import ConnectFlow
+from app.controllers.connector import Connector
 from app.controllers.link import BATCH_LIMIT, ConnectionFactory, Link
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import CATCH_UP_MS, Reactions
@@ -47,11 +47,11 @@ class ClientController:
         self.archive = Archive(cache_dir, self.presenter)
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
-                         lambda seconds: self.flow.silent(seconds))
-        self.flow = ConnectFlow(self.link, settings_store, self.presenter, clock,
+                         lambda seconds: self.connector.silent(seconds))
+        self.connector = Connector(self.link, settings_store, self.presenter, clock,
                                 self._connecting, self.shut_down)
         self.reactions = Reactions(
-            channels, presenter=self.presenter, flow=self.flow, link=self.link,
+            channels, presenter=self.presenter, connector=self.connector, link=self.link,
             archive=self.archive, send=self.send, switch_to=self.switch_to,
             waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
 
@@ -65,12 +65,12 @@ class ClientController:
     @property
     def caught_up(self) -> bool:
         """Online, rejoined, and every history page asked for has arrived (or we gave up)."""
-        return self.online and self.flow.catch_up is not None and self.flow.catch_up.done
+        return self.online and self.connector.catch_up is not None and self.connector.catch_up.done
 
     @property
     def catching_up(self) -> list[str]:
         """The (folded) names of the channels and conversations catch-up still waits for."""
-        return self.flow.catch_up.waiting() if self.flow.catch_up is not None else []
+        return self.connector.catch_up.waiting() if self.connector.catch_up is not None else []
 
     @property
     def closed(self) -> bool:
@@ -80,12 +80,12 @@ class ClientController:
     @property
     def session(self) -> Session | None:
         """The current connection's Session (None before the first connect)."""
-        return self.flow.session
+        return self.connector.session
 
     @property
     def params(self) -> ConnectParams:
         """What we connect with."""
-        return self.flow.params
+        return self.connector.params
 
     @property
     def current(self) -> str | None:
@@ -101,7 +101,7 @@ class ClientController:
 
     def begin(self, params: ConnectParams | None, defaults: ConnectParams | None = None) -> None:
         """Connect with params, or ask for them first (with defaults, else the settings')."""
-        self.flow.begin(params, defaults)
+        self.connector.begin(params, defaults)
 
     def _connecting(self, params: ConnectParams) -> None:
         """Before each connect: nothing is sent on the new connection yet; the first one shows
@@ -150,8 +150,8 @@ class ClientController:
     def _entries_for(self, item: object) -> list[LogEntry]:
         if isinstance(item, Message):
             assert self.session is not None
-            return self.reactions.apply(self.session.feed(item)) + self.flow.heard(item)
-        return self.flow.on_item(item)
+            return self.reactions.apply(self.session.feed(item)) + self.connector.heard(item)
+        return self.connector.on_item(item)
 
     def _confirmed(self, entry: LogEntry) -> bool:
         return self.session is not None and self.sender.confirmed(self.session, entry)
@@ -189,7 +189,7 @@ class ClientController:
         """Send text (split to fit) to target or the current channel; InvalidInput when that
         cannot be done."""
         target, session = target or self.current, self.session
-        if session is None or not (self.online or self.flow.ever_registered
+        if session is None or not (self.online or self.connector.ever_registered
                                    or (target and self.archive.opened)):
             raise InvalidInput("Not connected: nothing was sent")
         if target is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.controllers.archive import Archive
-from app.controllers.connect import ConnectFlow
+from app.controllers.connector import Connector
 from app.controllers.link import Link
 from app.controllers.presenter import Presenter
 from app.models import events as ev
@@ -25,12 +25,13 @@ class Reactions:
     switch_to shows a conversation; waiting says whether the outbox holds anything; gave_up
     runs after we stopped waiting for the catch-up."""
 
-    def __init__(self, channels: tuple[str, ...], *, presenter: Presenter, flow: ConnectFlow,
+    def __init__(self, channels: tuple[str, ...], *, presenter: Presenter, connector: Connector,
                  link: Link, archive: Archive, send: Callable[[Message], bool],
                  switch_to: Callable[[str | None], None], waiting: Callable[[], bool],
                  gave_up: Callable[[], None]) -> None:
         self.wanted = list(channels)
-        self._presenter, self._flow, self._link, self._archive = presenter, flow, link, archive
+        self._presenter, self._connector = presenter, connector
+        self._link, self._archive = link, archive
         self._send, self._switch_to = send, switch_to
         self._waiting, self._gave_up = waiting, gave_up
 
@@ -45,12 +46,12 @@ class Reactions:
         return entries
 
     def _react(self, event: ev.Event) -> list[LogEntry]:
-        session, catch_up = self._flow.session, self._flow.catch_up
+        session, catch_up = self._connector.session, self._connector.catch_up
         assert session is not None and catch_up is not None
         if isinstance(event, ev.Registered):
             return self.registered(session, event.nick)
         if isinstance(event, ev.NickRejected):
-            return self._flow.nick_rejected(event.reason)
+            return self._connector.nick_rejected(event.reason)
         if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)
@@ -63,30 +64,30 @@ class Reactions:
         elif isinstance(event, ev.UsersChanged) and self._presenter.is_current(event.channel):
             self._presenter.view.set_users(list(event.users))
         elif isinstance(event, ev.NickChanged) and event.own:
-            return self._flow.renamed(event.new)
+            return self._connector.renamed(event.new)
         elif isinstance(event, ev.NickChanged):
             self._presenter.renamed(event.old, event.new)
-            return self._flow.reclaim(event.old)
+            return self._connector.reclaim(event.old)
         elif isinstance(event, ev.UserQuit):
-            return self._flow.reclaim(event.nick)
+            return self._connector.reclaim(event.nick)
         return []
 
     def registered(self, session: Session, nick: str) -> list[LogEntry]:
         """The welcome: join what we want; after a reconnect (or with messages waiting), wait
         for those joins and their history, at most CATCH_UP_MS."""
-        again, entries = self._flow.registered(nick)
+        again, entries = self._connector.registered(nick)
         self._presenter.view.set_status("connected", self._presenter.current or "")
         self._presenter.conversations.rekey(self._presenter.key)
         self._presenter.forget_read_markers()
         self._link.while_open(CATCH_UP_MS, self._stop_waiting)
         for channel in self.wanted:
             self._link.send(session.join(channel))
-        assert self._flow.catch_up is not None
-        self._flow.catch_up.registered(self.wanted if again or self._waiting() else ())
+        assert self._connector.catch_up is not None
+        self._connector.catch_up.registered(self.wanted if again or self._waiting() else ())
         if again:
             rejoin = f"; rejoining {', '.join(self.wanted)}" if self.wanted else ""
             entries.append(self._presenter.entry(
-                f"Reconnected to {self._flow.address} as {nick}{rejoin}"))
+                f"Reconnected to {self._connector.address} as {nick}{rejoin}"))
         return entries
 
     def joined(self, session: Session, channel: str) -> None:
@@ -95,8 +96,8 @@ class Reactions:
         if self._index(session, channel) < 0:
             self.wanted.append(channel)
         self._presenter.conversations.open(channel)
-        assert self._flow.catch_up is not None
-        requests, awaited = self._flow.catch_up.joined(channel)
+        assert self._connector.catch_up is not None
+        requests, awaited = self._connector.catch_up.joined(channel)
         for message in requests:
             self._send(message)
         if awaited and self._presenter.current is not None:
@@ -125,7 +126,7 @@ class Reactions:
     def _stop_waiting(self) -> None:
         """CATCH_UP_MS after registering: send the outbox even if some rejoin or history
         request never finished, and say so."""
-        catch_up = self._flow.catch_up
+        catch_up = self._connector.catch_up
         if catch_up is None or catch_up.done:
             return
         waiting = catch_up.give_up()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.controllers.connect import WRONG_PASSWORD
+from app.controllers.connector import WRONG_PASSWORD
 from app.models.settings import SettingsStore
 from app.models.trust import server_key
 from tests.app.loopback.conftest import pump_until

@@ -1,6 +1,6 @@
-"""The connect flow: ask for valid parameters, open the link with a new Session, register (PASS,
-CAP, NICK, USER), and decide after each failure: ask again (before the first welcome, or after we
-refused the server) or reconnect with backoff, on a fallback nick when ours is taken."""
+"""The connector, the connect flow: ask for valid parameters, open the link with a new Session,
+register (PASS, CAP, NICK, USER), and decide after each failure: ask again (before the first
+welcome, or after we refused the server) or reconnect with backoff, on a fallback nick."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-class ConnectFlow:
+class Connector:
     """Owns params, the session and its catch-up, and the TLS trust step. connecting(params)
     runs before each connect (the first one opens the cache); cancelled runs when the user gives
     up in the connect dialog."""
