@@ -172,7 +172,7 @@ def run_switch(count: int, view_name: str) -> Figures:
         name = ("#lobby", "#dev")[done % 2]
         started = time.perf_counter()
         view.set_conversations([Conversation("#lobby", 0 if done % 2 == 0 else 5),
-                                Conversation("#dev", 5 if done % 2 == 0 else 0)] + others, name)
+                                Conversation("#dev", 5 if done % 2 == 0 else 0), *others], name)
         view.show_conversation(logs[name], max(0, count - 40))
         figures.switches.append(time.perf_counter() - started)
         if done + 1 < SWITCHES:
