@@ -81,7 +81,8 @@ def read_motd(path: str | None) -> tuple[str, ...] | None:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read the MOTD file {path}: {getattr(error, 'strerror', None) or error}")
+        detail = getattr(error, "strerror", None) or error
+        raise UsageError(f"cannot read the MOTD file {path}: {detail}") from error
     return tuple(line.rstrip("\r") for line in text.splitlines())
 
 
@@ -92,7 +93,7 @@ def read_password(args: argparse.Namespace) -> str | None:
         lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         detail = getattr(error, "strerror", None) or error
-        raise UsageError(f"cannot read the password file {args.password_file}: {detail}")
+        raise UsageError(f"cannot read the password file {args.password_file}: {detail}") from error
     if not lines or not lines[0].strip():
         raise UsageError(f"the password file {args.password_file} is empty")
     return lines[0].strip()
@@ -128,11 +129,12 @@ def serve(config: ServerConfig) -> None:
     try:
         handle = start_server_thread(config, record_errors=False)
     except sqlite3.Error as error:
-        raise UsageError(f"cannot open the history database {config.db}: {error}")
+        raise UsageError(f"cannot open the history database {config.db}: {error}") from error
     except TlsSetupError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
-        raise UsageError(f"cannot listen on {config.host}:{config.port}: {error.strerror or error}")
+        detail = error.strerror or error
+        raise UsageError(f"cannot listen on {config.host}:{config.port}: {detail}") from error
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     host, port = handle.server_address

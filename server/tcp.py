@@ -45,7 +45,6 @@ from server.limits import (
     RUNAWAY_LINE,
     SERVER_FULL,
     ConnectionLimits,
-    LineWatch,
     TokenBucket,
     exempt,
 )
@@ -133,7 +132,6 @@ class ClientHandler(socketserver.BaseRequestHandler):
     def read_loop(self, connection: Connection, client: Client) -> tuple[str, str]:
         """Read until the connection ends; returns (QUIT reason, ERROR text or '')."""
         decoder, config = LineDecoder(), self.server.config
-        watch = LineWatch(RUNAWAY_LIMIT)
         bucket = None
         if config.flood_rate > 0 and not exempt(self.client_address[0], config.exempt_loopback):
             bucket = TokenBucket(config.flood_burst, config.flood_rate, time.monotonic())
@@ -157,8 +155,8 @@ class ClientHandler(socketserver.BaseRequestHandler):
                     return str(error), str(error)
                 if connection.tls.wants_write:
                     connection.write(b"")  # TLS's own records (e.g. a key update) go out
-            runaway = watch.feed(data)
             items = decoder.feed(data)
+            runaway = decoder.unterminated > RUNAWAY_LIMIT
             if log.isEnabledFor(logging.DEBUG):
                 for item in items:
                     log.debug("%s <- %s", client.nick, loggable(item))

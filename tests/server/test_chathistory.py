@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ircproto.message import Message
-from server.commands.registration import CHATHISTORY_MAX
-from server.history import format_time
+from ircproto.servertime import format_server_time_ms
+from server.commands.isupport import CHATHISTORY_MAX
 from server.state import Client
 from tests.server.fakes import Harness, commands
 from tests.server.test_caps import joined
@@ -80,7 +80,7 @@ def test_chathistory_before_pages_back_from_the_edge_of_the_previous_page():
 def test_chathistory_after_pages_forward_from_a_timestamp():
     h, alice, bob = setup(7)
     first = history(h, bob, "CHATHISTORY LATEST #lobby * 7")[0]
-    before_first = format_time(int(h.state.history.clock.now * 1000) - 100_000)
+    before_first = format_server_time_ms(int(h.state.history.clock.now * 1000) - 100_000)
     page = history(h, bob, f"CHATHISTORY AFTER #lobby timestamp={before_first} 3")
     seen = texts(page)
     assert page[0].tags["msgid"] == first.tags["msgid"]

@@ -60,6 +60,13 @@ def test_registration_empty_motd_gives_422():
     assert "422" in commands(replies) and "375" not in commands(replies)
 
 
+def test_registration_without_a_motd_still_joins_the_default_channel():
+    h = Harness(motd=())
+    alice = h.connect()
+    replies = commands(h.send(alice, "NICK alice", "USER a 0 * :A"))
+    assert replies.index("422") < replies.index("JOIN") < replies.index("366")
+
+
 def test_registration_custom_motd_lines_are_sent():
     h = Harness(motd=("Hello", "second"))
     replies = h.send(h.connect(), "NICK alice", "USER a 0 * :A")
