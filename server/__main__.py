@@ -14,7 +14,8 @@ from pathlib import Path
 import platformdirs
 
 from server.config import ServerConfig
-from server.tcp import TlsSetupError, start_server_thread
+from server.tcp import start_server_thread
+from server.tls import TlsSetupError
 
 log = logging.getLogger("server")
 HISTORY_FILE = "history.sqlite3"

@@ -24,6 +24,7 @@ from server.tls import TlsError, TlsSession
 
 log = logging.getLogger(__name__)
 SENDQ_EXCEEDED = "SendQ exceeded"
+SHUTTING_DOWN = "Server shutting down"  # why every connection ends when the server stops
 _DONTWAIT = socket.MSG_DONTWAIT
 
 

@@ -105,7 +105,8 @@ class HistoryStore:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 where = Path(path).parent
-                raise sqlite3.OperationalError(f"cannot create {where}: {error.strerror}") from error
+                why = f"cannot create {where}: {error.strerror}"
+                raise sqlite3.OperationalError(why) from error
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         try:
             self._setup()
@@ -133,6 +134,13 @@ class HistoryStore:
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it
         self._db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         self._db.executescript(SCHEMA)
+
+    @property
+    def autocheckpoint(self) -> int:
+        """SQLite's automatic checkpoint threshold in pages: 0 (off), the Checkpointer thread
+        checkpoints instead."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
 
     def close(self) -> None:
         if self._checkpointer is not None:

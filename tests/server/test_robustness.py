@@ -146,7 +146,7 @@ def test_server_stop_sends_error_to_every_client_and_joins_threads():
 
 def test_server_stop_raises_recorded_bugs():
     handle = start_server_thread(config())
-    handle.server.record_error(RuntimeError("seen while running"))
+    handle.hub.record_error(RuntimeError("seen while running"))
     with pytest.raises(AssertionError, match="seen while running"):
         handle.stop()
     handle.stop()  # a second stop is harmless and has nothing left to report
