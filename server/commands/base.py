@@ -5,7 +5,7 @@ and the membership prefixes ('@', '+') as the viewer's capabilities ask for them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ircproto import numerics as n
@@ -14,6 +14,7 @@ from server.delivery import Outgoing
 from server.state import MEMBER_PREFIXES, Channel, Client, State
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
+LIST_LINE_LIMIT = 400  # characters of a listing (CAP LS, NAMES) per line, well under 512
 
 
 class ReplyError(Exception):
@@ -163,7 +164,17 @@ def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
     return member_prefixes(viewer, channel, member) + name
 
 
-def fit_lines(items: list[str], limit: int) -> list[str]:
+def split_targets(param: str) -> list[str]:
+    """The names in a comma-separated target list (`#a,bob`), empty ones left out."""
+    return [name for name in param.split(",") if name]
+
+
+def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
+    """The clients that enabled capability cap."""
+    return [client for client in clients if cap in client.caps]
+
+
+def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:
     """items joined by spaces, in order, into lines of at most limit characters (an item
     longer than that gets a line of its own): CAP LS/LIST and NAMES split their lists so."""
     lines: list[list[str]] = [[]]

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from ircproto import numerics as n
 from ircproto.message import Message
-from server.commands.base import Context, ReplyError, fit_lines
+from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.welcome import complete_registration
 from server.delivery import MESSAGE_TAGS, SERVER_TIME
 
-CAP_LINE_LIMIT = 400  # characters of capabilities per CAP LS/LIST line; more continue with *
 # Name -> value shown by CAP LS 302 ('' for none). sasl is not offered: there are no accounts.
 CAPABILITIES: dict[str, str] = {
     "away-notify": "",
@@ -29,7 +28,7 @@ CAPABILITIES: dict[str, str] = {
 }
 
 
-def cap_lines(nick: str, sub: str, items: list[str], limit: int = CAP_LINE_LIMIT
+def cap_lines(nick: str, sub: str, items: list[str], limit: int = LIST_LINE_LIMIT
               ) -> list[tuple[str, ...]]:
     """The params of each CAP line listing items: all but the last carry '*' (302 multiline)."""
     lines = fit_lines(items, limit)

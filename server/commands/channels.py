@@ -18,19 +18,19 @@ from server.commands.base import (
     names_entry,
     not_channel_operator,
     not_on_channel,
+    split_targets,
 )
 from server.commands.history import send_read_marker
 from server.commands.isupport import KICKLEN, TOPICLEN
 from server.commands.messaging import announce_away
 from server.state import Channel
 
-NAMES_LINE_LIMIT = 400  # characters of names per 353 line, well under the 512 limit
 log = logging.getLogger(__name__)
 
 
 def each_target(ctx: Context, names: str, action: Callable[[str], None]) -> None:
     """Run action(name) for each comma-separated name; a ReplyError only stops that one."""
-    for name in filter(None, names.split(",")):
+    for name in split_targets(names):
         try:
             action(name)
         except ReplyError as error:
@@ -114,7 +114,7 @@ def send_names(ctx: Context, channel: Channel) -> None:
     symbol = "@" if channel.secret else "="
     entries = [names_entry(ctx.client, channel, member) for member in channel.members]
     if entries:
-        for line in fit_lines(entries, NAMES_LINE_LIMIT):
+        for line in fit_lines(entries):
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)
     ctx.reply(n.RPL_ENDOFNAMES, channel.name, "End of /NAMES list")
 
@@ -125,7 +125,7 @@ def handle_names(ctx: Context, message: Message) -> None:
         for visible in list(ctx.state.visible_channels(ctx.client)):
             send_names(ctx, visible)
         return
-    for name in filter(None, message.params[0].split(",")):
+    for name in split_targets(message.params[0]):
         channel = ctx.state.find_channel(name)
         if channel is None or (channel.secret and ctx.client not in channel.members):
             ctx.reply(n.RPL_ENDOFNAMES, name, "End of /NAMES list")
@@ -137,7 +137,7 @@ def handle_names(ctx: Context, message: Message) -> None:
 def handle_list(ctx: Context, message: Message) -> None:
     visible = list(ctx.state.visible_channels(ctx.client))
     if message.params:
-        wanted = {ctx.state.find_channel(name) for name in message.params[0].split(",")}
+        wanted = {ctx.state.find_channel(name) for name in split_targets(message.params[0])}
         visible = [channel for channel in visible if channel in wanted]
     ctx.reply(n.RPL_LISTSTART, "Channel", "Users  Name")
     for channel in visible:

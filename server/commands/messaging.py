@@ -14,7 +14,15 @@ from ircproto import numerics as n
 from ircproto.message import Message, format_tags, is_client_tag
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
-from server.commands.base import Context, Failure, ReplyError, find_channel, no_such_nick
+from server.commands.base import (
+    Context,
+    Failure,
+    ReplyError,
+    find_channel,
+    no_such_nick,
+    split_targets,
+    with_cap,
+)
 from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
 from server.history import conversation_key, new_msgid
 from server.state import Channel, Client
@@ -55,7 +63,7 @@ def deliver(ctx: Context, message: Message) -> None:
     if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
     tags = client_tags(message)
-    targets = [t for t in message.params[0].split(",") if t]
+    targets = split_targets(message.params[0])
     if len(targets) > MAXTARGETS:
         why = f"Too many targets (max {MAXTARGETS})"
         raise ReplyError(n.ERR_TOOMANYTARGETS, message.params[0], why)
@@ -147,7 +155,7 @@ def handle_away(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_NOWAWAY, "You have been marked as being away")
     else:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
-    watchers = [peer for peer in ctx.state.peers(client) if "away-notify" in peer.caps]
+    watchers = with_cap(ctx.state.peers(client), "away-notify")
     if watchers:
         ctx.broadcast(watchers, Message("AWAY", (text,) if text else (), client.prefix))
 
@@ -157,7 +165,7 @@ def announce_away(ctx: Context, channel: Channel) -> None:
     client = ctx.client
     if client.away is None:
         return
-    watchers = [m for m in channel.members if m is not client and "away-notify" in m.caps]
+    watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
     if watchers:
         ctx.broadcast(watchers, Message("AWAY", (client.away,), client.prefix))
 
@@ -168,6 +176,6 @@ def handle_setname(ctx: Context, message: Message) -> None:
     if not realname.strip() or len(realname) > REALNAMELEN:
         raise Failure("INVALID_REALNAME", f"Realname must be 1 to {REALNAMELEN} characters")
     client.realname = realname
-    watchers = [c for c in (client, *ctx.state.peers(client)) if "setname" in c.caps]
+    watchers = with_cap((client, *ctx.state.peers(client)), "setname")
     if watchers:
         ctx.broadcast(watchers, Message("SETNAME", (realname,), client.prefix))
