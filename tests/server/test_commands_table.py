@@ -25,7 +25,7 @@ def command_modules() -> list[ModuleType]:
 
 def handlers() -> dict[str, object]:
     """Every handle_* function defined in a command module, by qualified name."""
-    found = {}
+    found: dict[str, object] = {}
     for module in command_modules():
         for name, value in vars(module).items():
             if name.startswith("handle_") and inspect.isfunction(value):

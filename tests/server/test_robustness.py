@@ -23,7 +23,7 @@ def wait_for_quit(client: RawClient, nick: str, timeout: float = 5.0):
         message = client.expect(timeout=max(0.01, deadline - time.monotonic()))
         if message.command == "PING":
             client.send(f"PONG :{message.params[-1]}")
-        elif message.command == "QUIT" and message.source.startswith(nick + "!"):
+        elif message.command == "QUIT" and (message.source or "").startswith(nick + "!"):
             return message
 
 
