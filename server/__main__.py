@@ -11,9 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
-
-from server.config import ServerConfig
+from server.config import ServerConfig, data_path
 from server.tcp import start_server_thread
 from server.tls import TlsSetupError
 
@@ -102,7 +100,7 @@ def read_password(args: argparse.Namespace) -> str | None:
 
 def default_db(data_dir: str | None) -> str:
     """The history database in the data dir (the user's data directory by default)."""
-    return str(Path(data_dir or platformdirs.user_data_dir("localchat")) / HISTORY_FILE)
+    return str(data_path(data_dir) / HISTORY_FILE)
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:

@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-import platformdirs
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -36,10 +35,6 @@ class TlsError(Exception):
 
 class TlsSetupError(Exception):
     """The TLS certificate could not be read or made (a clear message for the command line)."""
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("localchat"))
 
 
 def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
@@ -90,7 +85,7 @@ def fingerprint(cert_path: Path) -> str:
 def listener_context(config: ServerConfig) -> ssl.SSLContext:
     """The SSLContext for config's TLS listener; TlsSetupError when it cannot be made."""
     try:
-        return context_for(config.tls_cert, config.tls_key, config.data_dir)
+        return context_for(config.tls_cert, config.tls_key, config.data_path)
     except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
         detail = getattr(error, "reason", None) or getattr(error, "strerror", None)
         where = getattr(error, "filename", None)
@@ -98,13 +93,13 @@ def listener_context(config: ServerConfig) -> ssl.SSLContext:
                             + (f" ({where})" if where else "")) from error
 
 
-def context_for(cert: str | None, key: str | None, data_dir: str | None) -> ssl.SSLContext:
+def context_for(cert: str | None, key: str | None, data_dir: Path) -> ssl.SSLContext:
     """The server's SSLContext from the given files, or from the self-signed pair in data_dir
     (created on first use); logs the certificate's SHA-256 fingerprint."""
     if cert is not None and key is not None:
         cert_path, key_path = Path(cert), Path(key)
     else:
-        cert_path, key_path = ensure_certificate(Path(data_dir) if data_dir else default_data_dir())
+        cert_path, key_path = ensure_certificate(data_dir)
     context = server_context(cert_path, key_path)
     log.info("TLS certificate %s, SHA-256 fingerprint %s", cert_path, fingerprint(cert_path))
     return context
