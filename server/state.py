@@ -136,6 +136,11 @@ class State:
     def find_nick(self, nick: str) -> Client | None:
         return self.nicks.get(fold(nick))
 
+    def find_user(self, nick: str) -> Client | None:
+        """The registered client called nick: one that only sent NICK is nobody yet."""
+        client = self.nicks.get(fold(nick))
+        return client if client is not None and client.registered else None
+
     def find_channel(self, name: str) -> Channel | None:
         return self.channels.get(fold(name))
 

@@ -115,8 +115,8 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
             return
         ctx.broadcast(channel_recipients(list(channel.members), relay, sender), relay)
         return
-    recipient = ctx.state.find_nick(target)
-    if recipient is None or not recipient.registered:
+    recipient = ctx.state.find_user(target)
+    if recipient is None:
         raise no_such_nick(target)
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
     key = conversation_key(sender.nick_key, recipient.nick_key)

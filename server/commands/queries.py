@@ -30,8 +30,8 @@ def handle_who(ctx: Context, message: Message) -> None:
                 if member or "i" not in client.modes:
                     who_reply(ctx, client, channel)
     else:
-        target = ctx.state.find_nick(mask)
-        if target is not None and target.registered:
+        target = ctx.state.find_user(mask)
+        if target is not None:
             who_reply(ctx, target, None)
     ctx.reply(n.RPL_ENDOFWHO, mask, "End of WHO list")
 
@@ -39,8 +39,8 @@ def handle_who(ctx: Context, message: Message) -> None:
 # WHOIS [<target>] <nick>
 def handle_whois(ctx: Context, message: Message) -> None:
     nick = message.params[-1].split(",")[0]
-    target = ctx.state.find_nick(nick)
-    if target is None or not target.registered:
+    target = ctx.state.find_user(nick)
+    if target is None:
         ctx.reply_error(no_such_nick(nick))
         ctx.reply(n.RPL_ENDOFWHOIS, nick, "End of /WHOIS list")
         return

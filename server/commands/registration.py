@@ -18,10 +18,14 @@ from server.commands.welcome import complete_registration, send_lusers, send_mot
 _USER_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
+def already_registered() -> ReplyError:
+    return ReplyError(n.ERR_ALREADYREGISTERED, "You may not reregister")
+
+
 # PASS <password>   (checked when registration completes; ignored without --password)
 def handle_pass(ctx: Context, message: Message) -> None:
     if ctx.client.registered:
-        raise ReplyError(n.ERR_ALREADYREGISTERED, "You may not reregister")
+        raise already_registered()
     expected = ctx.state.config.password
     if expected is not None:
         given = message.params[0].encode("utf-8")
@@ -52,7 +56,7 @@ def handle_nick(ctx: Context, message: Message) -> None:
 def handle_user(ctx: Context, message: Message) -> None:
     client = ctx.client
     if client.registered or client.user:
-        raise ReplyError(n.ERR_ALREADYREGISTERED, "You may not reregister")
+        raise already_registered()
     user = _USER_CHARS.sub("", message.params[0])[:USERLEN]
     if not user:
         raise ReplyError(n.ERR_INVALIDUSERNAME, message.params[0], "Your username is not valid")
