@@ -261,7 +261,7 @@ class Swarm:
         bot.inbuf = lines.pop()
         now_ns = time.monotonic_ns()
         for line in lines:
-            self._on_line(bot, line.rstrip(b"\r"), now_ns)
+            self.on_line(bot, line.rstrip(b"\r"), now_ns)
 
     def _count(self, bot: Bot, data: bytes) -> bool:
         """Count the bench lines in data without splitting it into lines; False (do nothing)
@@ -282,7 +282,9 @@ class Swarm:
 
     # --- lines -------------------------------------------------------------------------------
 
-    def _on_line(self, bot: Bot, line: bytes, now_ns: int) -> None:
+    def on_line(self, bot: Bot, line: bytes, now_ns: int) -> None:
+        """Handle one complete line received by bot (at now_ns): answer PING, note errors,
+        registrations, joins and quits, and tally bench messages."""
         if line.startswith(b"PING"):
             self.send(bot, b"PONG" + line[4:] + b"\r\n")
             return

@@ -145,14 +145,19 @@ def run_direct(count: int, view_name: str) -> Figures:
         if start + BATCH_LIMIT < count:
             view.schedule(0, lambda: feed(start + BATCH_LIMIT))
         else:
-            figures.flood_sent = figures.all_shown = time.perf_counter()
-            figures.last_line = view.last_log_lines(1)[0]
-            view.schedule(200, view.close)
+            finish(view, figures)
 
     start_heartbeat(view, figures)
     view.schedule(300, lambda: feed(0))
     view.run()
     return figures
+
+
+def finish(view: ChatWindow, figures: Figures) -> None:
+    """The last batch is in: note when and what the log ends with, and close the window soon."""
+    figures.flood_sent = figures.all_shown = time.perf_counter()
+    figures.last_line = view.last_log_lines(1)[0]
+    view.schedule(200, view.close)
 
 
 def run_switch(count: int, view_name: str) -> Figures:
@@ -172,15 +177,13 @@ def run_switch(count: int, view_name: str) -> Figures:
         name = ("#lobby", "#dev")[done % 2]
         started = time.perf_counter()
         view.set_conversations([Conversation("#lobby", 0 if done % 2 == 0 else 5),
-                                Conversation("#dev", 5 if done % 2 == 0 else 0)] + others, name)
+                                Conversation("#dev", 5 if done % 2 == 0 else 0), *others], name)
         view.show_conversation(logs[name], max(0, count - 40))
         figures.switches.append(time.perf_counter() - started)
         if done + 1 < SWITCHES:
             view.schedule(30, lambda: switch(done + 1))
         else:
-            figures.flood_sent = figures.all_shown = time.perf_counter()
-            figures.last_line = view.last_log_lines(1)[0]
-            view.schedule(200, view.close)
+            finish(view, figures)
 
     start_heartbeat(view, figures)
     view.schedule(300, lambda: switch(0))

@@ -39,11 +39,17 @@ class LineDecoder:
         self._fallback = fallback_encoding
         self._buffer = bytearray()
         self._discarding = False
+        self._discarded = 0  # bytes of the current, unfinished line dropped so far
 
     @property
     def buffered(self) -> int:
         """How many bytes of an unfinished line are held."""
         return len(self._buffer)
+
+    @property
+    def unterminated(self) -> int:
+        """How many bytes arrived since the last line break, held or already discarded."""
+        return self._discarded + len(self._buffer)
 
     def feed(self, data: bytes) -> list[Message | LineError]:
         """Add data; return every line it completes, parsed, in order."""
@@ -52,6 +58,7 @@ class LineDecoder:
         while (end := self._buffer.find(b"\n")) >= 0:
             raw = bytes(self._buffer[:end])
             del self._buffer[: end + 1]
+            self._discarded = 0
             if self._discarding:
                 self._discarding = False
                 continue
@@ -59,6 +66,7 @@ class LineDecoder:
             if item is not None:
                 items.append(item)
         if len(self._buffer) > self._max_buffer:
+            self._discarded += len(self._buffer)
             self._buffer.clear()
             if not self._discarding:
                 self._discarding = True

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-_FORBIDDEN = ("\r", "\n", "\0")
 _TAG_ESCAPES = {"\\": "\\\\", ";": "\\:", " ": "\\s", "\r": "\\r", "\n": "\\n"}
 _TAG_UNESCAPES = {":": ";", "s": " ", "\\": "\\", "r": "\r", "n": "\n"}
 _TAG_ESCAPE_TABLE = str.maketrans(_TAG_ESCAPES)
@@ -17,11 +16,6 @@ _TAG_ESCAPE_TABLE = str.maketrans(_TAG_ESCAPES)
 
 class MessageError(ValueError):
     """A line that cannot be parsed, or a message that must never be put on the wire."""
-
-
-def has_line_break(text: str) -> bool:
-    """True when text holds CR, LF or NUL, which can never be part of one IRC line."""
-    return any(c in text for c in _FORBIDDEN)
 
 
 def _freeze(tags: Mapping[str, str]) -> Mapping[str, str]:
@@ -63,7 +57,7 @@ class Message:
         """The message as one line of text, without the line ending."""
         parts = []
         if self.tags:
-            parts.append("@" + ";".join(_format_tag(k, v) for k, v in self.tags.items()))
+            parts.append(format_tags(self.tags))
         if self.source:
             parts.append(":" + self.source)
         parts.append(self.command)
@@ -79,17 +73,27 @@ class Message:
         return (self.format() + "\r\n").encode("utf-8")
 
 
+def format_tags(tags: Mapping[str, str]) -> str:
+    """The tags part of a line, '@' included: @a=1;+b (values escaped)."""
+    return "@" + ";".join(_format_tag(key, value) for key, value in tags.items())
+
+
 def _format_tag(key: str, value: str) -> str:
     return f"{key}={value.translate(_TAG_ESCAPE_TABLE)}" if value else key
+
+
+def is_client_tag(key: str) -> bool:
+    """True for a client-only tag (+typing, +draft/reply): one a client may send to others."""
+    return key[:1] == "+"
 
 
 def _check_message(message: Message) -> None:
     if not message.command or not message.command.isascii() or not message.command.isalnum():
         raise MessageError(f"invalid command {message.command!r}")
-    if message.source is not None and (" " in message.source or _has_forbidden(message.source)):
+    if message.source is not None and (" " in message.source or has_line_break(message.source)):
         raise MessageError(f"invalid source {message.source!r}")
     for index, param in enumerate(message.params):
-        if _has_forbidden(param):
+        if has_line_break(param):
             raise MessageError(f"param {index} contains CR, LF or NUL")
         if index < len(message.params) - 1 and (not param or " " in param or param[0] == ":"):
             raise MessageError(f"middle param {index} is empty, has a space or starts with ':'")
@@ -98,7 +102,8 @@ def _check_message(message: Message) -> None:
             raise MessageError(f"invalid tag key {key!r}")
 
 
-def _has_forbidden(text: str) -> bool:
+def has_line_break(text: str) -> bool:
+    """True when text holds CR, LF or NUL, which can never be part of one IRC line."""
     return "\r" in text or "\n" in text or "\0" in text
 
 

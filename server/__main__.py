@@ -11,10 +11,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
-
-from server.config import ServerConfig
-from server.tcp import TlsSetupError, start_server_thread
+from server.config import ServerConfig, data_path
+from server.tcp import start_server_thread
+from server.tls import TlsSetupError
 
 log = logging.getLogger("server")
 HISTORY_FILE = "history.sqlite3"
@@ -81,7 +80,8 @@ def read_motd(path: str | None) -> tuple[str, ...] | None:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read the MOTD file {path}: {getattr(error, 'strerror', None) or error}")
+        detail = getattr(error, "strerror", None) or error
+        raise UsageError(f"cannot read the MOTD file {path}: {detail}") from error
     return tuple(line.rstrip("\r") for line in text.splitlines())
 
 
@@ -92,7 +92,7 @@ def read_password(args: argparse.Namespace) -> str | None:
         lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         detail = getattr(error, "strerror", None) or error
-        raise UsageError(f"cannot read the password file {args.password_file}: {detail}")
+        raise UsageError(f"cannot read the password file {args.password_file}: {detail}") from error
     if not lines or not lines[0].strip():
         raise UsageError(f"the password file {args.password_file} is empty")
     return lines[0].strip()
@@ -100,7 +100,7 @@ def read_password(args: argparse.Namespace) -> str | None:
 
 def default_db(data_dir: str | None) -> str:
     """The history database in the data dir (the user's data directory by default)."""
-    return str(Path(data_dir or platformdirs.user_data_dir("localchat")) / HISTORY_FILE)
+    return str(data_path(data_dir) / HISTORY_FILE)
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -128,11 +128,12 @@ def serve(config: ServerConfig) -> None:
     try:
         handle = start_server_thread(config, record_errors=False)
     except sqlite3.Error as error:
-        raise UsageError(f"cannot open the history database {config.db}: {error}")
+        raise UsageError(f"cannot open the history database {config.db}: {error}") from error
     except TlsSetupError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
-        raise UsageError(f"cannot listen on {config.host}:{config.port}: {error.strerror or error}")
+        detail = error.strerror or error
+        raise UsageError(f"cannot listen on {config.host}:{config.port}: {detail}") from error
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     host, port = handle.server_address

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
 
 from ircproto.names import is_valid_channel
 
@@ -12,6 +15,12 @@ DEFAULT_MOTD = (
     "This is LocalChat, chat for your local network.",
 )
 VERSION = "localchat-0.1"
+APP_NAME = "localchat"  # names the user data directory (~/.local/share/localchat)
+
+
+def data_path(data_dir: str | None) -> Path:
+    """Where the server keeps its files: data_dir, or else the user's data directory."""
+    return Path(data_dir) if data_dir else Path(platformdirs.user_data_dir(APP_NAME))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class ServerConfig:
     tls_port: int | None = None
     tls_cert: str | None = None
     tls_key: str | None = None
-    data_dir: str | None = None  # None: platformdirs.user_data_dir("localchat")
+    data_dir: str | None = None  # None: the user data directory (see data_path)
     password: str | None = field(default=None, repr=False)  # never shown in logs
     # history (server/history.py): ':memory:' keeps it in memory only; `python -m server`
     # passes a file in the data dir, so tests never write into the user's real one
@@ -77,6 +86,11 @@ class ServerConfig:
             raise ValueError(f"invalid server name {self.name!r}")
         if self.channel and not is_valid_channel(self.channel):
             raise ValueError(f"invalid channel name {self.channel!r} (try '#lobby')")
+
+    @property
+    def data_path(self) -> Path:
+        """Where the server keeps its files (see data_path())."""
+        return data_path(self.data_dir)
 
     @property
     def motd_lines(self) -> tuple[str, ...]:

@@ -5,9 +5,10 @@ client's bytes are in the order the lock decided them: nobody's later line can o
 client's own JOIN echo. push(), after the lock is released, sends what is queued with
 MSG_DONTWAIT (the socket stays blocking for its reader thread); lines queued by several threads
 meanwhile leave in one send. Queued lines are kept as a list of the (shared) bytes objects and
-joined only when more than one waits, so the common case copies nothing. What the kernel does not take waits for the one shared Writer
-thread, which flushes buffers when their sockets become writable. A buffer that grows past the
-SendQ limit ends the connection with `ERROR :SendQ exceeded`.
+joined only when more than one waits, so the common case copies nothing. What the kernel does
+not take waits for the one shared Writer thread, which flushes buffers when their sockets
+become writable. A buffer that grows past the SendQ limit ends the connection with
+`ERROR :SendQ exceeded`.
 With TLS (a TlsSession over memory BIOs) the queued plaintext is encrypted when it is sent and
 the ciphertext leaves through the same plain socket, so nothing else changes.
 """
@@ -23,6 +24,7 @@ from server.tls import TlsError, TlsSession
 
 log = logging.getLogger(__name__)
 SENDQ_EXCEEDED = "SendQ exceeded"
+SHUTTING_DOWN = "Server shutting down"  # why every connection ends when the server stops
 _DONTWAIT = socket.MSG_DONTWAIT
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
-from ircproto.message import Message
+from ircproto.message import Message, format_tags, is_client_tag
 from server.state import Client
 
 SERVER_TIME = 1  # Client.tag_mask bits: which tags a client may be sent
@@ -33,7 +33,7 @@ def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
         if key == "time":
             if mask & SERVER_TIME:
                 seen[key] = value
-        elif key == "msgid" or key[0] == "+":
+        elif key == "msgid" or is_client_tag(key):
             if mask & MESSAGE_TAGS:
                 seen[key] = value
         else:
@@ -52,7 +52,7 @@ def encode_for(message: Message, mask: int) -> bytes:
     body = full[full.index(b" ") + 1 :]  # the line without its tags (they never hold a space)
     if not tags:
         return body
-    return Message("X", (), None, tags).encode()[:-3] + body  # "@tags X\r\n" -> "@tags "
+    return (format_tags(tags) + " ").encode() + body
 
 
 class Outgoing:

@@ -15,10 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from ircproto.servertime import parse_server_time
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
 
 log = logging.getLogger(__name__)
@@ -58,19 +56,6 @@ CREATE TABLE IF NOT EXISTS read_markers (
 COLUMNS = "id, msgid, ts, target, source, command, text, tags"
 
 
-_second_cache: list[tuple[int, str]] = [(-1, "")]
-
-
-def format_time(ms: int) -> str:
-    """An IRCv3 server-time value: 2026-11-24T01:02:03.456Z (UTC, milliseconds)."""
-    second, text = _second_cache[0]
-    if ms // 1000 != second:  # strftime once per second, not once per message
-        second = ms // 1000
-        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
-        _second_cache[0] = (second, text)
-    return f"{text}{ms % 1000:03d}Z"
-
-
 _msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
 _msgid_counter = itertools.count(1)
 
@@ -78,12 +63,6 @@ _msgid_counter = itertools.count(1)
 def new_msgid() -> str:
     """A message id unique across runs of the server: a random prefix and a counter."""
     return f"{_msgid_prefix}{next(_msgid_counter):x}"
-
-
-def parse_time(text: str) -> int | None:
-    """Milliseconds since the epoch of an ISO 8601 UTC timestamp; None when it is not one."""
-    moment = parse_server_time(text)
-    return int(moment.timestamp() * 1000 + 0.5) if moment else None
 
 
 def conversation_key(nick_key: str, other_key: str) -> str:
@@ -126,7 +105,8 @@ class HistoryStore:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 where = Path(path).parent
-                raise sqlite3.OperationalError(f"cannot create {where}: {error.strerror}")
+                why = f"cannot create {where}: {error.strerror}"
+                raise sqlite3.OperationalError(why) from error
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         try:
             self._setup()
@@ -154,6 +134,13 @@ class HistoryStore:
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it
         self._db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         self._db.executescript(SCHEMA)
+
+    @property
+    def autocheckpoint(self) -> int:
+        """SQLite's automatic checkpoint threshold in pages: 0 (off), the Checkpointer thread
+        checkpoints instead."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
 
     def close(self) -> None:
         if self._checkpointer is not None:

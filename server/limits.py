@@ -1,5 +1,5 @@
-"""Flood control and connection limits, pure: a token bucket per client, counts per address,
-and a watch on lines that never end. The caller passes the time; nothing here sleeps or does I/O.
+"""Flood control and connection limits, pure: a token bucket per client and counts per address.
+The caller passes the time; nothing here sleeps or does I/O.
 """
 
 from __future__ import annotations
@@ -98,21 +98,3 @@ def is_loopback(address: str) -> bool:
 def exempt(address: str, exempt_loopback: bool) -> bool:
     """Whether flood control spares this address."""
     return exempt_loopback and is_loopback(address)
-
-
-class LineWatch:
-    """Counts bytes since the last newline: a client that sends more than `limit` without one
-    (after the 417 for the too-long line) is hopeless and gets closed."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.unterminated = 0
-
-    def feed(self, data: bytes) -> bool:
-        """Note data; True when the unterminated run is past the limit."""
-        end = data.rfind(b"\n")
-        if end >= 0:
-            self.unterminated = len(data) - end - 1
-        else:
-            self.unterminated += len(data)
-        return self.unterminated > self.limit

@@ -18,6 +18,7 @@ from server.config import ServerConfig
 from server.history import HistoryStore
 
 CASEMAPPING = "rfc1459"
+MEMBER_PREFIXES = {"o": "@", "v": "+"}  # membership mode -> its prefix, highest first
 Clock = Callable[[], float]
 
 
@@ -102,10 +103,7 @@ class Channel:
     def prefix_of(self, client: Client) -> str:
         """The highest membership prefix of client: '@', '+' or ''."""
         modes = self.members.get(client, "")
-        return "@" if "o" in modes else "+" if "v" in modes else ""
-
-    def prefixed_nick(self, client: Client) -> str:
-        return self.prefix_of(client) + client.nick
+        return next((prefix for mode, prefix in MEMBER_PREFIXES.items() if mode in modes), "")
 
     @property
     def secret(self) -> bool:
@@ -137,6 +135,11 @@ class State:
 
     def find_nick(self, nick: str) -> Client | None:
         return self.nicks.get(fold(nick))
+
+    def find_user(self, nick: str) -> Client | None:
+        """The registered client called nick: one that only sent NICK is nobody yet."""
+        client = self.nicks.get(fold(nick))
+        return client if client is not None and client.registered else None
 
     def find_channel(self, name: str) -> Channel | None:
         return self.channels.get(fold(name))

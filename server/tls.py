@@ -15,6 +15,13 @@ import threading
 import time
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from server.config import ServerConfig
+
 log = logging.getLogger(__name__)
 CERT_NAME = "localchat-cert.pem"
 KEY_NAME = "localchat-key.pem"
@@ -26,10 +33,8 @@ class TlsError(Exception):
     """The TLS handshake or a TLS record failed; the connection cannot go on."""
 
 
-def default_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("localchat"))
+class TlsSetupError(Exception):
+    """The TLS certificate could not be read or made (a clear message for the command line)."""
 
 
 def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
@@ -50,11 +55,6 @@ def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
 
 def make_self_signed() -> tuple[bytes, bytes]:
     """A new EC P-256 key and a self-signed certificate for this host, localhost and 127.0.0.1."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     hostname = socket.gethostname() or "localhost"
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
@@ -82,13 +82,24 @@ def fingerprint(cert_path: Path) -> str:
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
-def context_for(cert: str | None, key: str | None, data_dir: str | None) -> ssl.SSLContext:
+def listener_context(config: ServerConfig) -> ssl.SSLContext:
+    """The SSLContext for config's TLS listener; TlsSetupError when it cannot be made."""
+    try:
+        return context_for(config.tls_cert, config.tls_key, config.data_path)
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        detail = getattr(error, "reason", None) or getattr(error, "strerror", None)
+        where = getattr(error, "filename", None)
+        raise TlsSetupError(f"cannot set up TLS: {detail or error}"
+                            + (f" ({where})" if where else "")) from error
+
+
+def context_for(cert: str | None, key: str | None, data_dir: Path) -> ssl.SSLContext:
     """The server's SSLContext from the given files, or from the self-signed pair in data_dir
     (created on first use); logs the certificate's SHA-256 fingerprint."""
     if cert is not None and key is not None:
         cert_path, key_path = Path(cert), Path(key)
     else:
-        cert_path, key_path = ensure_certificate(Path(data_dir) if data_dir else default_data_dir())
+        cert_path, key_path = ensure_certificate(data_dir)
     context = server_context(cert_path, key_path)
     log.info("TLS certificate %s, SHA-256 fingerprint %s", cert_path, fingerprint(cert_path))
     return context
@@ -114,17 +125,9 @@ class TlsSession:
 
     def handshake(self, sock: socket.socket, timeout: float) -> None:
         """Run the handshake on the (blocking) socket within timeout; raises TlsError."""
-        deadline = time.monotonic() + timeout
+        deadline, data = time.monotonic() + timeout, b""
         while True:
-            with self._lock:
-                try:
-                    self._ssl.do_handshake()
-                    done = True
-                except ssl.SSLWantReadError:
-                    done = False
-                except ssl.SSLError as error:
-                    raise TlsError(f"TLS handshake failed: {error.reason or error}") from None
-                pending = self._outgoing.read()
+            pending, done = self.handshake_step(data)
             try:
                 if pending:
                     sock.sendall(pending)
@@ -143,8 +146,21 @@ class TlsSession:
                 sock.settimeout(None)
             if not data:
                 raise TlsError("TLS handshake failed: the peer closed the connection")
-            with self._lock:
+
+    def handshake_step(self, data: bytes) -> tuple[bytes, bool]:
+        """Sans I/O: feed the peer's bytes (b'' to begin); returns the bytes to send it and
+        whether the handshake is done. Raises TlsError when it fails."""
+        with self._lock:
+            if data:
                 self._incoming.write(data)
+            try:
+                self._ssl.do_handshake()
+                done = True
+            except ssl.SSLWantReadError:
+                done = False
+            except ssl.SSLError as error:
+                raise TlsError(f"TLS handshake failed: {error.reason or error}") from None
+            return self._outgoing.read(), done
 
     def decrypt(self, data: bytes) -> bytes:
         """Ciphertext from the socket in, plaintext out (b'' when no whole record yet)."""

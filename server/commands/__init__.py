@@ -1,7 +1,6 @@
-"""Run client lines through the command table, under the state lock, and say what to send.
-
-dispatch() answers 421/451/461 and bad lines itself; disconnect() removes a client and tells
-its channels. Both queue what to send under the lock; the caller flushes it after release.
+"""Run client lines through the command table (server.commands.table), under the state lock,
+and say what to send. dispatch() answers 421/451/461 and bad lines itself; disconnect() removes
+a client and tells its channels. Both queue under the lock; the caller flushes after release.
 """
 
 from __future__ import annotations
@@ -11,21 +10,13 @@ import logging
 from ircproto import numerics as n
 from ircproto.framing import LineError
 from ircproto.message import Message
-from server.commands import (  # noqa: F401  (each module fills the table)
-    capabilities,
-    channels,
-    history,
-    messaging,
-    modes,
-    queries,
-    registration,
-)
-from server.commands.base import COMMANDS, Command, Context, ReplyError
+from server.commands.base import Context, Failure, ReplyError, need_more_params
 from server.commands.history import commit_history
+from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
 from server.state import Client, State
 
-__all__ = ["COMMANDS", "Command", "Context", "ReplyError", "disconnect", "dispatch"]
+__all__ = ["COMMANDS", "Command", "Context", "Failure", "ReplyError", "disconnect", "dispatch"]
 
 log = logging.getLogger(__name__)
 INTERNAL_ERROR = "Internal server error"
@@ -72,11 +63,14 @@ def run_unlabeled(ctx: Context, message: Message) -> None:
         if entry.registered and not client.registered:
             raise ReplyError(n.ERR_NOTREGISTERED, "You have not registered")
         if len(message.params) < entry.min_params:
-            raise ReplyError(n.ERR_NEEDMOREPARAMS, verb, "Not enough parameters")
+            raise need_more_params(verb)
         entry.handler(ctx, message)
     except ReplyError as error:
         if entry is None or not entry.silent:
-            ctx.reply(error.numeric, *error.params)
+            ctx.reply_error(error)
+    except Failure as failure:
+        if entry is not None and not entry.silent:
+            ctx.fail(verb, failure)
     except Exception as error:  # a bug: this client goes, everyone else carries on
         log.exception("bug handling %s from %s", verb, client.prefix)
         if ctx.state.error_hook is not None:
@@ -91,8 +85,8 @@ def answer_line_error(ctx: Context, error: LineError) -> None:
     if error.reason == "too long":
         ctx.reply(n.ERR_INPUTTOOLONG, "Input line was too long")
     elif error.reason == "invalid utf-8":
-        fail = ("INVALID_UTF8", "Message rejected: it was not valid UTF-8")
-        ctx.send(ctx.client, Message("FAIL", (command, *fail), ctx.server_name))
+        why = "Message rejected: it was not valid UTF-8"
+        ctx.standard_reply("FAIL", command, "INVALID_UTF8", why)
     else:
         ctx.reply(n.ERR_UNKNOWNERROR, command, f"Malformed message: {error.detail}")
 

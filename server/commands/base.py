@@ -1,17 +1,20 @@
-"""The command table: COMMAND -> handler with its preconditions, and the Context handlers use.
-
-dispatch() checks the preconditions (421, 451, 461) so handlers start from valid input.
-A handler raises ReplyError to answer with a numeric; it never touches a socket.
+"""What every command handler shares: the Context it runs in, the two errors it may raise
+(ReplyError -> a numeric, Failure -> an IRCv3 FAIL), lookups that answer 401/403/441/442,
+and the membership prefixes ('@', '+') as the viewer's capabilities ask for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ircproto import numerics as n
 from ircproto.message import Message
 from server.delivery import Outgoing
-from server.state import Client, State
+from server.state import MEMBER_PREFIXES, Channel, Client, State
+
+STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
+LIST_LINE_LIMIT = 400  # characters of a listing (CAP LS, NAMES) per line, well under 512
 
 
 class ReplyError(Exception):
@@ -21,6 +24,14 @@ class ReplyError(Exception):
         super().__init__(numeric, *params)
         self.numeric = numeric
         self.params = params
+
+
+class Failure(Exception):
+    """Raised by a handler: becomes `FAIL <command> <code> [<context>...] :<description>`."""
+
+    def __init__(self, code: str, *params: str) -> None:
+        super().__init__(code, *params)
+        self.code, self.params = code, params
 
 
 @dataclass
@@ -44,6 +55,21 @@ class Context:
         full = (self.client.nick, *middle, *params[-1:])
         self.send(self.client, Message(numeric, full, self.server_name))
 
+    def reply_error(self, error: ReplyError) -> None:
+        """The numeric a ReplyError stands for, as reply() sends it."""
+        self.reply(error.numeric, *error.params)
+
+    def standard_reply(self, kind: str, command: str, code: str, *params: str) -> None:
+        """`<kind> <command> <code> [<context>...] :<description>` to the sender, kind being
+        FAIL, WARN or NOTE; params are the context (made safe, as in reply()) and, last, the
+        description."""
+        assert kind in STANDARD_REPLIES, kind
+        middle = [safe_middle(param) for param in (command, code, *params[:-1])]
+        self.send(self.client, Message(kind, (*middle, *params[-1:]), self.server_name))
+
+    def fail(self, command: str, failure: Failure) -> None:
+        self.standard_reply("FAIL", command, failure.code, *failure.params)
+
     def notice(self, text: str) -> None:
         self.send(self.client, Message("NOTICE", (self.client.nick, text), self.server_name))
 
@@ -57,6 +83,9 @@ class Context:
         self.close_reason, self.close_error = reason, error
 
 
+Handler = Callable[[Context, Message], None]
+
+
 def safe_middle(param: str) -> str:
     """param as a middle param: spaces become '_', a leading ':' goes, empty becomes '*'."""
     if param and " " not in param and param[0] != ":":
@@ -64,29 +93,96 @@ def safe_middle(param: str) -> str:
     return param.replace(" ", "_").lstrip(":") or "*"
 
 
-Handler = Callable[[Context, Message], None]
+# -- the errors several commands answer with, worded once
 
 
-@dataclass(frozen=True)
-class Command:
-    """A table entry: the handler and what must hold before it runs."""
-
-    handler: Handler
-    min_params: int = 0
-    registered: bool = True
-    silent: bool = False  # NOTICE: never answer with an error
+def no_such_nick(nick: str) -> ReplyError:
+    return ReplyError(n.ERR_NOSUCHNICK, nick, "No such nick/channel")
 
 
-COMMANDS: dict[str, Command] = {}
+def no_such_channel(name: str) -> ReplyError:
+    return ReplyError(n.ERR_NOSUCHCHANNEL, name, "No such channel")
 
 
-def command(
-    name: str, min_params: int = 0, registered: bool = True, silent: bool = False
-) -> Callable[[Handler], Handler]:
-    """Decorator: put the handler in the table under name."""
+def not_on_channel(channel: Channel) -> ReplyError:
+    return ReplyError(n.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
 
-    def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(handler, min_params, registered, silent)
-        return handler
 
-    return register
+def not_channel_operator(channel: Channel) -> ReplyError:
+    return ReplyError(n.ERR_CHANOPRIVSNEEDED, channel.name, "You're not channel operator")
+
+
+def need_more_params(verb: str) -> ReplyError:
+    return ReplyError(n.ERR_NEEDMOREPARAMS, verb, "Not enough parameters")
+
+
+# -- lookups
+
+
+def find_channel(ctx: Context, name: str) -> Channel:
+    """The channel called name, or 403."""
+    channel = ctx.state.find_channel(name)
+    if channel is None:
+        raise no_such_channel(name)
+    return channel
+
+
+def member_channel(ctx: Context, name: str) -> Channel:
+    """The channel called name when the sender is on it; 403 or 442 otherwise."""
+    channel = find_channel(ctx, name)
+    if ctx.client not in channel.members:
+        raise not_on_channel(channel)
+    return channel
+
+
+def channel_member(ctx: Context, channel: Channel, nick: str) -> Client:
+    """The client called nick when it is on channel; 401 or 441 otherwise."""
+    target = ctx.state.find_nick(nick)
+    if target is None:
+        raise no_such_nick(nick)
+    if target not in channel.members:
+        raise ReplyError(n.ERR_USERNOTINCHANNEL, target.nick, channel.name,
+                         "They aren't on that channel")
+    return target
+
+
+# -- membership prefixes (multi-prefix, userhost-in-names)
+
+
+def member_prefixes(viewer: Client, channel: Channel, member: Client) -> str:
+    """'@+', '@', '+' or '': every prefix with multi-prefix, else only the highest."""
+    if "multi-prefix" not in viewer.caps:
+        return channel.prefix_of(member)
+    modes = channel.members.get(member, "")
+    return "".join(prefix for mode, prefix in MEMBER_PREFIXES.items() if mode in modes)
+
+
+def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
+    """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
+    with userhost-in-names."""
+    name = member.prefix if "userhost-in-names" in viewer.caps else member.nick
+    return member_prefixes(viewer, channel, member) + name
+
+
+def split_targets(param: str) -> list[str]:
+    """The names in a comma-separated target list (`#a,bob`), empty ones left out."""
+    return [name for name in param.split(",") if name]
+
+
+def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
+    """The clients that enabled capability cap."""
+    return [client for client in clients if cap in client.caps]
+
+
+def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:
+    """items joined by spaces, in order, into lines of at most limit characters (an item
+    longer than that gets a line of its own): CAP LS/LIST and NAMES split their lists so."""
+    lines: list[list[str]] = [[]]
+    size = 0
+    for item in items:
+        if lines[-1] and size + len(item) > limit:
+            lines.append([])
+            size = 0
+        lines[-1].append(item)
+        size += len(item) + 1
+    return [" ".join(line) for line in lines]

@@ -1,16 +1,16 @@
-"""IRCv3 capability negotiation (CAP LS/LIST/REQ/END, version 302 with cap-notify), and the
-helpers that let other commands honour the enabled capabilities (multi-prefix, userhost-in-names).
+"""IRCv3 capability negotiation: CAP LS/LIST/REQ/END (version 302, with cap-notify).
+
+Other commands read client.caps themselves; CAP END completes a registration it held back.
 """
 
 from __future__ import annotations
 
+from ircproto import numerics as n
 from ircproto.message import Message
-from server.commands.base import Context, ReplyError, command
+from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
+from server.commands.welcome import complete_registration
 from server.delivery import MESSAGE_TAGS, SERVER_TIME
-from server.state import Channel, Client
 
-ERR_INVALIDCAPCMD = "410"
-CAP_LINE_LIMIT = 400  # bytes of capabilities per CAP LS/LIST line; longer lists continue with *
 # Name -> value shown by CAP LS 302 ('' for none). sasl is not offered: there are no accounts.
 CAPABILITIES: dict[str, str] = {
     "away-notify": "",
@@ -28,16 +28,11 @@ CAPABILITIES: dict[str, str] = {
 }
 
 
-def cap_lines(nick: str, sub: str, items: list[str], limit: int = CAP_LINE_LIMIT
+def cap_lines(nick: str, sub: str, items: list[str], limit: int = LIST_LINE_LIMIT
               ) -> list[tuple[str, ...]]:
     """The params of each CAP line listing items: all but the last carry '*' (302 multiline)."""
-    chunks: list[list[str]] = [[]]
-    for item in items:
-        if chunks[-1] and sum(len(i) + 1 for i in chunks[-1]) + len(item) > limit:
-            chunks.append([])
-        chunks[-1].append(item)
-    lines = [(nick, sub, "*", " ".join(chunk)) for chunk in chunks[:-1]]
-    return [*lines, (nick, sub, " ".join(chunks[-1]))]
+    lines = fit_lines(items, limit)
+    return [*((nick, sub, "*", line) for line in lines[:-1]), (nick, sub, lines[-1])]
 
 
 def send_cap_list(ctx: Context, sub: str, items: list[str]) -> None:
@@ -46,20 +41,12 @@ def send_cap_list(ctx: Context, sub: str, items: list[str]) -> None:
 
 
 # CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
-@command("CAP", min_params=1, registered=False)
 def handle_cap(ctx: Context, message: Message) -> None:
     sub, client = message.params[0].upper(), ctx.client
     if sub in ("LS", "REQ") and not client.registered:
         client.cap_negotiating = True  # registration now waits for CAP END
     if sub == "LS":
-        version = message.param(1)
-        client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
-        if client.cap_version >= 302:
-            client.caps.add("cap-notify")  # implied by 302
-            items = [f"{k}={v}" if v else k for k, v in CAPABILITIES.items()]
-        else:
-            items = list(CAPABILITIES)
-        send_cap_list(ctx, "LS", items)
+        list_caps(ctx, message.param(1))
     elif sub == "LIST":
         send_cap_list(ctx, "LIST", sorted(client.caps))
     elif sub == "REQ":
@@ -67,11 +54,21 @@ def handle_cap(ctx: Context, message: Message) -> None:
     elif sub == "END":
         if client.cap_negotiating and not client.registered:
             client.cap_negotiating = False
-            from server.commands.registration import try_register
-
-            try_register(ctx)
+            complete_registration(ctx)
     else:
-        raise ReplyError(ERR_INVALIDCAPCMD, message.params[0], "Invalid CAP subcommand")
+        raise ReplyError(n.ERR_INVALIDCAPCMD, message.params[0], "Invalid CAP subcommand")
+
+
+def list_caps(ctx: Context, version: str) -> None:
+    """CAP LS: with 302 or later the values too, and cap-notify is then implied."""
+    client = ctx.client
+    client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
+    if client.cap_version >= 302:
+        client.caps.add("cap-notify")
+        items = [f"{k}={v}" if v else k for k, v in CAPABILITIES.items()]
+    else:
+        items = list(CAPABILITIES)
+    send_cap_list(ctx, "LS", items)
 
 
 def request_caps(ctx: Context, text: str) -> None:
@@ -95,18 +92,3 @@ def tag_mask(caps: set[str]) -> int:
     return (SERVER_TIME if "server-time" in caps else 0) | (
         MESSAGE_TAGS if "message-tags" in caps else 0
     )
-
-
-def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
-    """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
-    with userhost-in-names."""
-    name = member.prefix if "userhost-in-names" in viewer.caps else member.nick
-    return member_prefixes(viewer, channel, member) + name
-
-
-def member_prefixes(viewer: Client, channel: Channel, member: Client) -> str:
-    """'@+', '@', '+' or '': every prefix with multi-prefix, else only the highest."""
-    if "multi-prefix" not in viewer.caps:
-        return channel.prefix_of(member)
-    modes = channel.members.get(member, "")
-    return ("@" if "o" in modes else "") + ("+" if "v" in modes else "")

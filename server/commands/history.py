@@ -14,34 +14,20 @@ from dataclasses import dataclass
 
 from ircproto.message import Message
 from ircproto.names import is_channel, nick_error
-from server.commands.base import Context, command
-from server.commands.registration import CHATHISTORY_MAX
+from ircproto.servertime import format_server_time_ms, parse_server_time_ms
+from server.commands.base import Context, Failure
+from server.commands.isupport import CHATHISTORY_MAX
 from server.delivery import new_batch_id
-from server.history import (
-    LATEST_ID,
-    NEWEST_BOUND,
-    Bound,
-    StoredMessage,
-    conversation_key,
-    format_time,
-    parse_time,
-)
+from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage, conversation_key
 from server.state import fold
 
 log = logging.getLogger(__name__)
+TIMESTAMP = "timestamp="
 
 
-class Failure(Exception):
-    """Becomes `FAIL <command> <code> <context...> :<description>` to the sender."""
-
-    def __init__(self, code: str, *params: str) -> None:
-        super().__init__(code, *params)
-        self.code, self.params = code, params
-
-
-def fail(ctx: Context, verb: str, failure: Failure) -> None:
-    params = (verb, failure.code, *failure.params)
-    ctx.send(ctx.client, Message("FAIL", params, ctx.server_name))
+def timestamp_ref(text: str) -> int | None:
+    """The ms of a `timestamp=<server-time>` reference; None when text is not one."""
+    return parse_server_time_ms(text[len(TIMESTAMP):]) if text.startswith(TIMESTAMP) else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +56,7 @@ class Ref:
 def parse_ref(ctx: Context, sub: str, target: str, target_key: str, text: str) -> Ref:
     kind, _, value = text.partition("=")
     if kind == "timestamp":
-        ms = parse_time(value)
+        ms = parse_server_time_ms(value)
         if ms is None:
             raise Failure("INVALID_PARAMS", sub, text, "Invalid timestamp")
         return Ref(ms, None)
@@ -144,29 +130,24 @@ QUERIES: dict[str, tuple[Query, int]] = {
 # CHATHISTORY <LATEST|BEFORE|AFTER|AROUND> <target> <reference> <limit>
 # CHATHISTORY BETWEEN <target> <reference> <reference> <limit>
 # CHATHISTORY TARGETS <timestamp> <timestamp> <limit>
-@command("CHATHISTORY", min_params=1)
 def handle_chathistory(ctx: Context, message: Message) -> None:
     sub, args = message.params[0].upper(), list(message.params[1:])
-    try:
-        if sub == "TARGETS":
-            send_targets(ctx, args)
-            return
-        if sub not in QUERIES:
-            raise Failure("UNKNOWN_COMMAND", sub, "Unknown CHATHISTORY subcommand")
-        query, count = QUERIES[sub]
-        if len(args) < count:
-            raise Failure("NEED_MORE_PARAMS", sub, "Missing parameters")
-        key = history_key(ctx, sub, args[0])
-        found = query(ctx, sub, key, args[: count - 1], parse_limit(sub, args[count - 1]))
-    except Failure as failure:
-        fail(ctx, "CHATHISTORY", failure)
+    if sub == "TARGETS":
+        send_targets(ctx, args)
         return
+    if sub not in QUERIES:
+        raise Failure("UNKNOWN_COMMAND", sub, "Unknown CHATHISTORY subcommand")
+    query, count = QUERIES[sub]
+    if len(args) < count:
+        raise Failure("NEED_MORE_PARAMS", sub, "Missing parameters")
+    key = history_key(ctx, sub, args[0])
+    found = query(ctx, sub, key, args[: count - 1], parse_limit(sub, args[count - 1]))
     send_batch(ctx, ["chathistory", args[0]], [replayed(stored) for stored in found])
 
 
 def replayed(stored: StoredMessage) -> Message:
     """A stored message as it was relayed, with its original time and msgid."""
-    tags = {"time": format_time(stored.ts), "msgid": stored.msgid, **stored.tags}
+    tags = {"time": format_server_time_ms(stored.ts), "msgid": stored.msgid, **stored.tags}
     return Message(stored.command, (stored.target, stored.text), stored.source, tags)
 
 
@@ -187,8 +168,8 @@ def send_targets(ctx: Context, args: list[str]) -> None:
     """CHATHISTORY TARGETS: the sender's channels and conversations active between two times."""
     if len(args) < 3:
         raise Failure("NEED_MORE_PARAMS", "TARGETS", "Missing parameters")
-    times = [parse_time(arg.removeprefix("timestamp=")) for arg in args[:2]]
-    if None in times or not all(arg.startswith("timestamp=") for arg in args[:2]):
+    times = [timestamp_ref(arg) for arg in args[:2]]
+    if None in times:
         why = "TARGETS takes two timestamp= references"
         raise Failure("INVALID_PARAMS", "TARGETS", args[0], why)
     low, high = sorted(t for t in times if t is not None)
@@ -196,7 +177,7 @@ def send_targets(ctx: Context, args: list[str]) -> None:
     found = ctx.state.history.targets(
         channel_keys, ctx.client.nick_key, low, high, parse_limit("TARGETS", args[2])
     )
-    lines = [Message("CHATHISTORY", ("TARGETS", name, format_time(ts)), ctx.server_name)
+    lines = [Message("CHATHISTORY", ("TARGETS", name, format_server_time_ms(ts)), ctx.server_name)
              for name, ts in found]
     send_batch(ctx, ["draft/chathistory-targets"], lines)
 
@@ -213,29 +194,22 @@ def send_read_marker(ctx: Context, target: str, asked: bool = False) -> None:
     if not asked and "draft/read-marker" not in ctx.client.caps:
         return
     ts = ctx.state.history.read_marker(ctx.client.nick_key, fold(target))
-    value = f"timestamp={format_time(ts)}" if ts is not None else "*"
+    value = TIMESTAMP + format_server_time_ms(ts) if ts is not None else "*"
     ctx.send(ctx.client, Message("MARKREAD", (target, value), ctx.server_name))
 
 
 # MARKREAD <target> [timestamp=<timestamp>]
-@command("MARKREAD")
 def handle_markread(ctx: Context, message: Message) -> None:
-    try:
-        mark_read(ctx, message.params)
-    except Failure as failure:
-        fail(ctx, "MARKREAD", failure)
-
-
-def mark_read(ctx: Context, params: tuple[str, ...]) -> None:
     """Answer the marker, after moving it forward when a timestamp is given."""
+    params = message.params
     if not params or not params[0]:
         raise Failure("NEED_MORE_PARAMS", "Missing parameters")
     target, key = params[0], marker_key(params[0])
     if key is None:
         raise Failure("INVALID_TARGET", target, "No such channel or nick")
     if len(params) >= 2:
-        ms = parse_time(params[1].removeprefix("timestamp="))
-        if ms is None or not params[1].startswith("timestamp="):
+        ms = timestamp_ref(params[1])
+        if ms is None:
             raise Failure("INVALID_PARAMS", target, params[1], "Invalid timestamp")
         ctx.state.history.mark_read(ctx.client.nick_key, key, ms)
     send_read_marker(ctx, target, asked=True)
@@ -249,4 +223,4 @@ def commit_history(ctx: Context) -> None:
     except sqlite3.Error as error:
         log.error("cannot commit history: %s", error)
         text = f"Your last messages may be missing from history: {error}"
-        ctx.send(ctx.client, Message("FAIL", ("*", "CANNOT_STORE", text), ctx.server_name))
+        ctx.standard_reply("FAIL", "*", "CANNOT_STORE", text)

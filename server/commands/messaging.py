@@ -11,42 +11,46 @@ import logging
 import sqlite3
 
 from ircproto import numerics as n
-from ircproto.message import Message
+from ircproto.message import Message, format_tags, is_client_tag
 from ircproto.names import is_channel
-from server.commands.base import Context, ReplyError, command
-from server.commands.registration import AWAYLEN, MAXTARGETS
-from server.history import conversation_key, format_time, new_msgid
+from ircproto.servertime import format_server_time_ms
+from server.commands.base import (
+    Context,
+    Failure,
+    ReplyError,
+    find_channel,
+    no_such_nick,
+    split_targets,
+    with_cap,
+)
+from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
+from server.history import conversation_key, new_msgid
 from server.state import Channel, Client
 
-ERR_TOOMANYTARGETS = "407"
-CLIENT_TAGS_LIMIT = 4094  # bytes of client-only tag data (IRCv3 message-tags)
-REALNAMELEN = 200
+CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
 STORED = ("PRIVMSG", "NOTICE")  # TAGMSG (typing and the like) is relayed, not kept
 log = logging.getLogger(__name__)
 
 
 # PRIVMSG <target>{,<target>} <text to be sent>
-@command("PRIVMSG")
 def handle_privmsg(ctx: Context, message: Message) -> None:
     deliver(ctx, message)
 
 
 # NOTICE <target>{,<target>} <text to be sent>
-@command("NOTICE", silent=True)
 def handle_notice(ctx: Context, message: Message) -> None:
     deliver(ctx, message)
 
 
 # @+tag=value TAGMSG <target>{,<target>}
-@command("TAGMSG")
 def handle_tagmsg(ctx: Context, message: Message) -> None:
     deliver(ctx, message)
 
 
 def client_tags(message: Message) -> dict[str, str]:
     """The client-only (+) tags of message; 417 when they are over the size limit."""
-    tags = {key: value for key, value in message.tags.items() if key.startswith("+")}
-    if tags and len(Message("X", (), None, tags).format()) - 3 > CLIENT_TAGS_LIMIT:
+    tags = {key: value for key, value in message.tags.items() if is_client_tag(key)}
+    if tags and len(format_tags(tags)) - 1 > CLIENT_TAGS_LIMIT:
         raise ReplyError(n.ERR_INPUTTOOLONG, "Input line was too long (client tags)")
     return tags
 
@@ -59,16 +63,16 @@ def deliver(ctx: Context, message: Message) -> None:
     if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
     tags = client_tags(message)
-    targets = [t for t in message.params[0].split(",") if t]
+    targets = split_targets(message.params[0])
     if len(targets) > MAXTARGETS:
         why = f"Too many targets (max {MAXTARGETS})"
-        raise ReplyError(ERR_TOOMANYTARGETS, message.params[0], why)
+        raise ReplyError(n.ERR_TOOMANYTARGETS, message.params[0], why)
     for target in targets:
         try:
             deliver_one(ctx, verb, target, message.param(1), tags)
         except ReplyError as error:
             if not silent:
-                ctx.reply(error.numeric, *error.params)
+                ctx.reply_error(error)
 
 
 def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]
@@ -77,7 +81,7 @@ def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str
     and its time in ms."""
     params = (target,) if verb == "TAGMSG" else (target, text)
     ms = ctx.state.history.now_ms()
-    stamp = {"time": format_time(ms), "msgid": new_msgid(), **tags}
+    stamp = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **tags}
     return Message(verb, params, ctx.client.prefix, stamp), ms
 
 
@@ -85,7 +89,7 @@ def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client 
     """Commit relay to history before it is sent; False (and the sender told) if that failed."""
     if relay.verb not in STORED:
         return True
-    tags = {key: value for key, value in relay.tags.items() if key[0] == "+"}  # client tags
+    tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
     try:
         ctx.state.history.store(
             relay.tags["msgid"], ms, target_key, relay.params[0],
@@ -95,8 +99,7 @@ def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client 
     except sqlite3.Error as error:
         log.exception("cannot store a message from %s", ctx.client.prefix)
         why = f"Message not sent: history is unavailable ({error})"
-        fail = ("CANNOT_STORE", relay.params[0], why)
-        ctx.send(ctx.client, Message("FAIL", (relay.verb, *fail), ctx.server_name))
+        ctx.standard_reply("FAIL", relay.verb, "CANNOT_STORE", relay.params[0], why)
         return False
     return True
 
@@ -104,9 +107,7 @@ def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client 
 def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]) -> None:
     sender = ctx.client
     if is_channel(target):
-        channel = ctx.state.find_channel(target)
-        if channel is None:
-            raise ReplyError(n.ERR_NOSUCHCHANNEL, target, "No such channel")
+        channel = find_channel(ctx, target)
         if not channel.can_speak(sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
         relay, ms = stamped(ctx, verb, channel.name, text, tags)
@@ -114,9 +115,9 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
             return
         ctx.broadcast(channel_recipients(list(channel.members), relay, sender), relay)
         return
-    recipient = ctx.state.find_nick(target)
-    if recipient is None or not recipient.registered:
-        raise ReplyError(n.ERR_NOSUCHNICK, target, "No such nick/channel")
+    recipient = ctx.state.find_user(target)
+    if recipient is None:
+        raise no_such_nick(target)
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
     key = conversation_key(sender.nick_key, recipient.nick_key)
     if not record(ctx, relay, ms, key, recipient):
@@ -147,7 +148,6 @@ def wants(client: Client, relay: Message, sender: Client) -> bool:
 
 
 # AWAY [<text>]
-@command("AWAY")
 def handle_away(ctx: Context, message: Message) -> None:
     text, client = message.param(0)[:AWAYLEN], ctx.client
     client.away = text or None
@@ -155,7 +155,7 @@ def handle_away(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_NOWAWAY, "You have been marked as being away")
     else:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
-    watchers = [peer for peer in ctx.state.peers(client) if "away-notify" in peer.caps]
+    watchers = with_cap(ctx.state.peers(client), "away-notify")
     if watchers:
         ctx.broadcast(watchers, Message("AWAY", (text,) if text else (), client.prefix))
 
@@ -165,20 +165,17 @@ def announce_away(ctx: Context, channel: Channel) -> None:
     client = ctx.client
     if client.away is None:
         return
-    watchers = [m for m in channel.members if m is not client and "away-notify" in m.caps]
+    watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
     if watchers:
         ctx.broadcast(watchers, Message("AWAY", (client.away,), client.prefix))
 
 
 # SETNAME :<realname>
-@command("SETNAME", min_params=1)
 def handle_setname(ctx: Context, message: Message) -> None:
     realname, client = message.params[0], ctx.client
     if not realname.strip() or len(realname) > REALNAMELEN:
-        why = f"Realname must be 1 to {REALNAMELEN} characters"
-        ctx.send(client, Message("FAIL", ("SETNAME", "INVALID_REALNAME", why), ctx.server_name))
-        return
+        raise Failure("INVALID_REALNAME", f"Realname must be 1 to {REALNAMELEN} characters")
     client.realname = realname
-    watchers = [c for c in (client, *ctx.state.peers(client)) if "setname" in c.caps]
+    watchers = with_cap((client, *ctx.state.peers(client)), "setname")
     if watchers:
         ctx.broadcast(watchers, Message("SETNAME", (realname,), client.prefix))

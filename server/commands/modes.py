@@ -9,19 +9,20 @@ from __future__ import annotations
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
-from server.commands.base import Context, ReplyError, command
-from server.commands.channels import channel_member, find_channel
-from server.commands.registration import MODES_PER_LINE
+from server.commands.base import (
+    Context,
+    ReplyError,
+    channel_member,
+    find_channel,
+    need_more_params,
+    no_such_nick,
+    not_channel_operator,
+)
+from server.commands.isupport import CHANNEL_FLAGS, MEMBER_MODES, MODES_PER_LINE, USER_MODES
 from server.state import Channel
-
-RPL_ENDOFBANLIST = "368"
-CHANNEL_FLAGS = "mnst"
-MEMBER_MODES = "ov"
-USER_MODES = "i"
 
 
 # MODE <target> [<modestring> [<mode arguments>...]]
-@command("MODE", min_params=1)
 def handle_mode(ctx: Context, message: Message) -> None:
     if is_channel(message.params[0]):
         channel_mode(ctx, find_channel(ctx, message.params[0]), message.params[1:])
@@ -35,10 +36,10 @@ def channel_mode(ctx: Context, channel: Channel, args: tuple[str, ...]) -> None:
         ctx.reply(n.RPL_CREATIONTIME, channel.name, str(int(channel.created_at)))
         return
     if args[0] in ("b", "+b") and len(args) == 1:
-        ctx.reply(RPL_ENDOFBANLIST, channel.name, "End of channel ban list")
+        ctx.reply(n.RPL_ENDOFBANLIST, channel.name, "End of channel ban list")
         return
     if not channel.is_op(ctx.client):
-        raise ReplyError(n.ERR_CHANOPRIVSNEEDED, channel.name, "You're not channel operator")
+        raise not_channel_operator(channel)
     changes = parse_mode_changes(ctx, args)
     applied = [canonical(ctx, c) for c in changes if apply_mode(ctx, channel, *c)]
     if applied:
@@ -55,7 +56,7 @@ def parse_mode_changes(ctx: Context, args: tuple[str, ...]) -> list[tuple[str, s
             sign = letter
         elif letter in MEMBER_MODES:
             if not values:
-                raise ReplyError(n.ERR_NEEDMOREPARAMS, "MODE", "Not enough parameters")
+                raise need_more_params("MODE")
             changes.append((sign, letter, values.pop(0)))
         elif letter in CHANNEL_FLAGS:
             changes.append((sign, letter, ""))
@@ -101,7 +102,7 @@ def format_mode_changes(changes: list[tuple[str, str, str]]) -> list[str]:
 def user_mode(ctx: Context, nick: str, modestring: str) -> None:
     target = ctx.state.find_nick(nick)
     if target is None:
-        raise ReplyError(n.ERR_NOSUCHNICK, nick, "No such nick/channel")
+        raise no_such_nick(nick)
     if target is not ctx.client:
         raise ReplyError(n.ERR_USERSDONTMATCH, "Cant change mode for other users")
     client = ctx.client

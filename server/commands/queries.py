@@ -5,8 +5,7 @@ from __future__ import annotations
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
-from server.commands.base import Context, command
-from server.commands.capabilities import member_prefixes
+from server.commands.base import Context, member_prefixes, no_such_nick
 from server.state import Channel, Client
 
 
@@ -21,7 +20,6 @@ def who_reply(ctx: Context, client: Client, channel: Channel | None) -> None:
 
 
 # WHO <mask>
-@command("WHO")
 def handle_who(ctx: Context, message: Message) -> None:
     mask = message.param(0, "*")
     if is_channel(mask):
@@ -32,19 +30,18 @@ def handle_who(ctx: Context, message: Message) -> None:
                 if member or "i" not in client.modes:
                     who_reply(ctx, client, channel)
     else:
-        target = ctx.state.find_nick(mask)
-        if target is not None and target.registered:
+        target = ctx.state.find_user(mask)
+        if target is not None:
             who_reply(ctx, target, None)
     ctx.reply(n.RPL_ENDOFWHO, mask, "End of WHO list")
 
 
 # WHOIS [<target>] <nick>
-@command("WHOIS", min_params=1)
 def handle_whois(ctx: Context, message: Message) -> None:
     nick = message.params[-1].split(",")[0]
-    target = ctx.state.find_nick(nick)
-    if target is None or not target.registered:
-        ctx.reply(n.ERR_NOSUCHNICK, nick, "No such nick/channel")
+    target = ctx.state.find_user(nick)
+    if target is None:
+        ctx.reply_error(no_such_nick(nick))
         ctx.reply(n.RPL_ENDOFWHOIS, nick, "End of /WHOIS list")
         return
     ctx.reply(n.RPL_WHOISUSER, target.nick, target.user, target.host, "*", target.realname)

@@ -77,10 +77,10 @@ def test_loadgen_tally_flags_repeated_and_unknown_messages() -> None:
         bench.tally = Tally(fanout=2)
         bench.tally.expect(sender=0, seq=1)
         line = b":tx!u@h PRIVMSG #bench :b 0 1 1000"
-        bench._on_line(receiver, line, now_ns=3000)
-        bench._on_line(receiver, line, now_ns=4000)
-        bench._on_line(receiver, b":tx!u@h PRIVMSG #bench :b 0 7 1000", now_ns=5000)
-        bench._on_line(receiver, b":tx!u@h PRIVMSG #bench :just chatting", now_ns=5000)
+        bench.on_line(receiver, line, now_ns=3000)
+        bench.on_line(receiver, line, now_ns=4000)
+        bench.on_line(receiver, b":tx!u@h PRIVMSG #bench :b 0 7 1000", now_ns=5000)
+        bench.on_line(receiver, b":tx!u@h PRIVMSG #bench :just chatting", now_ns=5000)
     finally:
         receiver.sock.close()
         bench.close_all()

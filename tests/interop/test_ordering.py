@@ -25,7 +25,8 @@ def test_ordering_join_echo_comes_before_channel_messages(
             first.join(CHANNEL)
             second.register(joiner)
             second.send(f"JOIN {CHANNEL}")
-            first.expect("JOIN", lambda m: from_nick(m, joiner) and m.param(0) == CHANNEL)
+            first.expect("JOIN", lambda m, joiner=joiner: from_nick(m, joiner)
+                         and m.param(0) == CHANNEL)
             first.send(f"PRIVMSG {CHANNEL} :at once")  # the moment the join is announced
             second.expect("PRIVMSG", lambda m: m.param(0) == CHANNEL)
             lines = [(m.verb, m.param(0)) for m in second.seen]

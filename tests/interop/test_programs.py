@@ -29,3 +29,16 @@ def test_programs_wait_for_text_reports_what_the_file_holds(tmp_path: Path) -> N
     assert "joined" in programs.wait_for_text(log, "joined", deadline=1.0)
     with pytest.raises(AssertionError, match="it holds:\njoined #interop"):
         programs.wait_for_text(log, "never said", deadline=0.2)
+
+
+def test_programs_missing_weechat_plugin_fails_when_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "irc.so").touch()
+    (tmp_path / "logger.so").touch()
+    monkeypatch.setenv("LOCALCHAT_REQUIRE_INTEROP", "1")
+    monkeypatch.setattr(programs, "WEECHAT_PLUGIN_DIRS", (str(tmp_path),))
+    programs.require_weechat_plugins("irc", "logger")  # both there: no failure
+    with pytest.raises(pytest.fail.Exception, match="WeeChat plugin fifo is not installed"):
+        programs.require_weechat_plugins("irc", "logger", "fifo")
+

@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.interop.ngircd import die_with_parent
-from tests.interop.programs import POLL_INTERVAL, require_program, wait_for_text
+from tests.interop.programs import (
+    POLL_INTERVAL,
+    require_program,
+    require_weechat_plugins,
+    wait_for_text,
+)
 from tests.interop.rawclient import RawClient, from_nick
 
 pytestmark = pytest.mark.interop
@@ -26,6 +31,7 @@ WEECHAT_NICK = "weenick"
 TESTER_NICK = "tester"
 START_DEADLINE = 15.0
 STOP_DEADLINE = 5.0
+PLUGINS = ("irc", "logger", "fifo")
 
 
 class Weechat:
@@ -46,7 +52,7 @@ class Weechat:
         home.mkdir(parents=True)
         with (home.parent / "weechat-stdout.txt").open("wb") as out:
             self.process = subprocess.Popen(
-                [program, "--dir", str(home), "--plugins", "irc,logger,fifo", "-r", startup],
+                [program, "--dir", str(home), "--plugins", ",".join(PLUGINS), "-r", startup],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -95,6 +101,7 @@ def test_weechat_exchanges_messages_both_ways(
     irc_server: tuple[str, int], weechat_factory: list[Weechat], tmp_path: Path
 ) -> None:
     program = require_program("weechat-headless")
+    require_weechat_plugins(*PLUGINS)
     with RawClient(irc_server) as tester:
         tester.register(TESTER_NICK)
         tester.join(CHANNEL)

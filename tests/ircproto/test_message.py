@@ -19,7 +19,8 @@ def test_parse_matches_msg_split_vector(case):
 @pytest.mark.parametrize("case", msg_join["tests"], ids=lambda c: c.get("desc", "")[:40])
 def test_format_matches_msg_join_vector(case):
     atoms = case["atoms"]
-    message = Message(atoms["verb"], atoms.get("params", []), atoms.get("source"), atoms.get("tags", {}))
+    message = Message(atoms["verb"], atoms.get("params", []), atoms.get("source"),
+                      atoms.get("tags", {}))
     assert message.format() in case["matches"]
 
 
@@ -57,7 +58,8 @@ def test_message_rejects_source_with_space_and_bad_tag_key():
 
 
 def test_message_round_trips_tags_with_every_escape():
-    original = Message("PRIVMSG", ("#lobby", "hi there"), "bob!b@h", {"+x": "a;b c\\d\r\n", "k": ""})
+    original = Message("PRIVMSG", ("#lobby", "hi there"), "bob!b@h",
+                       {"+x": "a;b c\\d\r\n", "k": ""})
     line = original.format()
     assert "\r" not in line and "\n" not in line
     assert parse(line) == original

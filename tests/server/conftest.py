@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -44,5 +45,5 @@ def connect(server: ServerHandle) -> Iterator[Callable[..., RawClient]]:
         client.close()
 
 
-def config(**changes: object) -> ServerConfig:
+def config(**changes: Any) -> ServerConfig:
     return replace(TEST_CONFIG, **changes)

@@ -4,6 +4,7 @@ Harness that feeds lines through dispatch() for several fake clients."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from ircproto.framing import LineDecoder
 from ircproto.message import Message
@@ -57,7 +58,7 @@ class FakeClock:
 class Harness:
     """A State with fake clients: h.send(alice, "JOIN #x"); h.take(alice) -> [Message, ...]."""
 
-    def __init__(self, **config: object) -> None:
+    def __init__(self, **config: Any) -> None:
         self.clock = FakeClock()
         self.state = State(replace(ServerConfig(host="127.0.0.1", port=0), **config), self.clock)
         self.bugs: list[BaseException] = []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ircproto.message import Message
-from server.commands.registration import CHATHISTORY_MAX
-from server.history import format_time
+from ircproto.servertime import format_server_time_ms
+from server.commands.isupport import CHATHISTORY_MAX
 from server.state import Client
 from tests.server.fakes import Harness, commands
 from tests.server.test_caps import joined
@@ -66,7 +66,7 @@ def test_chathistory_latest_returns_the_newest_oldest_first_with_original_tags()
 
 
 def test_chathistory_before_pages_back_from_the_edge_of_the_previous_page():
-    h, alice, bob = setup(10)
+    h, _alice, bob = setup(10)
     page = history(h, bob, "CHATHISTORY LATEST #lobby * 4")
     seen = texts(page)
     for _ in range(5):  # bounded: 10 messages in pages of 4
@@ -78,9 +78,9 @@ def test_chathistory_before_pages_back_from_the_edge_of_the_previous_page():
 
 
 def test_chathistory_after_pages_forward_from_a_timestamp():
-    h, alice, bob = setup(7)
+    h, _alice, bob = setup(7)
     first = history(h, bob, "CHATHISTORY LATEST #lobby * 7")[0]
-    before_first = format_time(int(h.state.history.clock.now * 1000) - 100_000)
+    before_first = format_server_time_ms(int(h.state.history.clock.now * 1000) - 100_000)
     page = history(h, bob, f"CHATHISTORY AFTER #lobby timestamp={before_first} 3")
     seen = texts(page)
     assert page[0].tags["msgid"] == first.tags["msgid"]
@@ -93,7 +93,7 @@ def test_chathistory_after_pages_forward_from_a_timestamp():
 
 
 def test_chathistory_after_timestamp_excludes_that_moment():
-    h, alice, bob = setup(3)
+    h, _alice, bob = setup(3)
     middle = history(h, bob, "CHATHISTORY LATEST #lobby * 3")[1]
     after = history(h, bob, f"CHATHISTORY AFTER #lobby timestamp={middle.tags['time']} 10")
     before = history(h, bob, f"CHATHISTORY BEFORE #lobby timestamp={middle.tags['time']} 10")
@@ -101,14 +101,14 @@ def test_chathistory_after_timestamp_excludes_that_moment():
 
 
 def test_chathistory_around_centres_on_the_reference():
-    h, alice, bob = setup(9)
+    h, _alice, bob = setup(9)
     middle = history(h, bob, "CHATHISTORY LATEST #lobby * 9")[4]
     found = history(h, bob, f"CHATHISTORY AROUND #lobby msgid={middle.tags['msgid']} 4")
     assert texts(found) == ["m2", "m3", "m4", "m5"]
 
 
 def test_chathistory_between_works_in_both_directions():
-    h, alice, bob = setup(8)
+    h, _alice, bob = setup(8)
     every = history(h, bob, "CHATHISTORY LATEST #lobby * 8")
     low, high = every[1].tags["msgid"], every[6].tags["msgid"]
     forward = history(h, bob, f"CHATHISTORY BETWEEN #lobby msgid={low} msgid={high} 3")
@@ -120,14 +120,14 @@ def test_chathistory_between_works_in_both_directions():
 
 
 def test_chathistory_latest_after_a_reference_gives_only_newer_messages():
-    h, alice, bob = setup(6)
+    h, _alice, bob = setup(6)
     third = history(h, bob, "CHATHISTORY LATEST #lobby * 6")[2]
     found = history(h, bob, f"CHATHISTORY LATEST #lobby msgid={third.tags['msgid']} 2")
     assert texts(found) == ["m4", "m5"]
 
 
 def test_chathistory_limit_is_clamped_to_the_advertised_maximum():
-    h, alice, bob = setup(CHATHISTORY_MAX + 5)
+    h, _alice, bob = setup(CHATHISTORY_MAX + 5)
     found = history(h, bob, "CHATHISTORY LATEST #lobby * 1000")
     assert len(found) == CHATHISTORY_MAX
     assert texts(found)[-1] == f"m{CHATHISTORY_MAX + 4}"
@@ -168,7 +168,7 @@ def test_chathistory_private_messages_only_for_the_two_people():
 
 
 def test_chathistory_bad_requests_get_standard_replies():
-    h, alice, bob = setup(1)
+    h, _alice, bob = setup(1)
     cases = {
         "CHATHISTORY FROB #lobby * 10": "UNKNOWN_COMMAND",
         "CHATHISTORY LATEST #lobby *": "NEED_MORE_PARAMS",
@@ -236,7 +236,7 @@ def test_markread_is_sent_on_join_with_the_cap():
 
 
 def test_markread_bad_input_gets_fail():
-    h, alice, bob = setup()
+    h, alice, _bob = setup()
     assert fail_code(h.send(alice, "MARKREAD")) == ("MARKREAD", "NEED_MORE_PARAMS")
     assert fail_code(h.send(alice, "MARKREAD #lobby timestamp=soon"))[1] == "INVALID_PARAMS"
     assert fail_code(h.send(alice, "MARKREAD bad,target"))[1] == "INVALID_TARGET"

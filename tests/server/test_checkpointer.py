@@ -46,7 +46,7 @@ def test_history_store_commits_without_automatic_checkpoints_and_truncates_on_cl
     path = tmp_path / "h.sqlite3"
     store = HistoryStore(str(path), 30, 100)
     try:
-        assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        assert store.autocheckpoint == 0
         store.store(new_msgid(), store.now_ms(), "#a", "#a", "a!a@h", "PRIVMSG", "hi", {})
         store.commit()
         assert Path(str(path) + "-wal").stat().st_size > 0

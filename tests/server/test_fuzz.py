@@ -26,7 +26,9 @@ WORDS = ["#a", "#b", "&c", "#a,#b", "a", "b", "c", "A", "a,b", "+o", "-o", "+v",
 one_line = st.text(max_size=20).filter(lambda t: "\r" not in t and "\n" not in t)
 word = st.one_of(st.sampled_from(WORDS).filter(bool), one_line.filter(bool))
 line = st.builds(
-    lambda verb, params, trailing: " ".join([verb, *params]) + (f" :{trailing}" if trailing else ""),
+    lambda verb, params, trailing: (
+        " ".join([verb, *params]) + (f" :{trailing}" if trailing else "")
+    ),
     st.sampled_from(VERBS),
     st.lists(word, max_size=4),
     st.one_of(st.none(), one_line),
@@ -47,7 +49,8 @@ def check_invariants(h: Harness) -> None:
             assert state.channels.get(key) is channel and client in channel.members
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, max_size=40))
 def test_fuzz_random_commands_never_crash_or_corrupt_state(steps):
     h = Harness()
@@ -70,7 +73,7 @@ def test_fuzz_random_commands_never_crash_or_corrupt_state(steps):
 
 raw_line = st.builds(
     lambda verb, params: (" ".join([verb, *params])).encode("utf-8", "surrogatepass"),
-    st.sampled_from(VERBS + ["PRIVMSG", "FOO", "@a=b PRIVMSG", ":src NICK"]),
+    st.sampled_from([*VERBS, "PRIVMSG", "FOO", "@a=b PRIVMSG", ":src NICK"]),
     st.lists(word, max_size=4),
 )
 chunk = st.one_of(

@@ -112,7 +112,7 @@ def test_hardening_max_clients_refuses_with_server_full(connect, server):
     alice.send("QUIT :making room")
     alice.expect_closed()
     deadline = time.monotonic() + 5
-    while server.server.limits.total > 1 and time.monotonic() < deadline:
+    while server.hub.limits.total > 1 and time.monotonic() < deadline:
         time.sleep(0.01)
     connect("carol")  # registers: there is room again
 
@@ -296,7 +296,7 @@ def test_hardening_shutdown_hooks_run_after_the_clients_are_gone():
     def broken() -> None:
         raise RuntimeError("hook bug")
 
-    handle.server.shutdown_hooks.extend([broken, flush_history])
+    handle.hub.shutdown_hooks.extend([broken, flush_history])
     with RawClient(handle.server_address) as alice:
         alice.register("alice")
         with pytest.raises(AssertionError, match="hook bug"):

@@ -1,14 +1,15 @@
-"""server.limits, pure: the token bucket, connection counts and the runaway-line watch."""
+"""server.limits, pure: the token bucket and connection counts; and the runaway-line count the
+read loop takes from the LineDecoder."""
 
 from __future__ import annotations
 
 import pytest
 
+from ircproto.framing import LineDecoder
 from server.limits import (
     SERVER_FULL,
     TOO_MANY_FROM_ADDRESS,
     ConnectionLimits,
-    LineWatch,
     TokenBucket,
     exempt,
     is_loopback,
@@ -81,11 +82,28 @@ def test_is_loopback_and_exempt():
     assert exempt("::1", True) and not exempt("::1", False)
 
 
-def test_line_watch_counts_bytes_since_the_last_newline():
-    watch = LineWatch(limit=10)
-    assert not watch.feed(b"abcdefgh")
-    assert watch.feed(b"xyz")  # 11 without a newline
-    assert not watch.feed(b"end\nab")  # a newline resets: 2 after it
-    assert watch.unterminated == 2
-    assert not watch.feed(b"c\n")
-    assert watch.unterminated == 0
+def runaway(decoder: LineDecoder, data: bytes, limit: int = 10) -> bool:
+    """Feed data; True when more than limit bytes came without a line break (the read loop's
+    RUNAWAY_LIMIT rule)."""
+    decoder.feed(data)
+    return decoder.unterminated > limit
+
+
+def test_line_decoder_counts_bytes_since_the_last_newline():
+    decoder = LineDecoder()
+    assert not runaway(decoder, b"abcdefgh")
+    assert runaway(decoder, b"xyz")  # 11 without a newline
+    assert not runaway(decoder, b"end\nab")  # a newline resets: 2 after it
+    assert decoder.unterminated == 2
+    assert not runaway(decoder, b"c\n")
+    assert decoder.unterminated == 0
+
+
+def test_line_decoder_counts_the_bytes_it_discarded_of_a_line_that_never_ends():
+    decoder = LineDecoder(body_limit=16, tags_limit=16)
+    for _ in range(10):
+        decoder.feed(b"x" * 10)
+    assert decoder.buffered < 100  # the decoder drops what it cannot keep ...
+    assert decoder.unterminated == 100  # ... and still counts it
+    decoder.feed(b"\nPING")
+    assert decoder.unterminated == 4

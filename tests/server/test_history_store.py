@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from server.history import (
-    NEWEST_BOUND,
-    HistoryStore,
-    conversation_key,
-    format_time,
-    new_msgid,
-    parse_time,
-)
+from ircproto.servertime import format_server_time, format_server_time_ms, parse_server_time_ms
+from server.history import NEWEST_BOUND, HistoryStore, conversation_key, new_msgid
 
 DAY = 86400.0
 
@@ -130,11 +125,18 @@ def test_history_store_unwritable_path_is_a_clear_error(tmp_path: Path):
 
 
 def test_history_time_format_round_trips_in_milliseconds():
-    assert format_time(1_795_568_523_456) == "2026-11-25T01:02:03.456Z"
-    assert parse_time("2026-11-25T01:02:03.456Z") == 1_795_568_523_456
-    assert parse_time("2026-11-25T01:02:03Z") == 1_795_568_523_000
+    assert format_server_time_ms(1_795_568_523_456) == "2026-11-25T01:02:03.456Z"
+    assert parse_server_time_ms("2026-11-25T01:02:03.456Z") == 1_795_568_523_456
+    assert parse_server_time_ms("2026-11-25T01:02:03Z") == 1_795_568_523_000
     for bad in ("", "yesterday", "2026-11-25T01:02:03", "2026-13-25T01:02:03.000Z"):
-        assert parse_time(bad) is None
+        assert parse_server_time_ms(bad) is None
+
+
+def test_history_time_format_is_the_one_the_client_reads_and_writes():
+    """ms (the server's history) and datetimes (the client) share one server-time format."""
+    for ms in (0, 999, 1_795_568_523_456, 1_795_568_524_001):
+        moment = datetime.fromtimestamp(ms // 1000, UTC).replace(microsecond=ms % 1000 * 1000)
+        assert format_server_time(moment) == format_server_time_ms(ms)
 
 
 def test_history_conversation_key_is_the_same_from_both_sides():

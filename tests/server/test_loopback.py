@@ -38,7 +38,8 @@ def test_loopback_two_clients_chat_in_default_channel(connect):
 def test_loopback_private_message(connect):
     alice, bob = connect("alice"), connect("bob")
     alice.send("PRIVMSG bob :just for you")
-    assert bob.expect(command="PRIVMSG").format() == ":alice!alice@127.0.0.1 PRIVMSG bob :just for you"
+    relayed = bob.expect(command="PRIVMSG").format()
+    assert relayed == ":alice!alice@127.0.0.1 PRIVMSG bob :just for you"
     alice.send("PRIVMSG nobody :hello?")
     assert alice.expect(command="401").params[1] == "nobody"
 

@@ -32,6 +32,7 @@ def wait_for_port(proc: subprocess.Popen, timeout: float = 10.0) -> int:
     """Read the server's log until it says where it listens."""
     deadline = time.monotonic() + timeout
     seen = []
+    assert proc.stderr is not None
     while time.monotonic() < deadline:
         ready, _, _ = select.select([proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
@@ -99,7 +100,8 @@ def test_main_bad_option_gives_one_line_error(args, message):
     code, err = finish(run_server(*args), timeout=10)
     assert code == 2
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("localchat-server: error")
+    assert len(lines) == 1 and message in lines[0]
+    assert lines[0].startswith("localchat-server: error")
 
 
 def test_main_config_from_args_reads_motd_and_floats(tmp_path):

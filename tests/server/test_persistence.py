@@ -91,7 +91,8 @@ def history(client: RawClient, line: str) -> list[tuple[str, str, str]]:
     assert batch.params[1] == "chathistory", batch
     found = []
     for message in client.collect_until("BATCH")[:-1]:
-        found.append((message.tags["msgid"], message.source.split("!")[0], message.params[1]))
+        nick = (message.source or "").split("!")[0]
+        found.append((message.tags["msgid"], nick, message.params[1]))
     return found
 
 
@@ -105,7 +106,7 @@ def test_persistence_every_relayed_message_survives_sigkill(spawn, tmp_path: Pat
             sender, receiver = (alice, bob) if i % 3 else (bob, alice)
             sender.send(f"PRIVMSG #lobby :message {i}")
             got = receiver.expect(command="PRIVMSG", params=["#lobby", f"message {i}"])
-            relayed.append((got.tags["msgid"], got.source.split("!")[0], got.params[1]))
+            relayed.append((got.tags["msgid"], (got.source or "").split("!")[0], got.params[1]))
         alice.send("PRIVMSG bob :just for you")
         private = bob.expect(command="PRIVMSG", params=["bob", "just for you"])
         first.kill()  # SIGKILL right after the last delivery: no shutdown, no flush
@@ -132,7 +133,7 @@ def test_persistence_markread_follows_the_nick_across_reconnects(server: ServerH
     with negotiate(RawClient(server.server_address), "alice", "draft/read-marker") as again:
         join = again.expect(command="JOIN", params=["#lobby"])
         marker = again.expect(command="MARKREAD", skip=False)
-        assert join.source.startswith("alice!")
+        assert (join.source or "").startswith("alice!")
         assert marker.params == ("#lobby", f"timestamp={stamp}")
         again.expect(command="366")
 

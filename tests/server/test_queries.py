@@ -40,3 +40,13 @@ def test_whois_known_and_unknown():
     assert h.send(bob, "WHOIS bob")[1].params[2] == "#lobby @#secret"
     assert commands(h.send(alice, "WHOIS ghost")) == ["401", "318"]
     assert commands(h.send(alice, "WHOIS localchat bob"))[0] == "311"
+
+
+def test_queries_a_nick_that_has_not_registered_is_nobody_yet():
+    h = Harness()
+    alice = h.connect("alice")
+    h.send(h.connect(), "NICK halfway")  # NICK without USER: holds the nick, is not a user
+    assert commands(h.send(alice, "WHOIS halfway")) == ["401", "318"]
+    assert commands(h.send(alice, "WHO halfway")) == ["315"]
+    assert commands(h.send(alice, "PRIVMSG halfway :hi")) == ["401"]
+    assert commands(h.send(alice, "NICK halfway")) == ["433"]  # but the nick is taken

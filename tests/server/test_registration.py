@@ -60,6 +60,13 @@ def test_registration_empty_motd_gives_422():
     assert "422" in commands(replies) and "375" not in commands(replies)
 
 
+def test_registration_without_a_motd_still_joins_the_default_channel():
+    h = Harness(motd=())
+    alice = h.connect()
+    replies = commands(h.send(alice, "NICK alice", "USER a 0 * :A"))
+    assert replies.index("422") < replies.index("JOIN") < replies.index("366")
+
+
 def test_registration_custom_motd_lines_are_sent():
     h = Harness(motd=("Hello", "second"))
     replies = h.send(h.connect(), "NICK alice", "USER a 0 * :A")
@@ -121,13 +128,15 @@ def test_user_twice_gets_462_and_bad_username_468():
 def test_dispatch_unknown_command_gets_421():
     h = Harness()
     alice = h.connect("alice")
-    assert h.send(alice, "FROB x") == [Message("421", ("alice", "FROB", "Unknown command"), "localchat")]
+    unknown = Message("421", ("alice", "FROB", "Unknown command"), "localchat")
+    assert h.send(alice, "FROB x") == [unknown]
 
 
 def test_dispatch_command_before_registration_gets_451():
     h = Harness()
     alice = h.connect()
-    assert h.send(alice, "JOIN #x") == [Message("451", ("*", "You have not registered"), "localchat")]
+    not_yet = Message("451", ("*", "You have not registered"), "localchat")
+    assert h.send(alice, "JOIN #x") == [not_yet]
 
 
 def test_dispatch_missing_params_gets_461_once():
@@ -159,7 +168,8 @@ def test_dispatch_handler_bug_closes_only_that_client_and_is_reported(monkeypatc
 def test_ping_gets_pong_with_token():
     h = Harness()
     alice = h.connect()
-    assert h.send(alice, "PING :abc def") == [Message("PONG", ("localchat", "abc def"), "localchat")]
+    pong = Message("PONG", ("localchat", "abc def"), "localchat")
+    assert h.send(alice, "PING :abc def") == [pong]
 
 
 def test_quit_relays_reason_and_frees_everything():
@@ -181,7 +191,8 @@ def test_line_errors_get_clear_replies():
 
     h = Harness()
     alice = h.connect("alice")
-    items = LineDecoder().feed(b"PRIVMSG #lobby :caf\xe9\r\n" + b"PRIVMSG #lobby :" + b"x" * 600 + b"\r\n")
+    latin1 = b"PRIVMSG #lobby :caf\xe9\r\n"
+    items = LineDecoder().feed(latin1 + b"PRIVMSG #lobby :" + b"x" * 600 + b"\r\n")
     dispatch(h.state, alice, items).out.flush()
     fail, too_long = h.peek(alice)
     assert fail.command == "FAIL" and fail.params[:2] == ("PRIVMSG", "INVALID_UTF8")

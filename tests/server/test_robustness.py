@@ -23,7 +23,7 @@ def wait_for_quit(client: RawClient, nick: str, timeout: float = 5.0):
         message = client.expect(timeout=max(0.01, deadline - time.monotonic()))
         if message.command == "PING":
             client.send(f"PONG :{message.params[-1]}")
-        elif message.command == "QUIT" and message.source.startswith(nick + "!"):
+        elif message.command == "QUIT" and (message.source or "").startswith(nick + "!"):
             return message
 
 
@@ -146,7 +146,7 @@ def test_server_stop_sends_error_to_every_client_and_joins_threads():
 
 def test_server_stop_raises_recorded_bugs():
     handle = start_server_thread(config())
-    handle.server.record_error(RuntimeError("seen while running"))
+    handle.hub.record_error(RuntimeError("seen while running"))
     with pytest.raises(AssertionError, match="seen while running"):
         handle.stop()
     handle.stop()  # a second stop is harmless and has nothing left to report

@@ -1,0 +1,61 @@
+"""The command table: every command the server knows, its handler and its preconditions, in one
+literal you can read top to bottom (as ergo's irc/commands.go). A command missing here is 421."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.commands import (
+    capabilities,
+    channels,
+    history,
+    messaging,
+    modes,
+    queries,
+    registration,
+)
+from server.commands.base import Handler
+
+
+@dataclass(frozen=True)
+class Command:
+    """A table entry: the handler and what must hold before it runs."""
+
+    handler: Handler
+    min_params: int = 0  # fewer params get 461 ERR_NEEDMOREPARAMS
+    registered: bool = True  # before registration it gets 451 ERR_NOTREGISTERED
+    silent: bool = False  # never answer with an error (NOTICE)
+
+
+COMMANDS: dict[str, Command] = {
+    # registration and upkeep (server.commands.registration, .capabilities)
+    "CAP": Command(capabilities.handle_cap, min_params=1, registered=False),
+    "PASS": Command(registration.handle_pass, min_params=1, registered=False),
+    "NICK": Command(registration.handle_nick, registered=False),
+    "USER": Command(registration.handle_user, min_params=4, registered=False),
+    "PING": Command(registration.handle_ping, min_params=1, registered=False),
+    "PONG": Command(registration.handle_pong, registered=False),
+    "QUIT": Command(registration.handle_quit, registered=False),
+    "MOTD": Command(registration.handle_motd),
+    "LUSERS": Command(registration.handle_lusers),
+    # channels (server.commands.channels, .modes)
+    "JOIN": Command(channels.handle_join, min_params=1),
+    "PART": Command(channels.handle_part, min_params=1),
+    "TOPIC": Command(channels.handle_topic, min_params=1),
+    "NAMES": Command(channels.handle_names),
+    "LIST": Command(channels.handle_list),
+    "KICK": Command(channels.handle_kick, min_params=2),
+    "MODE": Command(modes.handle_mode, min_params=1),
+    # talking (server.commands.messaging)
+    "PRIVMSG": Command(messaging.handle_privmsg),
+    "NOTICE": Command(messaging.handle_notice, silent=True),
+    "TAGMSG": Command(messaging.handle_tagmsg),
+    "AWAY": Command(messaging.handle_away),
+    "SETNAME": Command(messaging.handle_setname, min_params=1),
+    # who is who (server.commands.queries)
+    "WHO": Command(queries.handle_who),
+    "WHOIS": Command(queries.handle_whois, min_params=1),
+    # history (server.commands.history)
+    "CHATHISTORY": Command(history.handle_chathistory, min_params=1),
+    "MARKREAD": Command(history.handle_markread),
+}

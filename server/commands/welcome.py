@@ -1,0 +1,72 @@
+"""Completing registration: once NICK and USER are in (and CAP END, when negotiation started),
+the welcome burst 001-005, LUSERS, the MOTD, and the default channel. NICK, USER and CAP END
+all end in complete_registration()."""
+
+from __future__ import annotations
+
+import time
+
+from ircproto import numerics as n
+from server.commands.base import Context
+from server.commands.channels import join_channel
+from server.commands.isupport import isupport_tokens, myinfo_modes
+from server.config import VERSION
+
+ISUPPORT_PER_LINE = 12
+
+
+def complete_registration(ctx: Context) -> None:
+    """Register the sender if nothing is missing any more; a wrong PASS gets 464 and a close."""
+    client, config = ctx.client, ctx.state.config
+    if client.registered or not client.user or not client.nick_key or client.cap_negotiating:
+        return
+    if config.password is not None and not client.password_ok:
+        ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
+        ctx.close("Bad password", "Password incorrect")
+        return
+    client.registered = True
+    send_welcome(ctx)
+    send_lusers(ctx)
+    send_motd(ctx)
+    if config.channel:
+        join_channel(ctx, config.channel)
+
+
+def send_welcome(ctx: Context) -> None:
+    """001 to 004, then the ISUPPORT tokens in 005 lines."""
+    config = ctx.state.config
+    created = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ctx.state.started_at))
+    ctx.reply(n.RPL_WELCOME, f"Welcome to the {config.network} IRC network, {ctx.client.prefix}")
+    ctx.reply(n.RPL_YOURHOST, f"Your host is {config.name}, running version {VERSION}")
+    ctx.reply(n.RPL_CREATED, f"This server was created {created}")
+    ctx.reply(n.RPL_MYINFO, config.name, VERSION, *myinfo_modes())
+    tokens = isupport_tokens(config)
+    for start in range(0, len(tokens), ISUPPORT_PER_LINE):
+        chunk = tokens[start : start + ISUPPORT_PER_LINE]
+        ctx.reply(n.RPL_ISUPPORT, *chunk, "are supported by this server")
+
+
+def send_lusers(ctx: Context) -> None:
+    state = ctx.state
+    users = sum(1 for c in state.clients if c.registered)
+    invisible = sum(1 for c in state.clients if c.registered and "i" in c.modes)
+    unknown = len(state.clients) - users
+    visible = users - invisible
+    counts = f"There are {visible} users and {invisible} invisible on 1 servers"
+    ctx.reply(n.RPL_LUSERCLIENT, counts)
+    if unknown:
+        ctx.reply(n.RPL_LUSERUNKNOWN, str(unknown), "unknown connection(s)")
+    ctx.reply(n.RPL_LUSERCHANNELS, str(len(state.channels)), "channels formed")
+    ctx.reply(n.RPL_LUSERME, f"I have {users} clients and 0 servers")
+
+
+def send_motd(ctx: Context) -> None:
+    """375, 372s and 376; or 422 without a MOTD (registration goes on to the channel then)."""
+    lines = ctx.state.config.motd_lines
+    if not lines:
+        ctx.reply(n.ERR_NOMOTD, "MOTD File is missing")
+        return
+    ctx.reply(n.RPL_MOTDSTART, f"- {ctx.server_name} Message of the day - ")
+    for line in lines:
+        ctx.reply(n.RPL_MOTD, f"- {line}")
+    ctx.reply(n.RPL_ENDOFMOTD, "End of /MOTD command.")
