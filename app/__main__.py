@@ -12,10 +12,9 @@ from collections.abc import Sequence
 
 from app.controllers.client import start_client
 from app.models.cache import data_dir
-from app.models.settings import ConnectParams, Settings, SettingsStore
+from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, SettingsStore
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
-from app.views.base import THEMES
 
 log = logging.getLogger("app")
 
@@ -77,11 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def forget_certificate(store: SettingsStore, key: str) -> int:
     """--forget-cert: remove the pin of the server under key; 0 when done, 1 otherwise."""
-    pins = dict(store.load().pins)
-    if pins.pop(key, None) is None:
+    removal = store.forget_pin(key)
+    if removal is PinRemoval.NOT_PINNED:
         print(f"No certificate is pinned for {key} (in {store.path})", file=sys.stderr)
         return 1
-    if not store.update(pins=pins):
+    if removal is PinRemoval.NOT_SAVED:
         print(f"Could not save {store.path}", file=sys.stderr)
         return 1
     print(f"Forgot the pinned certificate of {key}; the next TLS connection asks again")
@@ -119,6 +118,7 @@ def run_client(args: argparse.Namespace) -> int:
         view.run()
     finally:
         controller.shut_down()
+        controller.wait_closed()  # the Tk loop has ended: let the QUIT go out
     return 0
 
 

@@ -37,9 +37,15 @@ class FakeClock:
 
 @dataclass(order=True)
 class _Scheduled:
+    """A FakeView.schedule() handle."""
+
     due: int
     order: int
     callback: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
 
 class FakeView:
@@ -81,11 +87,14 @@ class FakeView:
         self._record("bind", actions)
         self.actions = actions
 
-    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
+    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> _Scheduled:
         if delay_ms < 0:
             raise ValueError("delay_ms must not be negative")
         self._order += 1
-        self._scheduled.append(_Scheduled(self.now_ms + delay_ms, self._order, callback))
+        handle = _Scheduled(self.now_ms + delay_ms, self._order, callback)
+        if not self.closed:
+            self._scheduled.append(handle)
+        return handle
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         self._record("ask_connection", defaults, error)
@@ -146,6 +155,7 @@ class FakeView:
     def close(self) -> None:
         self._record("close")
         self.closed = True
+        self._scheduled.clear()  # like a real window: nothing scheduled runs once closed
 
     def run(self) -> None:
         self._record("run")
@@ -154,8 +164,8 @@ class FakeView:
 
     @property
     def pending(self) -> int:
-        """How many callbacks are scheduled."""
-        return len(self._scheduled)
+        """How many callbacks are scheduled (and not cancelled)."""
+        return sum(1 for item in self._scheduled if not item.cancelled)
 
     def pump(self, ms: int = 50) -> int:
         """Move the virtual clock ms forward, running every callback due by then (and those they
@@ -167,6 +177,8 @@ class FakeView:
             if self._scheduled[0].due > until:
                 break
             item = self._scheduled.pop(0)
+            if item.cancelled:
+                continue
             self.now_ms = max(self.now_ms, item.due)
             item.callback()
             ran += 1
@@ -220,6 +232,9 @@ class FakeConnection:
     def close(self) -> None:
         self.closed = True
         self._state = "disconnected"
+
+    def wait_closed(self, timeout: float = 0.0) -> bool:
+        return self.closed
 
     # --- test helpers ---
 

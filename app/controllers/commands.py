@@ -1,20 +1,60 @@
-"""Slash commands typed into the input: one table of name -> (usage, handler). A handler gets the
-controller and the text after the command, and returns True when the input may be cleared.
-A line break (CR, LF, NUL) is refused before any handler runs, except in the free text of /me
-and /msg, where each typed line becomes its own message."""
+"""Slash commands typed into the input: one table of name -> (usage, handler). A handler gets a
+CommandContext (what a command may do) and the text after the command, and returns True when the
+input may be cleared; wrong input raises InvalidInput. A line break (CR, LF, NUL) is refused
+before any handler runs, except in the free text of /me and /msg, where each typed line becomes
+its own message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from app.models.log import EntryKind
+from app.models.session import Session
+from app.models.settings import ConnectParams, PinRemoval
 from app.models.trust import parse_server_key, server_key
-from ircproto.message import MessageError
+from app.models.userinput import InvalidInput
+from ircproto.message import Message, has_line_break
 
-if TYPE_CHECKING:
-    from app.controllers.client import ClientController
+
+class CommandContext(Protocol):
+    """What a slash command may read and do (the controller implements it)."""
+
+    @property
+    def online(self) -> bool: ...
+
+    @property
+    def session(self) -> Session | None: ...
+
+    @property
+    def current(self) -> str | None: ...
+
+    @property
+    def params(self) -> ConnectParams: ...
+
+    def inform(self, *texts: str) -> None:
+        """Show system lines."""
+
+    def say(self, text: str, target: str | None = None, action: bool = False) -> bool:
+        """Send chat text (True); InvalidInput when it cannot be."""
+
+    def send(self, message: Message) -> bool:
+        """Send one message; False (with an error line) when it is too long."""
+
+    def switch_to(self, name: str | None) -> None:
+        """Show and talk to a conversation."""
+
+    def on_users(self) -> None:
+        """Show who is here."""
+
+    def shut_down(self, reason: str = "") -> None:
+        """Leave and close the window."""
+
+    def forget_certificate(self, server_id: str) -> PinRemoval:
+        """Remove a server's pinned certificate."""
+
+
+Handler = Callable[[CommandContext, str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,146 +63,140 @@ class Command:
 
     usage: str
     summary: str
-    handler: Callable[[ClientController, str], bool]
+    handler: Handler
     needs_args: bool = False
     online: bool = True
     multiline: bool = False
     """The text may hold several lines (each is sent as its own message)."""
 
 
-def run(controller: ClientController, text: str) -> bool:
-    """Run the slash command in text ('/name args'); errors become log lines."""
+def run(context: CommandContext, text: str) -> bool:
+    """Run the slash command in text ('/name args'); InvalidInput for wrong input."""
     name, _, raw_args = text[1:].partition(" ")
     raw_args = raw_args.rstrip()  # a pasted line's own line ending is harmless
     args = raw_args.strip()
     if has_line_break(name):
-        return _error(controller, "A command name cannot hold a line break; nothing was sent")
+        raise InvalidInput("A command name cannot hold a line break; nothing was sent")
     command = COMMANDS.get(name.lower())
     if command is None:
-        return _error(controller, f"Unknown command /{name}; /help lists the commands")
+        raise InvalidInput(f"Unknown command /{name}; /help lists the commands")
     if command.needs_args and not args:
-        return _error(controller, f"Usage: {command.usage}")
+        raise InvalidInput(f"Usage: {command.usage}")
     if not command.multiline and has_line_break(raw_args):
-        return _error(controller, f"/{name.lower()} takes one line: remove the line breaks "
-                                  f"(nothing was sent)")
-    if command.online and not controller.online:
-        return _error(controller, f"Not connected: /{name.lower()} needs the server")
-    try:
-        return command.handler(controller, args)
-    except MessageError as error:  # the wire format refused a line: nothing was sent
-        return _error(controller, f"Not sent: {error}")
-    except ValueError as error:
-        return _error(controller, str(error))
+        raise InvalidInput(f"/{name.lower()} takes one line: remove the line breaks "
+                           f"(nothing was sent)")
+    if command.online and not context.online:
+        raise InvalidInput(f"Not connected: /{name.lower()} needs the server")
+    return command.handler(context, args)
 
 
-def has_line_break(text: str) -> bool:
-    """True when text holds CR, LF or NUL, which can never be part of one IRC line."""
-    return any(c in text for c in "\r\n\0")
+def _session(context: CommandContext) -> Session:
+    session = context.session
+    assert session is not None, "an online command ran without a session"
+    return session
 
 
-def _error(controller: ClientController, text: str) -> bool:
-    controller.show([controller.entry(text, EntryKind.ERROR)])
-    return False
-
-
-def _info(controller: ClientController, text: str) -> bool:
-    controller.show([controller.entry(text)])
-    return True
+def _usage(name: str) -> InvalidInput:
+    return InvalidInput(f"Usage: {COMMANDS[name].usage}")
 
 
 # /me <text>
-def _me(controller: ClientController, args: str) -> bool:
-    return controller.say(args, action=True)
+def _me(context: CommandContext, args: str) -> bool:
+    return context.say(args, action=True)
 
 
 # /msg <nick|channel> <text>
-def _msg(controller: ClientController, args: str) -> bool:
+def _msg(context: CommandContext, args: str) -> bool:
     target, _, text = args.partition(" ")
     if has_line_break(target):
-        return _error(controller, "A nick or channel cannot hold a line break; nothing was sent")
+        raise InvalidInput("A nick or channel cannot hold a line break; nothing was sent")
     if not text.strip():
-        return _error(controller, f"Usage: {COMMANDS['msg'].usage}")
-    if not controller.say(text.strip(), target=target):
-        return False
-    if controller.session is not None and not controller.session.is_channel(target):
-        controller.switch_to(target)  # a private chat opens and shows
+        raise _usage("msg")
+    context.say(text.strip(), target=target)
+    if context.session is not None and not context.session.is_channel(target):
+        context.switch_to(target)  # a private chat opens and shows
     return True
 
 
 # /nick <new nick>
-def _nick(controller: ClientController, args: str) -> bool:
-    assert controller.session is not None
+def _nick(context: CommandContext, args: str) -> bool:
     if " " in args:
-        return _error(controller, f"Usage: {COMMANDS['nick'].usage}")
-    return controller.send(controller.session.change_nick(args))
+        raise _usage("nick")
+    return context.send(_session(context).change_nick(args))
 
 
 # /join <#channel>
-def _join(controller: ClientController, args: str) -> bool:
-    assert controller.session is not None
+def _join(context: CommandContext, args: str) -> bool:
     if " " in args:
-        return _error(controller, f"Usage: {COMMANDS['join'].usage}")
-    found = controller.session.channel(args)
+        raise _usage("join")
+    session = _session(context)
+    found = session.channel(args)
     if found is not None:
-        controller.switch_to(found.name)
-        return _info(controller, f"Now talking in {found.name}")
-    return controller.send(controller.session.join(args))
+        context.switch_to(found.name)
+        context.inform(f"Now talking in {found.name}")
+        return True
+    return context.send(session.join(args))
 
 
 # /part [<#channel>] [<reason>]
-def _part(controller: ClientController, args: str) -> bool:
-    assert controller.session is not None
+def _part(context: CommandContext, args: str) -> bool:
+    session = _session(context)
     first, _, rest = args.partition(" ")
-    channel, reason = (first, rest.strip()) if controller.session.is_channel(first) \
-        else (controller.current, args)
+    channel, reason = (first, rest.strip()) if session.is_channel(first) \
+        else (context.current, args)
     if channel is None:
-        return _error(controller, f"You are in no channel. Usage: {COMMANDS['part'].usage}")
-    if controller.session.channel(channel) is None:
-        return _error(controller, f"You are not in {channel}")
-    return controller.send(controller.session.part(channel, reason))
+        raise InvalidInput(f"You are in no channel. Usage: {COMMANDS['part'].usage}")
+    if session.channel(channel) is None:
+        raise InvalidInput(f"You are not in {channel}")
+    return context.send(session.part(channel, reason))
 
 
 # /topic [<new topic>]
-def _topic(controller: ClientController, args: str) -> bool:
-    assert controller.session is not None
-    found = controller.session.channel(controller.current) if controller.current else None
+def _topic(context: CommandContext, args: str) -> bool:
+    session = _session(context)
+    found = session.channel(context.current) if context.current else None
     if found is None:
-        return _error(controller, "You are in no channel: /join #channel first")
+        raise InvalidInput("You are in no channel: /join #channel first")
     if not args:
-        return _info(controller, f"Topic of {found.name}: {found.topic}" if found.topic
-                     else f"{found.name} has no topic")
-    return controller.send(controller.session.topic(found.name, args))
+        context.inform(f"Topic of {found.name}: {found.topic}" if found.topic
+                       else f"{found.name} has no topic")
+        return True
+    return context.send(session.topic(found.name, args))
 
 
 # /users
-def _users(controller: ClientController, args: str) -> bool:
-    controller.on_users()
+def _users(context: CommandContext, args: str) -> bool:
+    context.on_users()
     return True
 
 
 # /quit [<reason>]
-def _quit(controller: ClientController, args: str) -> bool:
-    controller.shut_down(args)
+def _quit(context: CommandContext, args: str) -> bool:
+    context.shut_down(args)
     return True
 
 
 # /forget-cert [<host>:<port>]
-def _forget_cert(controller: ClientController, args: str) -> bool:
-    params = controller.params
+def _forget_cert(context: CommandContext, args: str) -> bool:
+    params = context.params
     key = parse_server_key(args) if args else server_key(params.host, params.port)
     if not key:
-        return _error(controller, f"Usage: {COMMANDS['forget-cert'].usage}")
-    if not controller.forget_certificate(key):
-        return _error(controller, f"No certificate is pinned for {key}")
-    return _info(controller, f"Forgot the pinned certificate of {key}: the next TLS "
-                             f"connection to it asks again whether to trust it")
+        raise _usage("forget-cert")
+    removal = context.forget_certificate(key)
+    if removal is PinRemoval.NOT_PINNED:
+        raise InvalidInput(f"No certificate is pinned for {key}")
+    if removal is PinRemoval.NOT_SAVED:
+        raise InvalidInput(f"Could not save settings: the pin of {key} is still there")
+    context.inform(f"Forgot the pinned certificate of {key}: the next TLS "
+                   f"connection to it asks again whether to trust it")
+    return True
 
 
 # /help
-def _help(controller: ClientController, args: str) -> bool:
+def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
     lines.append("//text  send text that starts with '/'")
-    controller.show([controller.entry(line) for line in ["Commands:", *lines]])
+    context.inform("Commands:", *lines)
     return True
 
 

@@ -153,7 +153,7 @@ class LogCache:
                     "INSERT INTO outbox (account, target, text, action, sent, time, private) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(self.account, item.target, item.text, int(item.action),
-                      int(bool(item.sent_on)), _text(item.entry.time), int(item.entry.private))
+                      int(item.sent), _text(item.entry.time), int(item.entry.private))
                      for item in items])
             return True
         except sqlite3.Error as error:
@@ -162,7 +162,7 @@ class LogCache:
 
     def load_outbox(self, sender: str) -> list[Outgoing]:
         """The messages not confirmed when the client last closed, oldest first, as pending
-        lines of sender; those sent then have sent_on -1 (history decides if they arrived)."""
+        lines of sender; those sent then are marked sent (history decides if they arrived)."""
         if self._db is None:
             return []
         try:
@@ -175,7 +175,7 @@ class LogCache:
         return [Outgoing(target, text, bool(action), LogEntry(
                     datetime.fromisoformat(moment), sender, target, text,
                     EntryKind.ACTION if action else EntryKind.CHAT, True, bool(private),
-                    pending=True), -1 if sent else 0)
+                    pending=True), sent=bool(sent))
                 for target, text, action, sent, moment, private in rows]
 
     def forget(self, key: str) -> bool:

@@ -1,7 +1,8 @@
 """One TCP (or TLS) connection to an IRC server: a reader thread connects, then only does
 recv -> LineDecoder.feed -> queue.put, and a writer thread sends, so the UI thread never waits.
 Over TLS the reader first queues CertificateReceived and holds until trust_certificate().
-Failures become ConnectFailed / ConnectionClosed items on the same queue as the Messages."""
+Failures (any exception, at once) become ConnectFailed / ConnectionClosed items on the same queue
+as the Messages; the queue is the only thing the UI thread reads, and close() never waits."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ CONNECT_TIMEOUT = 10.0
 RECV_SIZE = 4096
 FLUSH_TIMEOUT = 1.0
 CLOSE_WAIT = 2.0
-"""close() waits this long for the reader; only a connect() still in progress (which no
-thread can interrupt) outlasts it, and that thread then closes its socket when connect ends."""
+"""wait_closed() waits this long for the threads by default; only a connect() still in progress
+(which no thread can interrupt) outlasts it, and that thread then closes its socket when connect
+ends."""
 STATES = ("connecting", "connected", "disconnected")
 TRUST_TIMEOUT = 600.0
 """How long a TLS connection holds, its certificate shown, for trust_certificate()."""
@@ -33,7 +35,10 @@ log = logging.getLogger(__name__)
 
 
 class Connection:
-    """Call start(); read items from .events; send() from any thread; close() when done."""
+    """Call start(); read items from .events; send() from any thread; close() when done.
+    Threads: the reader owns the socket's reads and the decoder; the writer owns its sends; a
+    short-lived closer flushes and shuts the socket down after close(). ._lock guards _sock and
+    _closing; ._io_lock serialises OpenSSL calls. Nothing else is shared."""
 
     def __init__(
         self,
@@ -67,10 +72,12 @@ class Connection:
                                         daemon=True)
         self._writer = threading.Thread(target=self._write, name=f"irc-writer {host}:{port}",
                                         daemon=True)
+        self._closer: threading.Thread | None = None
 
     @property
     def state(self) -> str:
-        """One of STATES."""
+        """One of STATES, as the reader thread last set it: for tests and diagnostics that read
+        it after the matching event; the UI thread knows the state from .events instead."""
         return self._state
 
     @property
@@ -93,25 +100,55 @@ class Connection:
         self._trusted = trusted
         self._answered.set()
 
-    def close(self, timeout: float | None = None) -> None:
-        """Close the connection (a ConnectionClosed with by_us=True follows on .events) and join
-        both threads (at most CLOSE_WAIT for a connect in progress); safe to call twice."""
+    def close(self) -> None:
+        """Close the connection without waiting: a closer thread lets what was queued before
+        go out (at most FLUSH_TIMEOUT), then shuts the socket down; a ConnectionClosed with
+        by_us=True (or ConnectFailed while connecting) follows on .events. Safe to call twice."""
         with self._lock:
+            if self._closing:
+                return
             self._closing = True
-            sock = self._sock
         self._answered.set()
         self._outgoing.put(None)
+        if self._reader.is_alive():
+            self._closer = threading.Thread(target=self._shut, name=f"irc-closer {self.address}",
+                                            daemon=True)
+            self._closer.start()
+
+    def wait_closed(self, timeout: float = CLOSE_WAIT) -> bool:
+        """Wait (at most timeout) for the threads to end after close(); True when they did.
+        For the end of the program and for tests, never for the UI thread while it runs."""
+        threads = (self._reader, self._writer, *([self._closer] if self._closer else []))
+        for thread in threads:
+            if thread.is_alive():
+                thread.join(timeout)
+        return not any(thread.is_alive() for thread in threads)
+
+    def _shut(self) -> None:
         if self._writer.is_alive():
             self._writer.join(FLUSH_TIMEOUT)  # let a QUIT queued just before go out first
+        with self._lock:
+            sock = self._sock
         if sock is not None:
             _shutdown(sock)
-        wait = CLOSE_WAIT if timeout is None else timeout
-        for thread in (self._reader, self._writer):
-            if thread.is_alive():
-                thread.join(wait)
-        self._state = "disconnected"
 
     def _read(self) -> None:
+        try:
+            self._run()
+        except Exception as error:  # a bug: reported at once, not after the keepalive
+            log.exception("the reader of %s failed", self.address)
+            with self._lock:
+                self._closing = True
+                sock = self._sock
+            self._outgoing.put(None)
+            if sock is not None:
+                _shutdown(sock)
+                sock.close()
+            self._state = "disconnected"
+            self.events.put(ConnectionClosed(
+                f"Internal error in the connection to {self.address}: {error!r}", by_us=False))
+
+    def _run(self) -> None:
         sock = self._connect()
         if sock is None:
             self._state = "disconnected"
@@ -261,6 +298,11 @@ class Connection:
                 log.info("send to %s failed: %s", self.address, error)
                 self._send_error = f"Sending to {self.address} failed: {_describe(error)}"
                 _shutdown(sock)  # the reader then reports the loss
+                return
+            except Exception as error:  # a bug: the reader reports the loss at once
+                log.exception("the writer of %s failed", self.address)
+                self._send_error = f"Internal error sending to {self.address}: {error!r}"
+                _shutdown(sock)
                 return
 
 

@@ -17,8 +17,10 @@ class Outgoing:
     text: str
     action: bool
     entry: LogEntry
-    sent_on: int = 0
-    """The connection (generation) it was sent on; 0 while never sent."""
+    sent: bool = False
+    """Sent on some connection (then its echo, or history, may confirm it)."""
+    sent_here: bool = False
+    """Sent on the current connection (so not to be sent again on it)."""
 
 
 class Outbox:
@@ -38,9 +40,18 @@ class Outbox:
         """Every unconfirmed message, oldest first."""
         return list(self._items)
 
-    def unsent(self, generation: int) -> list[Outgoing]:
-        """The messages not yet sent on connection generation, oldest first."""
-        return [item for item in self._items if item.sent_on != generation]
+    def unsent(self) -> list[Outgoing]:
+        """The messages not yet sent on the current connection, oldest first."""
+        return [item for item in self._items if not item.sent_here]
+
+    def sent(self, item: Outgoing) -> None:
+        """item went out on the current connection."""
+        item.sent = item.sent_here = True
+
+    def new_connection(self) -> None:
+        """A new connection: nothing was sent on it yet."""
+        for item in self._items:
+            item.sent_here = False
 
     def confirm(self, entry: LogEntry, key_of: Callable[[str], str]) -> Outgoing | None:
         """The oldest sent message that entry (our own line from the server: an echo or a
@@ -50,7 +61,7 @@ class Outbox:
             return None
         for index, item in enumerate(self._items):
             item_kind = EntryKind.ACTION if item.action else EntryKind.CHAT
-            if (item.sent_on and item_kind is kind and item.text == entry.text
+            if (item.sent and item_kind is kind and item.text == entry.text
                     and key_of(item.target) == key_of(entry.target)):
                 return self._items.pop(index)
         return None

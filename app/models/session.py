@@ -11,10 +11,11 @@ from datetime import datetime
 from app.models import events as ev
 from app.models.log import EntryKind, LogEntry
 from app.models.splitter import payload_budget, split_text
+from app.models.userinput import InvalidInput
 from app.models.users import DEFAULT_PREFIXES, UserItem, UserList
 from ircproto import numerics as num
 from ircproto.casemap import DEFAULT_CASEMAPPING, casefold, known_casemappings
-from ircproto.message import Message
+from ircproto.message import Message, MessageError
 from ircproto.names import CHANTYPES, NICKLEN, is_channel, is_valid_channel, nick_error
 from ircproto.servertime import format_server_time, parse_server_time
 
@@ -24,13 +25,21 @@ WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "b
 """IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
 time and a msgid, our own messages echoed back, history in batches, read markers."""
 HISTORY_BATCHES = ("chathistory", "draft/chathistory-targets")
-ACTION_WRAP = len("\x01ACTION \x01")
 _NICK_ERRORS = (num.ERR_ERRONEUSNICKNAME, num.ERR_NICKNAMEINUSE, "436", num.ERR_NONICKNAMEGIVEN)
 _MIN_PARAMS = {"JOIN": 1, "PART": 1, "KICK": 2, "NICK": 1, "TOPIC": 2, "MODE": 1, "PRIVMSG": 2,
                "NOTICE": 2, "INVITE": 2, "CAP": 2, num.RPL_TOPIC: 3, num.RPL_NAMREPLY: 4,
                num.RPL_ENDOFNAMES: 2, num.RPL_NOTOPIC: 2}
 _QUIET = {num.RPL_MYINFO, num.RPL_ISUPPORT, num.RPL_TOPICWHOTIME, num.RPL_CREATIONTIME,
           num.RPL_ENDOFMOTD, num.RPL_CHANNELMODEIS, "396"}
+
+
+def ctcp(command: str, arg: str = "") -> str:
+    """A CTCP body (ACTION, VERSION, PING) framed in \\x01 for a PRIVMSG or NOTICE."""
+    return f"\x01{command} {arg}\x01" if arg else f"\x01{command}\x01"
+
+
+ACTION_WRAP = len(ctcp("ACTION", "x")) - 1
+"""How many bytes the CTCP ACTION framing adds to a /me line."""
 
 
 @dataclass
@@ -163,39 +172,44 @@ class Session:
         kind = EntryKind.ACTION if action else EntryKind.CHAT
         private = not self.is_channel(target)
         for piece in split_text(text, budget):
-            out.send("PRIVMSG", target, f"\x01ACTION {piece}\x01" if action else piece)
+            out.outgoing.append(self.privmsg(target, piece, action))
             out.events.append(self._entry(self.nick, target, piece, kind, own=True,
                                           private=private))
         return out
 
+    def privmsg(self, target: str, text: str, action: bool = False) -> Message:
+        """One PRIVMSG of ours (a CTCP ACTION for /me); InvalidInput when the wire format
+        refuses the text."""
+        return _typed("PRIVMSG", target, ctcp("ACTION", text) if action else text)
+
     def _check_target(self, target: str) -> None:
         if self.is_channel(target):
             if not is_valid_channel(target, self.chantypes):
-                raise ValueError(f"'{target}' is not a valid channel name")
+                raise InvalidInput(f"'{target}' is not a valid channel name")
         elif nick_error(target, max(self.nicklen, NICKLEN)):
-            raise ValueError(f"'{target}' is not a valid nick")
+            raise InvalidInput(f"'{target}' is not a valid nick")
 
     def join(self, channel: str) -> Message:
-        """JOIN channel; ValueError when the name is not a valid channel."""
+        """JOIN channel; InvalidInput when the name is not a valid channel."""
         if not is_valid_channel(channel, self.chantypes):
-            raise ValueError(f"'{channel}' is not a valid channel name "
-                             f"(it starts with one of {self.chantypes})")
-        return Message("JOIN", (channel,))
+            raise InvalidInput(f"'{channel}' is not a valid channel name "
+                               f"(it starts with one of {self.chantypes})")
+        return _typed("JOIN", channel)
 
     def part(self, channel: str, reason: str = "") -> Message:
         """PART channel."""
-        return Message("PART", (channel, reason) if reason else (channel,))
+        return _typed("PART", channel, reason) if reason else _typed("PART", channel)
 
     def change_nick(self, nick: str) -> Message:
-        """NICK nick; ValueError with the reason when nick is not valid."""
+        """NICK nick; InvalidInput with the reason when nick is not valid."""
         error = nick_error(nick, self.nicklen)
         if error:
-            raise ValueError(error)
-        return Message("NICK", (nick,))
+            raise InvalidInput(error)
+        return _typed("NICK", nick)
 
     def topic(self, channel: str, text: str | None = None) -> Message:
         """Ask for channel's topic (text None) or set it."""
-        return Message("TOPIC", (channel,) if text is None else (channel, text))
+        return _typed("TOPIC", channel) if text is None else _typed("TOPIC", channel, text)
 
     def history(self, sub: str, target: str, *refs: str) -> Message:
         """CHATHISTORY sub target refs... limit (LATEST/AFTER: a ref; TARGETS: two times)."""
@@ -203,13 +217,13 @@ class Session:
 
     def history_targets(self, since: datetime, until: datetime) -> Message:
         """CHATHISTORY TARGETS: the conversations active between since and until."""
-        return Message("CHATHISTORY", ("TARGETS", f"timestamp={format_time(since)}",
-                                       f"timestamp={format_time(until)}",
+        return Message("CHATHISTORY", ("TARGETS", f"timestamp={format_server_time(since)}",
+                                       f"timestamp={format_server_time(until)}",
                                        str(self.history_limit)))
 
     def mark_read(self, target: str, moment: datetime) -> Message:
         """MARKREAD target timestamp=moment."""
-        return Message("MARKREAD", (target, f"timestamp={format_time(moment)}"))
+        return Message("MARKREAD", (target, f"timestamp={format_server_time(moment)}"))
 
     def quit(self, reason: str = "") -> Message:
         """QUIT with reason."""
@@ -545,9 +559,9 @@ class Session:
             out.events.append(self._tagged(sender, target, arg, EntryKind.ACTION, private))
             return
         if command == "VERSION":
-            out.send("NOTICE", sender, f"\x01VERSION {CLIENT_VERSION}\x01")
+            out.send("NOTICE", sender, ctcp("VERSION", CLIENT_VERSION))
         elif command == "PING":
-            out.send("NOTICE", sender, f"\x01PING {arg}\x01" if arg else "\x01PING\x01")
+            out.send("NOTICE", sender, ctcp("PING", arg))
         self._system(out, f"{sender} sent a CTCP {command} request", target)
 
     # NOTICE <target> :<text>
@@ -602,6 +616,9 @@ def parse_time(text: str) -> datetime | None:
     return moment.astimezone().replace(tzinfo=None) if moment else None
 
 
-def format_time(moment: datetime) -> str:
-    """A naive local (or aware) datetime as an IRCv3 server-time value, in milliseconds."""
-    return format_server_time(moment)
+def _typed(command: str, *params: str) -> Message:
+    """A message built from what the user typed: the wire format's refusal is their input's."""
+    try:
+        return Message(command, params)
+    except MessageError as error:
+        raise InvalidInput(f"Not sent: {error}") from error

@@ -12,19 +12,23 @@ import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from app.models.trust import is_fingerprint
+from ircproto.message import has_line_break
+from ircproto.names import nick_error
 
 DEFAULT_PORT = 13333
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_CHANNEL = "#lobby"
 CONFIG_DIR_ENV = "LOCALCHAT_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
-THEMES = ("light", "dark")  # the same names as app.views.base.THEMES (models cannot import views)
+THEMES = ("light", "dark")
+"""The theme names; the views and the command line take theirs from here."""
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,30 @@ class ConnectParams:
     tls: bool = False
     password: str = field(default="", repr=False)
     remember_password: bool = False
+
+
+def params_error(params: ConnectParams) -> str:
+    """Why params cannot be used to connect ('' when they can); the dialog and the controller
+    both ask this."""
+    host = params.host.strip()
+    if not host or any(c.isspace() for c in host):
+        return "Enter the server's name or address (a host name without spaces)."
+    if not 0 < params.port < 65536:
+        return f"The port must be between 1 and 65535, not {params.port}."
+    error = nick_error(params.nick.strip())
+    if error:
+        return f"Invalid nickname: {error}."
+    if has_line_break(params.password):
+        return "The password cannot contain line breaks or NUL characters."
+    return ""
+
+
+class PinRemoval(Enum):
+    """What forgetting a server's pinned certificate came to."""
+
+    FORGOTTEN = "forgotten"
+    NOT_PINNED = "not pinned"
+    NOT_SAVED = "not saved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +148,13 @@ class SettingsStore:
         """Load, change the given fields, save; False when saving failed."""
         return self.save(replace(self.load(), **changes))
 
+    def forget_pin(self, key: str) -> PinRemoval:
+        """Remove the pinned certificate of the server under key (see trust.server_key)."""
+        pins = dict(self.load().pins)
+        if pins.pop(key, None) is None:
+            return PinRemoval.NOT_PINNED
+        return PinRemoval.FORGOTTEN if self.update(pins=pins) else PinRemoval.NOT_SAVED
+
 
 def _to_json(settings: Settings) -> dict[str, Any]:
     """settings as a JSON object; the password only when it is to be remembered."""
@@ -130,7 +165,8 @@ def _to_json(settings: Settings) -> dict[str, Any]:
 
 
 def _from_json(data: object, path: Path) -> Settings:
-    """Settings from parsed JSON, keeping each valid field and defaulting (with a warning) the rest."""
+    """Settings from parsed JSON, keeping each valid field and defaulting (with a warning) the
+    rest."""
     if not isinstance(data, dict):
         log.warning("Settings file %s does not hold an object; using defaults", path)
         return Settings()

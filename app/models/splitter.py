@@ -4,8 +4,10 @@ can smuggle a second IRC command onto the wire."""
 
 from __future__ import annotations
 
-LINE_LIMIT = 512
-"""Bytes in one IRC line, CRLF included."""
+from ircproto.framing import BODY_LIMIT
+
+LINE_LIMIT = BODY_LIMIT
+"""Bytes in one IRC line, CRLF included (the framer's limit)."""
 
 USER_LEN = 10
 HOST_LEN = 63

@@ -15,7 +15,14 @@ from app.models.settings import ConnectParams
 from app.models.users import UserItem
 
 STATUSES = ("connecting", "connected", "disconnected")
-THEMES = ("light", "dark")
+
+
+class Scheduled(Protocol):
+    """A callback that schedule() will run; cancel() keeps it from running."""
+
+    def cancel(self) -> None:
+        """Do not run the callback; harmless once it ran, when cancelled twice, or after the
+        view closed."""
 
 
 class ViewActions(Protocol):
@@ -46,8 +53,9 @@ class ChatView(Protocol):
     def bind(self, actions: ViewActions) -> None:
         """Wire Send, Enter, Users, Escape, the window's X and the theme toggle to actions."""
 
-    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
-        """Run callback on the UI thread after delay_ms milliseconds (0: as soon as idle)."""
+    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> Scheduled:
+        """Run callback on the UI thread after delay_ms milliseconds (0: as soon as idle),
+        unless the returned handle is cancelled first or the view closes."""
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         """Modal connect dialog (host, port, nick, Use TLS, a masked password, Remember password)

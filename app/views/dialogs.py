@@ -13,10 +13,9 @@ from typing import Generic, TypeVar
 
 import ttkbootstrap as ttk
 
-from app.models.settings import ConnectParams
+from app.models.settings import ConnectParams, params_error
 from app.models.trust import fingerprint_halves
 from app.models.users import UserItem
-from ircproto.names import nick_error
 
 T = TypeVar("T")
 
@@ -219,24 +218,15 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         return self.connect_button
 
     def validate(self) -> ConnectParams | str:
-        """The confirmed values, or why they cannot be used."""
-        host = self.host_var.get().strip()
-        if not host:
-            return "Enter the server's name or address."
-        if any(c.isspace() for c in host):
-            return "The server's name cannot contain spaces."
+        """The confirmed values, or why they cannot be used (settings.params_error)."""
         port_text = self.port_var.get().strip()
-        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:  # what the field holds
             return f"The port must be a number from 1 to 65535 (not {port_text!r})."
-        nick = self.nick_var.get().strip()
-        problem = nick_error(nick)
-        if problem:
-            return f"Nickname: {problem}."
-        password = self.password_var.get()
-        if any(c in password for c in "\r\n\0"):
-            return "The password cannot contain line breaks."
-        return ConnectParams(host=host, port=int(port_text), nick=nick, tls=self.tls_var.get(),
-                             password=password, remember_password=self.remember_var.get())
+        params = ConnectParams(host=self.host_var.get().strip(), port=int(port_text),
+                               nick=self.nick_var.get().strip(), tls=self.tls_var.get(),
+                               password=self.password_var.get(),
+                               remember_password=self.remember_var.get())
+        return params_error(params) or params
 
     def accept(self) -> None:
         checked = self.validate()

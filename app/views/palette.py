@@ -39,7 +39,8 @@ def theme_for(mode: str) -> str:
     try:
         return THEME_NAMES[mode]
     except KeyError:
-        raise ValueError(f"unknown theme {mode!r}; expected one of {', '.join(THEME_NAMES)}")
+        raise ValueError(f"unknown theme {mode!r}; expected one of {', '.join(THEME_NAMES)}") \
+            from None
 
 
 def nick_slot(nick: str) -> int:

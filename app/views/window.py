@@ -17,10 +17,11 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.models.conversations import UNREAD_KINDS
 from app.models.log import EntryKind, LogEntry
-from app.models.settings import ConnectParams
+from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
-from app.views.base import STATUSES, THEMES, Conversation, ViewActions
+from app.views.base import STATUSES, Conversation, Scheduled, ViewActions
 from app.views.conversations import ConversationList, ConversationMenu, listed
 from app.views.dialogs import (
     CertificateDialog,
@@ -54,7 +55,6 @@ SWITCH_KEYS = {"<Control-Tab>": 1, "<Control-ISO_Left_Tab>": -1, "<Control-Shift
 """Keys that move to the next (+1) or previous (-1) conversation, in the list's order."""
 OP_PREFIXES = "~&@%"
 """Prefixes shown in the accent colour in the user pane (owners, admins, ops, half-ops)."""
-_UNREAD_KINDS = (EntryKind.CHAT, EntryKind.ACTION, EntryKind.NOTICE)
 
 
 class ChatWindow:
@@ -88,8 +88,9 @@ class ChatWindow:
         self._older: list[LogEntry] = []  # still to go above the log's first line
         self._later: list[LogEntry] = []  # still to go after line _later_at
         self._later_at = 0
-        self._fill_generation = 0
-        self._scheduled: set[str] = set()
+        self._scheduled: dict[str, _After] = {}
+        self._filling: Scheduled | None = None
+        """The next chunk of a conversation still to paint; cancelled when another is shown."""
         self._history = InputHistory()
         self._completer = NickCompleter()
         self._fonts = _log_fonts(self.root)
@@ -223,19 +224,21 @@ class ChatWindow:
                     continue
         self.root.protocol("WM_DELETE_WINDOW", actions.on_close)
 
-    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> None:
-        """Run callback on the Tk thread after delay_ms (0: when idle); nothing once closed."""
+    def schedule(self, delay_ms: int, callback: Callable[[], None]) -> Scheduled:
+        """Run callback on the Tk thread after delay_ms (0: when idle); nothing once closed or
+        once the returned handle is cancelled."""
+        handle = _After(self.root, self._scheduled)
         if self._closed:
-            return
-        token: list[str] = []
+            return handle
 
         def fire() -> None:
-            self._scheduled.discard(token[0])
+            self._scheduled.pop(handle.after_id, None)
             callback()
 
-        after_id = self.root.after_idle(fire) if delay_ms <= 0 else self.root.after(delay_ms, fire)
-        token.append(after_id)
-        self._scheduled.add(after_id)
+        handle.after_id = (self.root.after_idle(fire) if delay_ms <= 0
+                           else self.root.after(delay_ms, fire))
+        self._scheduled[handle.after_id] = handle
+        return handle
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         """The connect dialog, filled with defaults and showing error; None when cancelled."""
@@ -286,7 +289,7 @@ class ChatWindow:
         else:
             self.newer_button.place(in_=self.log, relx=0.5, rely=1.0, anchor="s", y=-14)
         if not self._focused:
-            self._unread += sum(1 for e in entries if e.kind in _UNREAD_KINDS and not e.own)
+            self._unread += sum(1 for e in entries if e.kind in UNREAD_KINDS and not e.own)
             self._refresh_title()
 
     def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
@@ -311,7 +314,9 @@ class ChatWindow:
         end = min(len(entries), start + FIRST_PAINT_LINES)
         shown, marker = entries[start:end], (marker - start if marker >= 0 else -1)
         self._older, self._later, self._later_at = entries[:start], entries[end:], len(shown)
-        self._fill_generation += 1
+        if self._filling is not None:
+            self._filling.cancel()
+            self._filling = None
         text = self.log_text
         text.configure(state="normal")
         text.delete("1.0", "end")
@@ -327,13 +332,13 @@ class ChatWindow:
         else:
             self._scroll_to_newest()
         if self._older or self._later:
-            generation = self._fill_generation
-            self.schedule(0, lambda: self._fill(generation))
+            self._filling = self.schedule(0, self._fill)
 
-    def _fill(self, generation: int) -> None:
+    def _fill(self) -> None:
         """Put one chunk of the conversation still to show in the log: the lines after the
         first paint first, then the older ones; schedule the next chunk."""
-        if generation != self._fill_generation or self._closed:
+        self._filling = None
+        if self._closed:
             return
         text = self.log_text
         text.configure(state="normal")
@@ -352,7 +357,7 @@ class ChatWindow:
         self._trim()
         text.configure(state="disabled")
         if self._older or self._later:
-            self.schedule(0, lambda: self._fill(generation))
+            self._filling = self.schedule(0, self._fill)
         else:
             self._show_newer_if_below()
 
@@ -430,7 +435,7 @@ class ChatWindow:
             self.active_dialog.cancel()
         for after_id in self._scheduled:
             self.root.after_cancel(after_id)
-        self._scheduled.clear()
+        self._scheduled.clear()  # handles cancelled later find nothing to cancel
         self.root.update_idletasks()  # let Tk finish its own idle work (ttk::ThemeChanged) first
         self.root.destroy()
 
@@ -752,6 +757,20 @@ def _smaller(size: int) -> int:
     return size - 1 if size > 0 else size + 1
 
 
+class _After:
+    """A ChatWindow.schedule() handle: its Tk after id, while it is in the window's pending."""
+
+    def __init__(self, root: tkinter.Misc, pending: dict[str, _After]) -> None:
+        self.root = root
+        self.pending = pending
+        self.after_id = ""
+
+    def cancel(self) -> None:
+        """Keep the callback from running (no-op once it ran or the window closed)."""
+        if self.pending.pop(self.after_id, None) is not None:
+            self.root.after_cancel(self.after_id)
+
+
 class CompactWindow(ChatWindow):
     """For small screens: log and input only; the Users button lists who is here."""
 
@@ -773,4 +792,4 @@ class CompactWindow(ChatWindow):
         return []
 
     def _muted_labels(self) -> list[ttk.Label]:
-        return super()._muted_labels() + [self.users_count]
+        return [*super()._muted_labels(), self.users_count]

@@ -100,13 +100,13 @@ def test_gui_keys_switch_conversations_through_the_controller(
     for step in range(1, steps + 1):  # Ctrl+Tab walks down the list to bob
         press(chat.view.input, "<Control-Tab>")
         expected = names[(names.index(lobby) + step) % len(names)]
-        wait_until(chat.view, lambda: chat.view.current_conversation == expected,
+        wait_until(chat.view, lambda expected=expected: chat.view.current_conversation == expected,
                    f"{expected} shown")
     chat.wait_for_log("<bob> are you there?")
     for step in range(1, steps + 1):  # and Alt+Up back up to the channel
         press(chat.view.input, "<Alt-Up>")
         expected = names[(names.index("bob") - step) % len(names)]
-        wait_until(chat.view, lambda: chat.view.current_conversation == expected,
+        wait_until(chat.view, lambda expected=expected: chat.view.current_conversation == expected,
                    f"{expected} shown")
     assert chat.view.current_conversation == lobby
     assert not any("are you there?" in line for line in chat.view.log_lines)

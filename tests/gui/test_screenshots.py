@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.controllers.client import certificate_changed
+from app.controllers.trust import certificate_changed
 from app.models.settings import ConnectParams
 from app.views.dialogs import ConnectDialog, ModalDialog
 from server.tcp import ServerHandle

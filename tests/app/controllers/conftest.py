@@ -1,4 +1,5 @@
-"""Fixtures for controller tests: a FakeView, fake connections, a fake clock, a temp settings store."""
+"""Fixtures for controller tests: a FakeView, fake connections, a fake clock, a temporary
+settings store."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Controller tests for the view's actions: Send/Enter, Users, Escape, X, and the poll loop."""
 
-from app.controllers.client import BATCH_LIMIT, KEEPALIVE_MS, POLL_MS
+from app.controllers.link import BATCH_LIMIT, KEEPALIVE_MS, POLL_MS
 from app.models.log import EntryKind
 from app.models.users import UserItem
 from ircproto.framing import LineError

@@ -139,3 +139,23 @@ def test_command_topic_too_long_for_a_line_is_refused(rig):
     controller.on_send("/topic " + "x" * 600)
     assert "at most 512" in last_error(rig)
     assert rig.conn.sent == [] and rig.view.called("clear_input") == []
+
+
+def test_command_a_bug_is_an_internal_error_not_the_users_mistake(rig, monkeypatch, caplog):
+    controller = rig.online()
+
+    def broken(nick: str):
+        raise ValueError("a bug, not bad input")
+
+    monkeypatch.setattr(controller.session, "change_nick", broken)
+    controller.on_send("/nick newme")
+    assert last_error(rig) == "Internal error (a bug, logged): ValueError('a bug, not bad input')"
+    assert [r for r in caplog.records if r.exc_info and "a bug" in str(r.exc_info[1])]
+    assert ("clear_input", ()) not in rig.view.calls and rig.conn.sent == []
+
+
+def test_command_invalid_input_is_the_users_error_line_without_a_traceback(rig, caplog):
+    rig.online()
+    rig.controller.on_send("/nick 9lives")
+    assert last_error(rig).startswith("a nickname starts with a letter")
+    assert not [r for r in caplog.records if r.exc_info]

@@ -168,7 +168,7 @@ def test_history_reconnect_pages_after_last_msgid_until_a_short_page(rig):
     rig.conn.feed(*history("#lobby", msg("c4", 4, "m4", batch="g"), msg("c5", 5, "m5", batch="g"),
                            ref="g"))
     rig.view.pump()
-    assert not controller._fetching
+    assert controller.caught_up and controller.catching_up == []
     lobby = controller.conversations.get("#lobby")
     assert [e.text for e in lobby.entries() if e.msgid] == ["seen", "m2", "m3", "m4", "m5"]
     assert asked == len([line for line in rig.conn.sent_lines()
@@ -199,7 +199,7 @@ def test_history_unknown_msgid_retries_by_timestamp(rig):
     rig.conn.feed(":srv FAIL CHATHISTORY MESSAGE_ERROR AFTER #lobby :Unknown msgid c1")
     rig.view.pump()
     assert rig.conn.sent_lines()[-1] == f"CHATHISTORY AFTER #lobby timestamp={at(1)} 3"
-    assert "#lobby" in " ".join(controller._fetching)
+    assert not controller.caught_up and controller.catching_up == ["#lobby"]
 
 
 def test_outbox_echo_marks_pending_line_delivered_without_a_second_line(rig):
@@ -232,7 +232,7 @@ def test_outbox_typed_offline_is_pending_then_sent_in_order_after_rejoin(rig):
     rig.conn.feed(msg("e1", 8, "one", sender="me"),
                   msg("e2", 9, "\x01ACTION two\x01", sender="me"))
     rig.view.pump()
-    assert len(controller.outbox) == 0
+    assert len(controller.sender.outbox) == 0
     shown = [e for e in rig.view.entries if e.text in ("one", "two")]
     assert [(e.text, e.pending) for e in shown] == [("one", False), ("two", False)]
 
@@ -251,14 +251,14 @@ def test_outbox_sent_but_unechoed_is_not_resent_when_history_has_it(rig):
     assert [e.text for e in lobby.entries()].count("did it arrive") == 1
     rig.conn.feed(msg("e2", 3, "lost one", sender="me"))
     rig.view.pump()
-    assert len(controller.outbox) == 0 and not any(e.pending for e in lobby.entries())
+    assert len(controller.sender.outbox) == 0 and not any(e.pending for e in lobby.entries())
 
 
 def test_outbox_without_echo_message_counts_sent_as_delivered(rig):
     controller = rig.online()
     controller.on_send("plain")
     assert rig.conn.sent_lines() == ["PRIVMSG #lobby plain"]
-    assert not rig.view.entries[-1].pending and len(controller.outbox) == 0
+    assert not rig.view.entries[-1].pending and len(controller.sender.outbox) == 0
 
 
 def test_outbox_plain_server_sends_offline_lines_after_rejoin(rig):
@@ -273,7 +273,7 @@ def test_outbox_plain_server_sends_offline_lines_after_rejoin(rig):
     rig.view.pump()
     assert rig.conn.sent_lines()[-1] == "PRIVMSG #lobby later"
     assert not [e for e in rig.view.entries if e.text == "later"][-1].pending
-    assert len(controller.outbox) == 0
+    assert len(controller.sender.outbox) == 0
 
 
 def test_history_duplicate_msgid_is_shown_once(rig):

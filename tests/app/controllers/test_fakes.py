@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-from app.controllers.client import ConnectionLike
+from app.controllers.link import ConnectionLike
 from app.models.connection import Connection
 from app.views.base import ChatView
 from tests.fakes import FakeConnection, FakeView

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 from app.controllers import start_client
-from app.controllers.client import PASSWORD_NEEDED, WRONG_PASSWORD
+from app.controllers.connector import PASSWORD_NEEDED, WRONG_PASSWORD
 from app.models.settings import ConnectParams, Settings
 from tests.app.controllers.conftest import PARAMS, WELCOME
 

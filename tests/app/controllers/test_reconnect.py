@@ -1,6 +1,6 @@
 """Controller tests for reconnecting: backoff through view.schedule, fallback nicks, rejoining."""
 
-from app.controllers.client import BACKOFF_SECONDS
+from app.controllers.link import BACKOFF_SECONDS
 from app.models.events import ConnectFailed
 from app.models.log import EntryKind
 from app.models.settings import ConnectParams
@@ -116,8 +116,8 @@ def test_fallback_nick_takes_own_nick_back_when_freed(rig):
     rig.conn.drop()
     rig.view.pump(1050)
     rig.conn.open()
-    rig.conn.feed(":srv 433 * me :in use", ":srv 001 me_ :Welcome",
-                  ":me_!u@h JOIN #lobby", ":srv 353 me_ = #lobby :me_ me", ":srv 366 me_ #lobby :End")
+    rig.conn.feed(":srv 433 * me :in use", ":srv 001 me_ :Welcome", ":me_!u@h JOIN #lobby",
+                  ":srv 353 me_ = #lobby :me_ me", ":srv 366 me_ #lobby :End")
     rig.view.pump()
     rig.conn.sent.clear()
     rig.conn.feed(":bob!b@h QUIT :bye")  # someone else: nothing to do

@@ -3,6 +3,7 @@ a real-time deadline on every wait; every client and server is closed at the end
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -36,6 +37,7 @@ class Clients:
     def __init__(self, tmp_path) -> None:
         self._tmp = tmp_path
         self.controllers: list[ClientController] = []
+        self._sockets: dict[int, list[socket.socket]] = {}
 
     def start(self, address: tuple[str, int], nick: str,
               answers: tuple[ConnectParams | None, ...] = (), *, tls: bool = False,
@@ -46,12 +48,26 @@ class Clients:
         view = FakeView(connect_answers=answers, certificate_answers=trust)
         store = SettingsStore(self._tmp / nick)
         params = ConnectParams(address[0], address[1], nick, tls, password)
+        sockets: list[socket.socket] = []
+
+        def recording(address: tuple[str, int], timeout: float) -> socket.socket:
+            sock = socket.create_connection(address, timeout)
+            sockets.append(sock)
+            return sock
+
         controller = start_client(view, params=params, settings_store=store,
                                   connection_factory=lambda h, p, tls: Connection(
-                                      h, p, tls, connect_timeout=5.0),
+                                      h, p, tls, connect_timeout=5.0, socket_factory=recording),
                                   cache_dir=self._tmp / f"{nick}-data" if cache else None)
         self.controllers.append(controller)
+        self._sockets[id(controller)] = sockets
         return controller, view
+
+    def cut(self, controller: ClientController) -> None:
+        """Cut controller's newest TCP connection under it, as a failing network would."""
+        sockets = self._sockets[id(controller)]
+        assert sockets, "that client never connected"
+        sockets[-1].shutdown(socket.SHUT_RDWR)
 
     def online(self, address: tuple[str, int], nick: str, channel: str = "#lobby",
                **options: object) -> tuple[ClientController, FakeView]:
@@ -65,6 +81,8 @@ class Clients:
         for controller in self.controllers:
             if not controller.closed:
                 controller.shut_down("test over")
+        for controller in self.controllers:
+            assert controller.wait_closed(5.0), "a connection's threads did not end"
 
 
 @pytest.fixture

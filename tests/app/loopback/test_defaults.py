@@ -20,7 +20,7 @@ def test_start_client_defaults_use_real_connection_and_env_config_dir(tmp_path, 
     probe.close()  # nothing listens on port now
     view = FakeView(connect_answers=[None])
     controller = start_client(view, params=ConnectParams("127.0.0.1", port, "ann"))
-    assert isinstance(controller.connection, Connection)
+    assert isinstance(controller.link.connection, Connection)
     assert controller.store.path == tmp_path / "settings.json"
     pump_until([view], lambda: view.closed, "the refused connection to reopen the dialog")
     assert view.called("ask_connection") == [

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.controllers import ClientController
-from tests.app.loopback.conftest import pump_until
+from tests.app.loopback.conftest import Clients, pump_until
 from tests.fakes import FakeView
 
 tcp = pytest.importorskip("server.tcp")
@@ -35,15 +35,8 @@ def pending(controller: ClientController, channel: str = "#lobby") -> int:
     return sum(e.pending for e in found.entries()) if found else 0
 
 
-def drop_link(controller: ClientController) -> None:
-    """Cut the client's TCP connection under it, as a failing network would."""
-    sock = controller.connection._sock  # type: ignore[union-attr]
-    assert sock is not None
-    sock.shutdown(socket.SHUT_RDWR)
-
-
-def go_offline(controller: ClientController, view: FakeView) -> None:
-    drop_link(controller)
+def go_offline(clients: Clients, controller: ClientController, view: FakeView) -> None:
+    clients.cut(controller)
     pump_until([view], lambda: view.status[0] == "disconnected", "the loss to show")
 
 
@@ -79,12 +72,12 @@ def test_history_gap_after_reconnect_holds_every_message_once_in_order(server, c
     bob, bob_view = clients.online(server.server_address, "bob")
     say_all(alice, alice_view, ["before"])
     pump_until([bob_view], lambda: lines_from(bob, "alice") == ["before"], "bob to hear")
-    go_offline(bob, bob_view)
+    go_offline(clients, bob, bob_view)
     texts = [f"gap message {n}" for n in range(COUNT)]
     say_all(alice, alice_view, texts)
     pump_until([bob_view], lambda: len(lines_from(bob, "alice")) >= COUNT + 1,
                "bob to catch up", deadline=30)
-    pump_until([bob_view], lambda: not bob._fetching, "the last history page")
+    pump_until([bob_view], lambda: bob.caught_up, "the last history page")
     assert_exactly_once_in_order(bob, "alice", ["before", *texts])
     gap = [e for e in bob.conversations.get("#lobby").entries() if e.text in texts]
     assert all(e.replayed for e in gap)
@@ -101,8 +94,8 @@ def test_history_client_restart_resumes_from_its_cache(server, clients):
     say_all(alice, alice_view, texts)
     again, view = clients.start(server.server_address, "bob", cache=True)
     assert "before" in view.texts()  # from the cache, before the server said a word
-    pump_until([view], lambda: len(lines_from(again, "alice")) >= COUNT + 1 and again.online
-               and not again._fetching, "bob to catch up after the restart", deadline=30)
+    pump_until([view], lambda: len(lines_from(again, "alice")) >= COUNT + 1
+               and again.caught_up, "bob to catch up after the restart", deadline=30)
     assert_exactly_once_in_order(again, "alice", ["before", *texts])
 
 
@@ -129,9 +122,10 @@ class ServerProcess:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
-            except OSError:
+            except OSError as error:
                 if self.process.poll() is not None:
-                    raise AssertionError(self.process.stderr.read().decode())  # type: ignore
+                    raise AssertionError(
+                        self.process.stderr.read().decode()) from error  # type: ignore
                 time.sleep(0.05)
         raise AssertionError("the server did not start listening in 15 s")
 
@@ -165,19 +159,18 @@ def test_history_gap_across_server_sigkill_and_restart(server_process, clients):
     bob, bob_view = clients.online(address, "bob")
     say_all(alice, alice_view, ["before"])
     pump_until([bob_view], lambda: lines_from(bob, "alice") == ["before"], "bob to hear")
-    go_offline(bob, bob_view)
+    go_offline(clients, bob, bob_view)
     first = [f"first half {n}" for n in range(COUNT // 2)]
     say_all(alice, alice_view, first)
     server_process.kill()
     pump_until([alice_view], lambda: alice_view.status[0] == "disconnected", "alice's loss")
     server_process.start()
-    pump_until([alice_view], lambda: alice.online and not alice._rejoining
-               and not alice._fetching, "alice to reconnect", deadline=30)
+    pump_until([alice_view], lambda: alice.caught_up, "alice to reconnect", deadline=30)
     second = [f"second half {n}" for n in range(COUNT // 2)]
     say_all(alice, alice_view, second)
     pump_until([bob_view], lambda: len(lines_from(bob, "alice")) >= COUNT + 1,
                "bob to catch up", deadline=30)
-    pump_until([bob_view], lambda: not bob._fetching, "the last history page")
+    pump_until([bob_view], lambda: bob.caught_up, "the last history page")
     assert_exactly_once_in_order(bob, "alice", ["before", *first, *second])
     assert_exactly_once_in_order(alice, "alice", ["before", *first, *second])
 
@@ -198,7 +191,7 @@ def test_history_offline_outbox_arrives_once_in_order_after_restart(clients):
         srv = tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=address[1]))
         pump_until([alice_view, bob_view], lambda: lines_from(bob, "alice") == typed
                    and pending(alice) == 0, "the outbox to arrive", deadline=30)
-        pump_until([alice_view, bob_view], lambda: not bob._fetching and not alice._fetching,
+        pump_until([alice_view, bob_view], lambda: bob.caught_up and alice.caught_up,
                    "history to settle")
         assert_exactly_once_in_order(bob, "alice", typed)
         assert_exactly_once_in_order(alice, "alice", typed)

@@ -39,7 +39,9 @@ def test_loopback_two_clients_talk_in_lobby(server, clients):
     bob.on_send("/me waves back")
     pump_until([alice_view, bob_view], lambda: got(alice_view, "bob", "waves back"), "action")
     bob.on_send("/msg alice psst")
-    chat = lambda: alice.conversations.get("bob")
+    def chat():
+        return alice.conversations.get("bob")
+
     pump_until([alice_view, bob_view], lambda: chat() is not None and any(
         e.text == "psst" for e in chat().entries()), "private msg")
     private = next(e for e in chat().entries() if e.text == "psst")
@@ -54,7 +56,9 @@ def test_loopback_long_message_arrives_whole_in_pieces(server, clients):
     _, bob_view = clients.online(server.server_address, "bob")
     words = [f"wörd{n}" for n in range(250)]
     alice.on_send(" ".join(words))
-    heard = lambda: [e.text for e in bob_view.entries if e.sender == "alice"]
+    def heard():
+        return [e.text for e in bob_view.entries if e.sender == "alice"]
+
     pump_until([alice_view, bob_view], lambda: " ".join(heard()).split() == words, "all pieces")
     assert len(heard()) >= 3
     assert not any(e.kind is EntryKind.ERROR for e in alice_view.entries + bob_view.entries)
@@ -63,7 +67,9 @@ def test_loopback_long_message_arrives_whole_in_pieces(server, clients):
 def test_loopback_user_list_follows_joins_and_quits(server, clients):
     alice, alice_view = clients.online(server.server_address, "alice")
     bob, bob_view = clients.online(server.server_address, "bob")
-    nicks = lambda view: sorted(u.nick for u in view.users)
+    def nicks(view):
+        return sorted(u.nick for u in view.users)
+
     pump_until([alice_view, bob_view], lambda: nicks(alice_view) == ["alice", "bob"], "bob in list")
     assert nicks(bob_view) == ["alice", "bob"]
     bob.on_send("/quit bye")

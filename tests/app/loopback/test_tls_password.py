@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.controllers.client import WRONG_PASSWORD
+from app.controllers.connector import WRONG_PASSWORD
 from app.models.settings import SettingsStore
 from app.models.trust import server_key
 from tests.app.loopback.conftest import pump_until
@@ -135,8 +135,8 @@ def test_loopback_tls_reconnects_with_the_pin_and_password_after_a_restart(clien
 
 
 def test_loopback_tls_to_the_plain_port_fails_with_a_hint(server, clients):
-    controller, view = clients.start(server.server_address, "alice", answers=(None,), tls=True,
-                                     password=PASSWORD)
+    _, view = clients.start(server.server_address, "alice", answers=(None,), tls=True,
+                            password=PASSWORD)
     pump_until([view], lambda: view.closed, "the connect dialog to come back", deadline=20.0)
     [(_, reason)] = view.called("ask_connection")
     assert "TLS handshake" in reason and "is it a TLS port?" in reason
@@ -144,8 +144,8 @@ def test_loopback_tls_to_the_plain_port_fails_with_a_hint(server, clients):
 
 
 def test_loopback_plain_client_on_the_tls_port_is_told_to_use_tls(server, clients):
-    controller, view = clients.start(server.tls_address, "alice", answers=(None,),
-                                     password=PASSWORD)
+    _, view = clients.start(server.tls_address, "alice", answers=(None,),
+                            password=PASSWORD)
     pump_until([view], lambda: view.closed, "the connect dialog to come back", deadline=20.0)
     [(_, reason)] = view.called("ask_connection")
     assert reason.endswith("before saying anything; if that is a TLS port, tick Use TLS")

@@ -151,10 +151,12 @@ def test_connection_close_while_connecting_returns_soon_and_cancels(listener):
     connection = Connection("slow.example", 1, socket_factory=slow_connect)
     connection.start()
     started = time.monotonic()
-    connection.close(timeout=0.2)
+    connection.close()
+    assert not connection.wait_closed(0.2)  # the connect() is still in progress
     assert time.monotonic() - started < DEADLINE / 2
     release.set()
     assert next_item(connection) == ConnectFailed("Connecting was cancelled")
+    assert connection.wait_closed(DEADLINE)
     connection.close()  # now the reader has ended
     accepted, _ = listener.accept()
     accepted.close()
@@ -194,3 +196,63 @@ def test_connection_send_failure_reason_is_reported():
     assert closed == ConnectionClosed("Sending to h:1 failed: Broken pipe", by_us=False)
     assert fake.closed
     connection.close()
+
+
+class BuggySocket(BrokenPipeSocket):
+    """A socket whose recv (or sendall) raises what no socket should: a bug in the stack."""
+
+    def __init__(self, recv_error: Exception | None = None,
+                 send_error: Exception | None = None) -> None:
+        super().__init__()
+        self.recv_error, self.send_error = recv_error, send_error
+
+    def recv(self, size):
+        if self.recv_error is not None:
+            raise self.recv_error
+        return super().recv(size)
+
+    def sendall(self, data):
+        if self.send_error is not None:
+            raise self.send_error
+        self.down.wait(DEADLINE)
+
+
+def test_connection_a_bug_in_the_reader_is_reported_at_once(caplog):
+    fake = BuggySocket(recv_error=RuntimeError("decoder bug"))
+    connection = Connection("h", 1, socket_factory=lambda address, timeout: fake)
+    started = time.monotonic()
+    connection.start()
+    assert next_item(connection) == ConnectionOpened("h", 1)
+    closed = next_item(connection)
+    assert time.monotonic() - started < DEADLINE / 2  # not after a keepalive
+    assert closed == ConnectionClosed(
+        "Internal error in the connection to h:1: RuntimeError('decoder bug')", by_us=False)
+    assert fake.closed and "the reader of h:1 failed" in caplog.text
+    assert connection.wait_closed(DEADLINE)
+
+
+def test_connection_a_bug_in_the_writer_ends_the_connection_at_once(caplog):
+    fake = BuggySocket(send_error=RuntimeError("encoder bug"))
+    connection = Connection("h", 1, socket_factory=lambda address, timeout: fake)
+    connection.start()
+    assert next_item(connection) == ConnectionOpened("h", 1)
+    connection.send(Message("PING", ("x",)))
+    closed = next_item(connection)
+    assert closed == ConnectionClosed(
+        "Internal error sending to h:1: RuntimeError('encoder bug')", by_us=False)
+    assert "the writer of h:1 failed" in caplog.text
+    connection.close()
+    assert connection.wait_closed(DEADLINE)
+
+
+def test_connection_close_returns_at_once_while_a_send_blocks():
+    fake = BuggySocket()  # sendall blocks until the socket is shut down
+    connection = Connection("h", 1, socket_factory=lambda address, timeout: fake)
+    connection.start()
+    assert next_item(connection) == ConnectionOpened("h", 1)
+    connection.send(Message("QUIT", ("bye",)))
+    started = time.monotonic()
+    connection.close()
+    assert time.monotonic() - started < 0.2  # the closer thread waits, not the caller
+    assert next_item(connection) == ConnectionClosed("Disconnected", by_us=True)
+    assert connection.wait_closed(DEADLINE) and fake.closed

@@ -45,6 +45,8 @@ def connections() -> Iterator[list[Connection]]:
     yield made
     for connection in made:
         connection.close()
+    for connection in made:
+        assert connection.wait_closed(DEADLINE)
 
 
 def start_tls(listener: TlsListener, made: list[Connection], **options: float) -> Connection:
@@ -115,6 +117,7 @@ def test_connection_tls_close_while_waiting_for_trust_cancels(listener, connecti
         assert isinstance(next_item(connection), CertificateReceived)
         connection.close()
         assert next_item(connection) == ConnectFailed("Connecting was cancelled")
+    assert connection.wait_closed(DEADLINE)
     assert connection.state == "disconnected"
     assert not any(t.name.startswith("irc-") and t.is_alive() for t in threading.enumerate())
 

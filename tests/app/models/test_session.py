@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.models import events as ev
 from app.models.log import EntryKind
 from app.models.session import Session
+from app.models.userinput import InvalidInput
 from app.models.users import UserItem
 from ircproto.message import Message, parse
 
@@ -274,12 +275,14 @@ def test_session_act_wraps_ctcp_action_and_private_flag():
 
 def test_session_builders_reject_bad_names():
     session = joined()
-    with pytest.raises(ValueError, match="valid channel"):
+    with pytest.raises(InvalidInput, match="valid channel"):
         session.join("lobby")
-    with pytest.raises(ValueError, match="nickname"):
+    with pytest.raises(InvalidInput, match="nickname"):
         session.change_nick("9lives")
-    with pytest.raises(ValueError, match="valid nick"):
+    with pytest.raises(InvalidInput, match="valid nick"):
         session.say("bad nick", "x")
+    with pytest.raises(InvalidInput, match=r"Not sent: .*CR, LF or NUL"):
+        session.topic("#lobby", "a\nQUIT")
     assert session.join("#new").format() == "JOIN #new"
     assert session.part("#lobby", "bye").format() == "PART #lobby bye"
     assert session.topic("#lobby", "a b").format() == "TOPIC #lobby :a b"

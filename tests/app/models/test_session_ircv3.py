@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from app.models import events as ev
 from app.models.log import EntryKind
-from app.models.session import WANTED_CAPS, format_time, parse_time
+from app.models.session import WANTED_CAPS, parse_time
+from ircproto.servertime import format_server_time
 from tests.app.models.test_session import entries, feed, joined, make_session, of_type
 
 OFFERED = ("message-tags server-time echo-message batch labeled-response away-notify "
@@ -78,7 +79,7 @@ def test_session_bad_server_time_falls_back_to_the_clock():
 
 def test_session_time_round_trips_in_milliseconds():
     text = "2026-11-24T01:02:03.456Z"
-    assert format_time(local(text)) == text
+    assert format_server_time(local(text)) == text
     assert parse_time("2026-11-24 01:02:03") is None
 
 

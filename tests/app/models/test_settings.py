@@ -3,7 +3,16 @@
 import json
 import logging
 
-from app.models.settings import ConnectParams, Settings, SettingsStore, default_config_dir
+from app.models.settings import (
+    ConnectParams,
+    PinRemoval,
+    Settings,
+    SettingsStore,
+    default_config_dir,
+    params_error,
+)
+
+FINGERPRINT = ":".join(["AB"] * 32)
 
 
 def test_settingsstore_round_trips_fields(tmp_path):
@@ -110,3 +119,28 @@ def test_settingsstore_bad_pins_tls_and_password_fall_back_without_showing_it(tm
 def test_settings_connect_params_hide_a_password_not_to_be_remembered():
     assert Settings(password="pw", remember_password=False).connect_params.password == ""
     assert "pw" not in repr(Settings(password="pw", remember_password=True))
+
+
+def test_settingsstore_forget_pin_removes_only_that_pin(tmp_path):
+    store = SettingsStore(tmp_path / "cfg")
+    store.save(Settings(pins={"a:1": FINGERPRINT, "b:2": FINGERPRINT}))
+    assert store.forget_pin("a:1") is PinRemoval.FORGOTTEN
+    assert store.load().pins == {"b:2": FINGERPRINT}
+    assert store.forget_pin("a:1") is PinRemoval.NOT_PINNED
+
+
+def test_settingsstore_forget_pin_says_when_it_could_not_save(tmp_path, monkeypatch):
+    store = SettingsStore(tmp_path / "cfg")
+    store.save(Settings(pins={"a:1": FINGERPRINT}))
+    monkeypatch.setattr(store, "save", lambda settings: False)  # a full disk, say
+    assert store.forget_pin("a:1") is PinRemoval.NOT_SAVED
+    assert store.load().pins == {"a:1": FINGERPRINT}
+
+
+def test_params_error_names_the_first_problem_and_accepts_good_params():
+    good = ConnectParams("10.0.0.5", 6667, "ann", password="secret")
+    assert params_error(good) == ""
+    assert "server's name or address" in params_error(ConnectParams("a b", 6667, "ann"))
+    assert "between 1 and 65535, not 0" in params_error(ConnectParams("h", 0, "ann"))
+    assert params_error(ConnectParams("h", 6667, "9x")).startswith("Invalid nickname: ")
+    assert "line breaks" in params_error(ConnectParams("h", 6667, "ann", password="a\nb"))

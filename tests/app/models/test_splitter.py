@@ -57,5 +57,7 @@ def test_split_text_property_fits_budget_and_loses_no_visible_text(text, budget)
     for piece in pieces:
         assert 0 < len(piece.encode("utf-8")) <= budget
         assert not any(c in piece for c in "\r\n\0")
-    squash = lambda s: "".join(s.split())
+    def squash(s):
+        return "".join(s.split())
+
     assert squash("".join(pieces)) == squash(text.replace("\0", ""))

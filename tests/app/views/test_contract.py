@@ -408,6 +408,35 @@ def test_view_schedule_runs_callbacks_then_close_ends_run(probe: Probe) -> None:
     assert probe.is_closed()
 
 
+def test_view_schedule_cancelled_callback_never_runs(probe: Probe) -> None:
+    ran: list[str] = []
+    dropped = probe.view.schedule(0, lambda: ran.append("cancelled now"))
+    later = probe.view.schedule(10, lambda: ran.append("cancelled later"))
+    probe.view.schedule(30, lambda: (ran.append("kept"), probe.view.close()))
+    dropped.cancel()
+    later.cancel()
+    later.cancel()  # twice is harmless
+    probe.run_until_closed()
+    assert ran == ["kept"]
+
+
+def test_view_schedule_cancel_after_it_ran_or_after_close_is_harmless(probe: Probe) -> None:
+    ran: list[str] = []
+    first = probe.view.schedule(0, lambda: ran.append("first"))
+
+    def cancel_the_first_then_close() -> None:
+        first.cancel()
+        ran.append("second")
+        probe.view.close()
+
+    probe.view.schedule(20, cancel_the_first_then_close)
+    probe.run_until_closed()
+    first.cancel()
+    after_close = probe.view.schedule(0, lambda: ran.append("after close"))
+    after_close.cancel()
+    assert ran == ["first", "second"]
+
+
 # --- the dialogs' own behaviour (real windows) ---
 
 def test_view_show_users_lists_everyone(real_probe: RealProbe) -> None:

@@ -1,0 +1,86 @@
+"""The local log cache as the controller uses it: restore the conversations of host:port/nick on
+the first connect, save the server lines filed since the last save, forget a closed channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.controllers.presenter import Presenter
+from app.models.cache import CachedConversation, LogCache
+from app.models.conversations import Conversation
+from app.models.log import EntryKind, LogEntry
+from app.models.outbox import Outgoing
+from app.models.settings import ConnectParams
+
+
+class Archive:
+    """One account's cache (None until opened, and always None without a cache_dir). Failures
+    become error lines in the presenter."""
+
+    def __init__(self, cache_dir: Path | None, presenter: Presenter) -> None:
+        self._dir = cache_dir
+        self._presenter = presenter
+        self.cache: LogCache | None = None
+        self._unsaved: list[tuple[Conversation, LogEntry]] = []
+
+    @property
+    def opened(self) -> bool:
+        """True once a cache is open (then we may talk offline: it is kept for later)."""
+        return self.cache is not None
+
+    def open(self, params: ConnectParams) -> list[Outgoing]:
+        """On the first connect: put what the cache holds for host:port/nick into the
+        conversations; returns the unsent messages kept there (oldest first)."""
+        if self._dir is None or self.cache is not None:
+            return []
+        self.cache = LogCache(self._dir, f"{params.host}:{params.port}/{params.nick}")
+        for cached in self.cache.load():
+            self._restore(cached)
+        kept = self.cache.load_outbox(params.nick)
+        if self.cache.error:
+            self._presenter.add([self._presenter.entry(self.cache.error, EntryKind.ERROR)])
+        return kept
+
+    def _restore(self, cached: CachedConversation) -> None:
+        conversations = self._presenter.conversations
+        found = conversations.open(cached.name, cached.private)
+        found.read_until = cached.read_until
+        for entry in cached.entries:
+            conversations.add(found, entry, viewing=False)
+        conversations.mark_read(found, cached.read_until)
+        found.last_msgid, found.last_time = cached.last_msgid, cached.last_time
+
+    def filed(self, conversation: Conversation, entry: LogEntry) -> None:
+        """entry (a server line) was filed in conversation: save it with the next save()."""
+        if self.cache is not None:
+            self._unsaved.append((conversation, entry))
+
+    def save(self) -> None:
+        """Write the server lines filed since the last save, and where each conversation is."""
+        if self.cache is None or not self._unsaved:
+            return
+        lines, touched = [], {}
+        for conversation, entry in self._unsaved:
+            key = self._presenter.key(conversation.name)
+            lines.append((key, entry))
+            touched[key] = CachedConversation(conversation.name, conversation.private,
+                                              conversation.last_msgid, conversation.last_time,
+                                              conversation.read_until)
+        self._unsaved = []
+        if not self.cache.store(lines, list(touched.items())):
+            self._presenter.error(self.cache.error)
+
+    def forget(self, name: str) -> None:
+        """We closed the conversation name: drop what the cache holds of it."""
+        if self.cache is not None and not self.cache.forget(self._presenter.key(name)):
+            self._presenter.add([self._presenter.entry(self.cache.error, EntryKind.ERROR)])
+
+    def close(self, unsent: list[Outgoing]) -> str:
+        """Save, keep the unsent messages for the next run, close; '' or why they were lost."""
+        if self.cache is None:
+            return ""
+        self.save()
+        lost = "" if self.cache.save_outbox(unsent) or not unsent else self.cache.error
+        self.cache.close()
+        return lost
+

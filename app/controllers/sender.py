@@ -1,0 +1,80 @@
+"""Our chat lines on their way: sent at once when we are live, else kept in the outbox (and in the
+cache across runs) until we are back and caught up; an echo or a replayed line confirms each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from app.controllers.presenter import Presenter
+from app.models import events as ev
+from app.models.log import LogEntry
+from app.models.outbox import Outbox, Outgoing
+from app.models.session import Outcome, Session
+from ircproto.message import Message
+
+
+class Sender:
+    """Sends outcomes of Session.say/act; send puts one message on the current connection
+    (False when it cannot)."""
+
+    def __init__(self, presenter: Presenter, send: Callable[[Message], bool]) -> None:
+        self.outbox = Outbox()
+        self._presenter = presenter
+        self._send = send
+
+    def restore(self, kept: list[Outgoing]) -> None:
+        """Messages kept unsent by the last run: pending again, in their conversations."""
+        for item in kept:
+            self.outbox.add(item)
+            self._presenter.conversations.open(item.target, item.entry.private)
+        self._presenter.add([item.entry for item in kept])
+
+    def speak(self, session: Session, outcome: Outcome, target: str, action: bool,
+              live: bool) -> None:
+        """Send our lines now (pending until echoed, when the server echoes), or keep them
+        pending in the outbox until we are back and caught up (live False)."""
+        live = live and not self.outbox.unsent()  # none waits ahead
+        if live and not session.echoes:
+            for message in outcome.outgoing:
+                self._send(message)
+            self._presenter.show([event.entry for event in outcome.events
+                                  if isinstance(event, ev.MessageReceived)])
+            return
+        entries = [event.entry for event in outcome.events if isinstance(event, ev.MessageReceived)]
+        shown = []
+        for message, entry in zip(outcome.outgoing, entries, strict=True):
+            pending = replace(entry, pending=True)
+            item = Outgoing(target, entry.text, action, pending)
+            self.outbox.add(item)
+            shown.append(pending)
+            if live:
+                self._send(message)
+                self.outbox.sent(item)
+        self._presenter.show(shown)
+
+    def flush(self, session: Session) -> None:
+        """We are registered, rejoined and caught up with history: send, in order, what was
+        typed offline or sent but never confirmed (history showed which ones arrived)."""
+        for item in self.outbox.unsent():
+            self._send(session.privmsg(item.target, item.text, item.action))
+            self.outbox.sent(item)
+            if not session.echoes:
+                self.outbox.remove(item)
+                self._deliver(item)
+
+    def confirmed(self, session: Session, entry: LogEntry) -> bool:
+        """entry is the server's copy of a pending message of ours: mark that one delivered."""
+        item = self.outbox.confirm(entry, session.key)
+        if item is None:
+            return False
+        self._deliver(item, entry)
+        return True
+
+    def _deliver(self, item: Outgoing, copy: LogEntry | None = None) -> None:
+        """item reached the server: its line is no longer pending (and takes the server's
+        time and msgid from copy, its echo)."""
+        new = replace(item.entry, pending=False)
+        if copy is not None:
+            new = replace(new, time=copy.time, msgid=copy.msgid)
+        self._presenter.replace(item.entry, new)
