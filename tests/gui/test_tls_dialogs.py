@@ -15,15 +15,10 @@ from app.models.trust import server_key
 from app.views.conversations import kind
 from app.views.dialogs import CertificateDialog, ConnectDialog, ModalDialog
 from app.views.window import ChatWindow
+from server import config, tcp, tls
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.driver import enter, pick_conversation, when_dialog
 from tests.gui.live import run_until_closed, wait_until
-
-tcp = pytest.importorskip("server.tcp")
-config = pytest.importorskip("server.config")
-tls = pytest.importorskip("server.tls")
-if "tls_port" not in getattr(config.ServerConfig, "__dataclass_fields__", {}):
-    pytest.skip("the server has no TLS port yet", allow_module_level=True)
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 PASSWORD = "lan party"

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from app.controllers import ClientController
+from server import config, tcp
 from tests.app.loopback.conftest import Clients, pump_until
 from tests.fakes import FakeView
 
-tcp = pytest.importorskip("server.tcp")
-config = pytest.importorskip("server.config")
 ROOT = Path(__file__).resolve().parents[3]
 COUNT = 200
 

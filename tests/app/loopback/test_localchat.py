@@ -9,10 +9,8 @@ import pytest
 
 from app.models.log import EntryKind
 from app.views.base import Conversation
+from server import config, tcp
 from tests.app.loopback.conftest import pump_until
-
-tcp = pytest.importorskip("server.tcp")
-config = pytest.importorskip("server.config")
 
 
 def start_server(port: int = 0):

@@ -1,15 +1,16 @@
 """The real client stack against Debian's ngircd: register (CAP, ISUPPORT), join, talk to a second
-client. Skipped when ngircd is missing, unless LOCALCHAT_REQUIRE_INTEROP=1 (then it fails)."""
+client. Skipped when ngircd is missing, unless LOCALCHAT_REQUIRE_INTEROP=1 (make test, CI: then
+it fails)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.app.loopback.conftest import pump_until
 from tests.interop.ngircd import ngircd_available, start_ngircd
+from tests.interop.programs import missing
 
 pytestmark = pytest.mark.interop
 
@@ -17,9 +18,7 @@ pytestmark = pytest.mark.interop
 @pytest.fixture
 def ngircd(tmp_path) -> Iterator[tuple[str, int]]:
     if not ngircd_available():
-        if os.environ.get("LOCALCHAT_REQUIRE_INTEROP") == "1":
-            pytest.fail("ngircd is missing and LOCALCHAT_REQUIRE_INTEROP=1")
-        pytest.skip("ngircd is not installed")
+        missing("ngircd is not installed (scripts/system-deps.sh test installs it)")
     with start_ngircd(tmp_path / "ngircd") as irc:
         yield irc.address
 

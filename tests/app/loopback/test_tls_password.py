@@ -14,14 +14,9 @@ import pytest
 from app.controllers.connector import WRONG_PASSWORD
 from app.models.settings import SettingsStore
 from app.models.trust import server_key
+from server import config, tcp, tls
 from tests.app.loopback.conftest import pump_until
 from tests.interop.rawclient import RawClient
-
-tcp = pytest.importorskip("server.tcp")
-config = pytest.importorskip("server.config")
-tls = pytest.importorskip("server.tls")
-if "tls_port" not in getattr(config.ServerConfig, "__dataclass_fields__", {}):
-    pytest.skip("the server has no TLS port yet", allow_module_level=True)
 
 PASSWORD = "lan party"
 
