@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.controllers.client import BATCH_LIMIT, start_client
+from app.controllers.client import start_client
+from app.controllers.link import BATCH_LIMIT
 from app.models.log import LogEntry
 from app.models.settings import ConnectParams, SettingsStore
 from app.views import view_factory, view_names

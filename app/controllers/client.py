@@ -12,9 +12,9 @@ from pathlib import Path
 from app.controllers import commands
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
-from app.controllers.link import BATCH_LIMIT, ConnectionFactory, Link
+from app.controllers.link import ConnectionFactory, Link
 from app.controllers.presenter import Presenter
-from app.controllers.reactions import CATCH_UP_MS, Reactions
+from app.controllers.reactions import Reactions
 from app.controllers.sender import Sender
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
@@ -29,8 +29,6 @@ from ircproto.message import Message, MessageError
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
-__all__ = ["BATCH_LIMIT", "CATCH_UP_MS", "ClientController", "start_client"]
-"""BATCH_LIMIT stays importable from here for bench/ui_freeze.py; its home is link.py."""
 
 
 class ClientController:

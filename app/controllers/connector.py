@@ -208,10 +208,7 @@ class Connector:
         self.ever_registered = True
         self._link.registered()
         self._presenter.view.set_identity(nick, self.address)
-        if again or self._remember_params():
-            return again, []
-        return again, [self._presenter.entry(f"Could not save settings to {self._store.path}",
-                                             EntryKind.ERROR)]
+        return again, [] if again or self._remember_params() else self._unsaved()
 
     def _remember_params(self) -> bool:
         """Save what worked: host, port, nick, TLS, and the password only when asked to."""
@@ -232,8 +229,10 @@ class Connector:
         """Our nick changed: show it, and use and remember it from now on."""
         self._presenter.view.set_identity(nick, self.address)
         self.params = replace(self.params, nick=nick)
-        if self._store.update(nick=nick):
-            return []
+        return [] if self._store.update(nick=nick) else self._unsaved()
+
+    def _unsaved(self) -> list[LogEntry]:
+        """The error line for settings that could not be written."""
         return [self._presenter.entry(f"Could not save settings to {self._store.path}",
                                       EntryKind.ERROR)]
 

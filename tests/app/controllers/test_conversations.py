@@ -5,7 +5,7 @@ in order after reconnect, delivered on echo, none sent twice)."""
 from __future__ import annotations
 
 from app.controllers import start_client
-from app.controllers.client import CATCH_UP_MS
+from app.controllers.reactions import CATCH_UP_MS
 from app.models.conversations import STATUS
 from app.models.log import EntryKind
 from app.views.base import Conversation
