@@ -9,7 +9,7 @@ PORT ?= 13333
 NICK ?= $(USER)
 PYTEST_ARGS ?=
 
-.PHONY: run server client test bench clean
+.PHONY: run server client test fresh-check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@bash scripts/system-deps.sh run
@@ -29,10 +29,17 @@ server: $(VENV)/.installed
 client: $(VENV)/.installed
 	$(PY) -m app
 
+# make test installs every program the tests drive, so a missing one is a failure, not a skip.
 test: $(VENV)/.installed
 	@bash scripts/system-deps.sh test
-	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	@rc=0; LOCALCHAT_REQUIRE_INTEROP=1 $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+# The proof that a fresh machine passes (root, Debian): see scripts/fresh-check.sh.
+fresh-check:
+	bash scripts/fresh-check.sh
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
