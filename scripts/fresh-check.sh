@@ -24,18 +24,40 @@ for package in "${listed[@]}"; do
   fi
 done
 
-if [ ${#installed[@]} -ne 0 ]; then
-  # Refuse when removing them would take any package of the machine's own with them.
-  mapfile -t would < <(apt-get -s remove "${installed[@]}" | awk '/^Remv /{print $2}')
+# remove PACKAGES...: apt-get remove exactly those, refusing when apt would take any other
+# package of the machine's with them.
+remove() {
+  local package would
+  mapfile -t would < <(apt-get -s remove "$@" | awk '/^Remv /{print $2}')
   for package in "${would[@]}"; do
-    if ! printf '%s\n' "${listed[@]}" | grep -qx "$package"; then
-      echo "fresh-check: removing ${installed[*]} would also remove $package; stopping" >&2
+    if ! printf '%s\n' "$@" | grep -qx "$package"; then
+      echo "fresh-check: removing $* would also remove $package; stopping" >&2
       exit 1
     fi
   done
-  echo "fresh-check: removing ${installed[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "${installed[@]}" >/dev/null
-fi
+  echo "fresh-check: removing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$@" >/dev/null
+}
+
+[ ${#installed[@]} -ne 0 ] && remove "${installed[@]}"
+
+# A metapackage (imagemagick) leaves behind the package that holds the file: remove that owner
+# too, so that system-deps.sh must bring it back.
+removed() { printf '%s\n' "${installed[@]}" | grep -qx "$1"; }
+owners=()
+while read -r package file; do
+  if removed "$package"; then
+    owners+=("$(dpkg -S "$file" 2>/dev/null | head -n 1 | cut -d: -f1)")
+  fi
+done < <(bash scripts/system-deps.sh files)
+mapfile -t owners < <(printf '%s\n' "${owners[@]}" | grep -v '^$' | sort -u)
+[ ${#owners[@]} -ne 0 ] && remove "${owners[@]}"
+while read -r package file; do
+  if removed "$package"; then
+    echo "fresh-check: $file ($package) is still there, so this run does not prove that" \
+         "system-deps.sh installs it" >&2
+  fi
+done < <(bash scripts/system-deps.sh files)
 
 work=$(mktemp -d)
 cleanup() { if [ "$keep" = --keep ]; then echo "fresh-check: clone kept in $work"; \

@@ -4,41 +4,69 @@
 # as root, otherwise says exactly what to install.
 # Usage: system-deps.sh run|test     check (and install) what `make run` or `make test` needs
 #        system-deps.sh packages     print every package this script may install, one a line
+#        system-deps.sh files        print "package file" for each file found now (fresh-check)
 set -euo pipefail
 
-# package|how to tell it is there (a shell test); the test set is what the tests drive.
+# package kind what: kind is py (python3 can import these modules), program (on PATH or in
+# /usr/sbin) or weechat-plugin (a WeeChat plugin file).
 RUN_DEPS=(
-  "python3-venv|python3 -c 'import venv, ensurepip'"
-  "python3-tk|python3 -c 'import tkinter'"
+  "python3-venv py venv,ensurepip"
+  "python3-tk py tkinter"
 )
 TEST_DEPS=(
-  "xvfb|command -v Xvfb"                                   # pytest-xvfb's display
-  "xauth|command -v xauth"                                 # pytest-xvfb's display cookie
-  "imagemagick|command -v import"                          # GUI tests' screenshots (import)
-  "irssi|command -v irssi"                                 # tests/interop/test_irssi.py
-  "tmux|command -v tmux"                                   # drives irssi's screen
-  "weechat-headless|command -v weechat-headless"           # tests/interop/test_weechat.py
-  "weechat-core|plugin irc.so && plugin logger.so"         # WeeChat's irc and logger plugins
-  "weechat-plugins|plugin fifo.so"                         # WeeChat is driven through its fifo
-  "ngircd|command -v ngircd || test -x /usr/sbin/ngircd"   # the reference server
+  "xvfb program Xvfb"                     # pytest-xvfb's display
+  "xauth program xauth"                   # pytest-xvfb's display cookie
+  "imagemagick program import"            # GUI tests' screenshots
+  "irssi program irssi"                   # tests/interop/test_irssi.py
+  "tmux program tmux"                     # drives irssi's screen
+  "weechat-headless program weechat-headless"  # tests/interop/test_weechat.py
+  "weechat-core weechat-plugin irc"       # WeeChat's IRC protocol
+  "weechat-core weechat-plugin logger"    # the test reads WeeChat's channel log
+  "weechat-plugins weechat-plugin fifo"   # the test commands WeeChat through its fifo
+  "ngircd program ngircd"                 # the reference server
 )
 
-plugin() {  # a WeeChat plugin file, in whatever multiarch directory Debian put it
-  compgen -G "/usr/lib/*/weechat/plugins/$1" >/dev/null || test -e "/usr/lib/weechat/plugins/$1"
+# The file a dependency stands for ('' for a Python module), or nothing when it is missing.
+locate() {
+  local kind=$1 what=$2 found
+  case "$kind" in
+    py) python3 -c "import ${what}" 2>/dev/null && echo "" ;;
+    program)
+      found=$(command -v "$what" 2>/dev/null || true)
+      [ -z "$found" ] && [ -x "/usr/sbin/$what" ] && found=/usr/sbin/$what
+      [ -n "$found" ] && readlink -f "$found" ;;
+    weechat-plugin)
+      compgen -G "/usr/lib/*/weechat/plugins/$what.so" | head -n 1
+      [ -e "/usr/lib/weechat/plugins/$what.so" ] && echo "/usr/lib/weechat/plugins/$what.so" ;;
+  esac
+  return 0
 }
 
+present() {  # 0 when the dependency's file (or module) is there: locate printed a line
+  [ "$(locate "$1" "$2" | wc -l)" -gt 0 ]
+}
+
+all=("${RUN_DEPS[@]}" "${TEST_DEPS[@]}")
 case "${1:-run}" in
   run) deps=("${RUN_DEPS[@]}") ;;
-  test) deps=("${RUN_DEPS[@]}" "${TEST_DEPS[@]}") ;;
-  packages) for dep in "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"; do echo "${dep%%|*}"; done; exit 0 ;;
-  *) echo "usage: $0 run|test|packages" >&2; exit 2 ;;
+  test) deps=("${all[@]}") ;;
+  packages) for dep in "${all[@]}"; do echo "${dep%% *}"; done | uniq; exit 0 ;;
+  files)
+    for dep in "${all[@]}"; do
+      read -r package kind what <<< "$dep"
+      file=$(locate "$kind" "$what" | head -n 1)
+      [ -n "$file" ] && echo "$package $file"
+    done
+    exit 0 ;;
+  *) echo "usage: $0 run|test|packages|files" >&2; exit 2 ;;
 esac
 
 missing() {
-  local dep
+  local dep package kind what
   for dep in "${deps[@]}"; do
-    eval "${dep#*|}" >/dev/null 2>&1 || echo "${dep%%|*}"
-  done
+    read -r package kind what <<< "$dep"
+    present "$kind" "$what" || echo "$package"
+  done | uniq
 }
 
 mapfile -t need < <(missing)
