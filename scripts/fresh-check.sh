@@ -41,22 +41,17 @@ remove() {
 
 [ ${#installed[@]} -ne 0 ] && remove "${installed[@]}"
 
-# A metapackage (imagemagick) leaves behind the package that holds the file: remove that owner
-# too, so that system-deps.sh must bring it back.
-removed() { printf '%s\n' "${installed[@]}" | grep -qx "$1"; }
+# A metapackage (imagemagick) leaves behind the package that holds the file (imagemagick-6.q16):
+# remove each file's owner too, so that system-deps.sh must bring it back.
 owners=()
 while read -r package file; do
-  if removed "$package"; then
-    owners+=("$(dpkg -S "$file" 2>/dev/null | head -n 1 | cut -d: -f1)")
-  fi
+  owners+=("$(dpkg -S "$file" 2>/dev/null | head -n 1 | cut -d: -f1)")
 done < <(bash scripts/system-deps.sh files)
 mapfile -t owners < <(printf '%s\n' "${owners[@]}" | grep -v '^$' | sort -u)
 [ ${#owners[@]} -ne 0 ] && remove "${owners[@]}"
 while read -r package file; do
-  if removed "$package"; then
-    echo "fresh-check: $file ($package) is still there, so this run does not prove that" \
-         "system-deps.sh installs it" >&2
-  fi
+  echo "fresh-check: $file ($package) is still there, so this run does not prove that" \
+       "system-deps.sh installs it" >&2
 done < <(bash scripts/system-deps.sh files)
 
 work=$(mktemp -d)
