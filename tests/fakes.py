@@ -194,7 +194,7 @@ class FakeView:
 
 class FakeConnection:
     """A connection the test drives: feed() queues server lines, .sent records what the
-    controller sent; start() and close() record the state changes the real one makes;
+    controller sent; .started and .closed record start() and close();
     present_certificate() queues what a TLS one queues after its handshake, and .trust_answers
     records the controller's trust_certificate() answers."""
 
@@ -207,17 +207,11 @@ class FakeConnection:
         self.sent: list[Message] = []
         self.started = False
         self.closed = False
-        self._state = "disconnected"
-
-    @property
-    def state(self) -> str:
-        return self._state
 
     def start(self) -> None:
         if self.started:
             raise AssertionError("started twice")
         self.started = True
-        self._state = "connecting"
 
     def send(self, message: Message) -> None:
         if self.closed:
@@ -231,7 +225,6 @@ class FakeConnection:
 
     def close(self) -> None:
         self.closed = True
-        self._state = "disconnected"
 
     def wait_closed(self, timeout: float = 0.0) -> bool:
         return self.closed
@@ -240,7 +233,6 @@ class FakeConnection:
 
     def open(self) -> None:
         """Queue what the real one queues once the TCP connection is up."""
-        self._state = "connected"
         self.events.put(ConnectionOpened(self.host, self.port))
 
     def present_certificate(self, fingerprint: str) -> None:
@@ -256,7 +248,6 @@ class FakeConnection:
 
     def drop(self, reason: str = "peer closed the connection") -> None:
         """Queue what the real one queues when the peer or the network ends the connection."""
-        self._state = "disconnected"
         self.events.put(ConnectionClosed(reason, by_us=False))
 
     def sent_lines(self) -> list[str]:

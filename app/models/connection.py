@@ -26,7 +26,6 @@ CLOSE_WAIT = 2.0
 """wait_closed() waits this long for the threads by default; only a connect() still in progress
 (which no thread can interrupt) outlasts it, and that thread then closes its socket when connect
 ends."""
-STATES = ("connecting", "connected", "disconnected")
 TRUST_TIMEOUT = 600.0
 """How long a TLS connection holds, its certificate shown, for trust_certificate()."""
 
@@ -62,7 +61,6 @@ class Connection:
         self.events: queue.Queue[object] = queue.Queue()
         self._timeout = connect_timeout
         self._factory = socket_factory
-        self._state = "disconnected"
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._closing = False
@@ -75,19 +73,12 @@ class Connection:
         self._closer: threading.Thread | None = None
 
     @property
-    def state(self) -> str:
-        """One of STATES, as the reader thread last set it: for tests and diagnostics that read
-        it after the matching event; the UI thread knows the state from .events instead."""
-        return self._state
-
-    @property
     def address(self) -> str:
         """host:port, for messages."""
         return f"{self.host}:{self.port}"
 
     def start(self) -> None:
         """Connect in the background; the outcome arrives on .events."""
-        self._state = "connecting"
         self._reader.start()
 
     def send(self, message: Message) -> None:
@@ -144,15 +135,13 @@ class Connection:
             if sock is not None:
                 _shutdown(sock)
                 sock.close()
-            self._state = "disconnected"
-            self.events.put(ConnectionClosed(
+                self.events.put(ConnectionClosed(
                 f"Internal error in the connection to {self.address}: {error!r}", by_us=False))
 
     def _run(self) -> None:
         sock = self._connect()
         if sock is None:
-            self._state = "disconnected"
-            return
+                return
         reason, by_us = self._receive(sock)
         with self._lock:
             by_us = by_us or self._closing
@@ -161,7 +150,6 @@ class Connection:
         if self._writer.is_alive():
             self._writer.join()
         sock.close()
-        self._state = "disconnected"
         reason = "Disconnected" if by_us else self._send_error or reason
         self.events.put(ConnectionClosed(reason, by_us))
 
@@ -180,7 +168,6 @@ class Connection:
             sock = secured
         else:
             sock.settimeout(None)
-        self._state = "connected"
         self.events.put(ConnectionOpened(self.host, self.port))
         self._writer.start()
         return sock
