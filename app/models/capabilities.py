@@ -18,7 +18,7 @@ class CapNegotiation:
         self.enabled = enabled
         """False when we do not negotiate (asked not to, or the server does not know CAP)."""
         self.offered: set[str] = set()
-        self.caps: set[str] = set()
+        self.granted: set[str] = set()
         """The capabilities the server acknowledged."""
 
     def opening(self) -> list[Message]:
@@ -37,7 +37,7 @@ class CapNegotiation:
             if wanted:
                 return [Message("CAP", ("REQ", " ".join(wanted)))]
         elif sub == "ACK":
-            self.caps.update(message.param(-1).split())
+            self.granted.update(message.param(-1).split())
         elif sub != "NAK":
             return []
         return [Message("CAP", ("END",))]
@@ -45,9 +45,9 @@ class CapNegotiation:
     @property
     def echoes(self) -> bool:
         """True when the server echoes our own messages back (echo-message)."""
-        return "echo-message" in self.caps
+        return "echo-message" in self.granted
 
     @property
     def has_history(self) -> bool:
         """True when the server answers CHATHISTORY in batches we can tell apart."""
-        return "draft/chathistory" in self.caps and "batch" in self.caps
+        return "draft/chathistory" in self.granted and "batch" in self.granted

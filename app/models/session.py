@@ -60,7 +60,7 @@ class Session:
     @property
     def caps(self) -> set[str]:
         """The IRCv3 capabilities the server granted."""
-        return self._state.caps.caps
+        return self._state.caps.granted
 
     @property
     def echoes(self) -> bool:
@@ -76,30 +76,37 @@ class Session:
 
     @property
     def network(self) -> str:
+        """The network's name (ISUPPORT NETWORK; '' when not given)."""
         return self._state.features.network
 
     @property
     def casemapping(self) -> str:
+        """How the server folds nicks and channel names (ISUPPORT CASEMAPPING)."""
         return self._state.features.casemapping
 
     @property
     def chantypes(self) -> str:
+        """The characters a channel name starts with (ISUPPORT CHANTYPES)."""
         return self._state.features.chantypes
 
     @property
     def nicklen(self) -> int:
+        """The longest nick the server takes (ISUPPORT NICKLEN)."""
         return self._state.features.nicklen
 
     @property
     def prefix_modes(self) -> str:
+        """The channel modes that give a prefix, highest first (ISUPPORT PREFIX)."""
         return self._state.features.prefix_modes
 
     @property
     def prefixes(self) -> str:
+        """The channel prefixes, highest first, matching prefix_modes (ISUPPORT PREFIX)."""
         return self._state.features.prefixes
 
     @property
     def chanmodes(self) -> ChanModes:
+        """The channel modes by how they take arguments (ISUPPORT CHANMODES)."""
         return self._state.features.chanmodes
 
     @property

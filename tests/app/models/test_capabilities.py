@@ -29,11 +29,11 @@ def test_capabilities_ack_grants_and_ends_nak_just_ends():
     negotiation = CapNegotiation()
     assert answers(negotiation, ":srv CAP * ACK :echo-message batch draft/chathistory") == [
         "CAP END"]
-    assert negotiation.caps == {"echo-message", "batch", "draft/chathistory"}
+    assert negotiation.granted == {"echo-message", "batch", "draft/chathistory"}
     assert negotiation.echoes and negotiation.has_history
     refused = CapNegotiation()
     assert answers(refused, ":srv CAP * NAK :batch") == ["CAP END"]
-    assert refused.caps == set() and not refused.echoes and not refused.has_history
+    assert refused.granted == set() and not refused.echoes and not refused.has_history
 
 
 def test_capabilities_history_needs_both_chathistory_and_batch():
