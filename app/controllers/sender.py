@@ -10,7 +10,8 @@ from app.controllers.presenter import Presenter
 from app.models import events as ev
 from app.models.log import LogEntry
 from app.models.outbox import Outbox, Outgoing
-from app.models.session import Outcome, Session
+from app.models.outcome import Outcome
+from app.models.session import Session
 from ircproto.message import Message
 
 

@@ -4,8 +4,9 @@ msgid, echo-message, chathistory batches and MARKREAD."""
 from datetime import UTC, datetime
 
 from app.models import events as ev
+from app.models.capabilities import WANTED_CAPS
+from app.models.entries import parse_time
 from app.models.log import EntryKind
-from app.models.session import WANTED_CAPS, parse_time
 from ircproto.servertime import format_server_time
 from tests.app.models.test_session import entries, feed, joined, make_session, of_type
 

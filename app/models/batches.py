@@ -1,0 +1,53 @@
+"""Open IRCv3 BATCHes by reference: their type, and for history how many lines arrived and the
+newest msgid, so that the end of a chathistory batch becomes a HistoryReceived event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.models import events as ev
+
+HISTORY_BATCHES = ("chathistory", "draft/chathistory-targets")
+
+
+@dataclass
+class _OpenBatch:
+    params: tuple[str, ...]
+    """(type, params...) from BATCH +<reference>."""
+    count: int = 0
+    last_msgid: str = ""
+
+
+class BatchTracker:
+    """The batches the server opened and has not closed yet."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, _OpenBatch] = {}
+
+    # BATCH +<reference> <type> [<params>...]
+    def open(self, reference: str, kind: str, *params: str) -> None:
+        """The server opened batch reference of type kind."""
+        self._open[reference] = _OpenBatch((kind, *params))
+
+    # BATCH -<reference>
+    def close(self, reference: str) -> ev.HistoryReceived | None:
+        """The server closed batch reference: a HistoryReceived when it carried history."""
+        batch = self._open.pop(reference, None)
+        if batch is None:
+            return None
+        kind = batch.params
+        if kind[0] == "chathistory" and len(kind) > 1:
+            return ev.HistoryReceived(kind[1], batch.count, batch.last_msgid)
+        if kind[0] == "draft/chathistory-targets":
+            return ev.HistoryReceived("", batch.count)
+        return None
+
+    def count(self, tags: Mapping[str, str]) -> bool:
+        """Count a line with these tags in its batch; True when it is replayed history."""
+        batch = self._open.get(tags.get("batch", ""))
+        if batch is None:
+            return False
+        batch.count += 1
+        batch.last_msgid = tags.get("msgid", batch.last_msgid)
+        return batch.params[0] in HISTORY_BATCHES

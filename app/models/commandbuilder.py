@@ -1,0 +1,104 @@
+"""The lines we send, built from what the user typed and checked against the server's features:
+registration, PRIVMSG and CTCP ACTION (split to fit), JOIN, PART, NICK, TOPIC, CHATHISTORY,
+MARKREAD and QUIT. A name or text the wire refuses raises InvalidInput."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.models.features import ServerFeatures
+from app.models.splitter import payload_budget, split_text
+from app.models.userinput import InvalidInput
+from ircproto.message import Message, MessageError
+from ircproto.names import NICKLEN, is_valid_channel, nick_error
+from ircproto.servertime import format_server_time
+
+
+def ctcp(command: str, arg: str = "") -> str:
+    """A CTCP body (ACTION, VERSION, PING) framed in \\x01 for a PRIVMSG or NOTICE."""
+    return f"\x01{command} {arg}\x01" if arg else f"\x01{command}\x01"
+
+
+ACTION_WRAP = len(ctcp("ACTION", "x")) - 1
+"""How many bytes the CTCP ACTION framing adds to a /me line."""
+
+
+def typed(command: str, *params: str) -> Message:
+    """A message built from what the user typed: the wire format's refusal is their input's."""
+    try:
+        return Message(command, params)
+    except MessageError as error:
+        raise InvalidInput(f"Not sent: {error}") from error
+
+
+class CommandBuilder:
+    """Builds our commands under the server's current features (CHANTYPES, NICKLEN, history)."""
+
+    def __init__(self, features: ServerFeatures) -> None:
+        self._features = features
+
+    def registration(self, nick: str, username: str, realname: str,
+                     cap_lines: list[Message]) -> list[Message]:
+        """The lines that open registration: CAP (when we negotiate), NICK, USER."""
+        return [*cap_lines, Message("NICK", (nick,)), Message("USER", (username, "0", "*",
+                                                                       realname))]
+
+    def speech(self, nick: str, target: str, text: str,
+               action: bool) -> list[tuple[str, Message]]:
+        """text to target as (piece, PRIVMSG) pairs, split to fit a line sent by nick."""
+        self.check_target(target)
+        budget = payload_budget(nick, "PRIVMSG", target, ACTION_WRAP if action else 0)
+        return [(piece, self.privmsg(target, piece, action))
+                for piece in split_text(text, budget)]
+
+    def privmsg(self, target: str, text: str, action: bool = False) -> Message:
+        """One PRIVMSG (a CTCP ACTION for /me)."""
+        return typed("PRIVMSG", target, ctcp("ACTION", text) if action else text)
+
+    def check_target(self, target: str) -> None:
+        """InvalidInput unless target is a valid channel name or nick."""
+        if self._features.is_channel(target):
+            if not is_valid_channel(target, self._features.chantypes):
+                raise InvalidInput(f"'{target}' is not a valid channel name")
+        elif nick_error(target, max(self._features.nicklen, NICKLEN)):
+            raise InvalidInput(f"'{target}' is not a valid nick")
+
+    def join(self, channel: str) -> Message:
+        """JOIN channel; InvalidInput when the name is not a valid channel."""
+        if not is_valid_channel(channel, self._features.chantypes):
+            raise InvalidInput(f"'{channel}' is not a valid channel name "
+                               f"(it starts with one of {self._features.chantypes})")
+        return typed("JOIN", channel)
+
+    def part(self, channel: str, reason: str = "") -> Message:
+        """PART channel."""
+        return typed("PART", channel, reason) if reason else typed("PART", channel)
+
+    def change_nick(self, nick: str) -> Message:
+        """NICK nick; InvalidInput with the reason when nick is not valid."""
+        error = nick_error(nick, self._features.nicklen)
+        if error:
+            raise InvalidInput(error)
+        return typed("NICK", nick)
+
+    def topic(self, channel: str, text: str | None = None) -> Message:
+        """Ask for channel's topic (text None) or set it."""
+        return typed("TOPIC", channel) if text is None else typed("TOPIC", channel, text)
+
+    def history(self, sub: str, target: str, *refs: str) -> Message:
+        """CHATHISTORY sub target refs... limit (LATEST/AFTER: a ref; TARGETS: two times)."""
+        return Message("CHATHISTORY", (sub, target, *refs, str(self._features.history_limit)))
+
+    def history_targets(self, since: datetime, until: datetime) -> Message:
+        """CHATHISTORY TARGETS: the conversations active between since and until."""
+        return Message("CHATHISTORY", ("TARGETS", f"timestamp={format_server_time(since)}",
+                                       f"timestamp={format_server_time(until)}",
+                                       str(self._features.history_limit)))
+
+    def mark_read(self, target: str, moment: datetime) -> Message:
+        """MARKREAD target timestamp=moment."""
+        return Message("MARKREAD", (target, f"timestamp={format_server_time(moment)}"))
+
+    def quit(self, reason: str = "") -> Message:
+        """QUIT with reason."""
+        return Message("QUIT", (reason,) if reason else ())

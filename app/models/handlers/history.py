@@ -1,0 +1,48 @@
+"""Handlers for history and read markers (IRCv3 batch, chathistory, read-marker), standard FAIL
+replies to our requests, and AWAY (away-notify), which we read nothing from yet."""
+
+from __future__ import annotations
+
+from app.models import events as ev
+from app.models.entries import parse_time
+from app.models.outcome import Outcome
+from app.models.sessionstate import SessionState
+from ircproto.message import Message
+
+
+# BATCH +<reference> <type> [<params>...] / BATCH -<reference>
+def handle_batch(state: SessionState, message: Message, out: Outcome) -> None:
+    ref = message.param(0)
+    if ref.startswith("+") and len(message.params) > 1:
+        state.batches.open(ref[1:], *message.params[1:])
+    elif ref.startswith("-"):
+        ended = state.batches.close(ref[1:])
+        if ended is not None:
+            out.emit(ended)
+
+
+# CHATHISTORY TARGETS <target> <timestamp>
+def handle_chathistory(state: SessionState, message: Message, out: Outcome) -> None:
+    state.batches.count(message.tags)
+    moment = parse_time(message.param(2))
+    if message.param(0).upper() == "TARGETS" and message.param(1) and moment:
+        out.emit(ev.HistoryTargetFound(message.param(1), moment))
+
+
+# MARKREAD <target> timestamp=<timestamp>|*
+def handle_markread(state: SessionState, message: Message, out: Outcome) -> None:
+    moment = parse_time(message.param(1).removeprefix("timestamp="))
+    if message.param(0) and moment is not None:
+        out.emit(ev.ReadMarkerSet(message.param(0), moment))
+
+
+# FAIL <command> <code> [<context>...] :<description>
+def handle_fail(state: SessionState, message: Message, out: Outcome) -> None:
+    out.emit(ev.RequestFailed(message.param(0).upper(), message.param(1),
+                              tuple(message.params[2:-1])),
+             state.log.error(f"{message.param(0)} failed: {message.param(-1)}"))
+
+
+# AWAY [:<message>]  (away-notify)
+def handle_away(state: SessionState, message: Message, out: Outcome) -> None:
+    pass

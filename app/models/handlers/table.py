@@ -1,0 +1,87 @@
+"""The one table from an incoming command to its handler and the params it needs, read top to
+bottom; dispatch() refuses malformed lines once, so each handler starts from valid input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.models.handlers import channels, history, messages, numerics, registration
+from app.models.outcome import Outcome
+from app.models.sessionstate import SessionState
+from ircproto import numerics as num
+from ircproto.message import Message
+
+Handler = Callable[[SessionState, Message, Outcome], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A handler and the fewest params a line needs to reach it."""
+
+    handler: Handler
+    min_params: int = 0
+
+
+COMMANDS: dict[str, Command] = {
+    # registration and the link
+    "PING": Command(registration.handle_ping),
+    "PONG": Command(registration.handle_pong),
+    "CAP": Command(registration.handle_cap, 2),
+    "ERROR": Command(registration.handle_error),
+    num.RPL_WELCOME: Command(registration.handle_001),
+    num.RPL_ISUPPORT: Command(registration.handle_005),
+    num.ERR_NONICKNAMEGIVEN: Command(registration.handle_nick_refused),
+    num.ERR_ERRONEUSNICKNAME: Command(registration.handle_nick_refused),
+    num.ERR_NICKNAMEINUSE: Command(registration.handle_nick_refused),
+    "436": Command(registration.handle_nick_refused),  # ERR_NICKCOLLISION
+    # channels and users
+    "JOIN": Command(channels.handle_join, 1),
+    "PART": Command(channels.handle_part, 1),
+    "KICK": Command(channels.handle_kick, 2),
+    "QUIT": Command(channels.handle_quit),
+    "NICK": Command(channels.handle_nick, 1),
+    "TOPIC": Command(channels.handle_topic, 2),
+    "MODE": Command(channels.handle_mode, 1),
+    "INVITE": Command(channels.handle_invite, 2),
+    num.RPL_NOTOPIC: Command(channels.handle_331, 2),
+    num.RPL_TOPIC: Command(channels.handle_332, 3),
+    num.RPL_NAMREPLY: Command(channels.handle_353, 4),
+    num.RPL_ENDOFNAMES: Command(channels.handle_366, 2),
+    # what people say
+    "PRIVMSG": Command(messages.handle_privmsg, 2),
+    "NOTICE": Command(messages.handle_notice, 2),
+    # history, read markers, refusals, presence
+    "BATCH": Command(history.handle_batch),
+    "CHATHISTORY": Command(history.handle_chathistory),
+    "MARKREAD": Command(history.handle_markread),
+    "FAIL": Command(history.handle_fail),
+    "AWAY": Command(history.handle_away),
+    # replies we show as they are, or not at all
+    num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),
+    num.RPL_MYINFO: Command(numerics.handle_quietly),
+    num.RPL_TOPICWHOTIME: Command(numerics.handle_quietly),
+    num.RPL_CREATIONTIME: Command(numerics.handle_quietly),
+    num.RPL_ENDOFMOTD: Command(numerics.handle_quietly),
+    num.RPL_CHANNELMODEIS: Command(numerics.handle_quietly),
+    "396": Command(numerics.handle_quietly),  # RPL_VISIBLEHOST
+}
+NUMERIC = Command(numerics.handle_numeric)
+UNKNOWN = Command(numerics.handle_unknown)
+
+
+def command_for(verb: str) -> Command:
+    """The table's entry for verb; any other numeric or command gets a generic one."""
+    return COMMANDS.get(verb) or (NUMERIC if verb.isdigit() else UNKNOWN)
+
+
+def dispatch(state: SessionState, message: Message) -> Outcome:
+    """Apply one message from the server to state; return what happened and what to answer."""
+    out = Outcome()
+    command = command_for(message.verb)
+    if len(message.params) < command.min_params or not all(message.params[:-1]):
+        text = f"Ignored a malformed {message.verb} from the server: {message.format()}"
+        out.emit(state.log.error(text))
+    else:
+        command.handler(state, message, out)
+    return out

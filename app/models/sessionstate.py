@@ -1,0 +1,38 @@
+"""What one connection knows, shared by the handlers of incoming lines: our nick and the server's
+name, whether we are registered, the server's features and caps, our channels, open batches, and
+the maker of log entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.models.batches import BatchTracker
+from app.models.capabilities import CapNegotiation
+from app.models.entries import EntryMaker
+from app.models.features import ServerFeatures
+from app.models.roster import ChannelRoster
+
+
+def nick_of(source: str | None) -> str:
+    """The nick in 'nick!user@host' (or the server's name when the source is a server)."""
+    return (source or "").split("!", 1)[0]
+
+
+@dataclass
+class SessionState:
+    """One registration's worth of IRC state; the handlers read and change it."""
+
+    nick: str
+    log: EntryMaker
+    features: ServerFeatures
+    roster: ChannelRoster
+    caps: CapNegotiation = field(default_factory=CapNegotiation)
+    batches: BatchTracker = field(default_factory=BatchTracker)
+    fallback_nicks: list[str] = field(default_factory=list)
+    """Nicks to try, in order, while the server says ours is in use before registration."""
+    server: str = ""
+    registered: bool = False
+
+    def is_own(self, nick: str) -> bool:
+        """True when nick is ours."""
+        return self.features.key(nick) == self.features.key(self.nick)
