@@ -84,8 +84,8 @@ class ChatWindow:
         self.input_bar = InputBar(self.root)
         self.input_bar.frame.grid(row=2, column=0, sticky="ew", padx=12, pady=(4, 12))
         self.input = self.input_bar.entry
-        self.send_button, self.users_button = self.input_bar.send_button, \
-            self.input_bar.users_button
+        self.send_button = self.input_bar.send_button
+        self.users_button = self.input_bar.users_button
 
     def _build_body(self) -> ttk.Frame:
         body = ttk.Frame(self.root)
@@ -96,8 +96,7 @@ class ChatWindow:
         self.log_pane.widget.grid(row=0, column=log_column, sticky="nsew")
         self.log, self.log_text = self.log_pane.widget, self.log_pane.text
         self.newer_button = self.log_pane.newer_button
-        if not self.compact:
-            self._build_sides(body)
+        self._build_sides(body)
         return body
 
     def _build_sides(self, body: ttk.Frame) -> None:
@@ -355,8 +354,8 @@ class CompactWindow(ChatWindow):
     size = (560, 480)
     min_size = (420, 300)
 
-    def _build(self) -> None:
-        super()._build()
+    def _build_sides(self, body: ttk.Frame) -> None:
+        """No side panes: the conversation menu is in the header, the users behind a button."""
         self.conversation_menu = self._picker = self.header.conversation_menu
 
     def set_users(self, users: Sequence[UserItem]) -> None:
