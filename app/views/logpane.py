@@ -48,7 +48,7 @@ class LogPane:
         self.text.configure(yscrollcommand=self._on_scrolled)
         self.newer_button = ttk.Button(master, text="↓  New messages", bootstyle="primary",
                                        command=self.scroll_to_newest)
-        self.style = LogStyle(self.text)
+        self._style = LogStyle(self.text)
         self._lines: deque[LogEntry | None] = deque()  # what the log shows; None: the marker
         self._older: list[LogEntry] = []  # still to go above the log's first line
         self._later: list[LogEntry] = []  # still to go after line _later_at
@@ -58,7 +58,7 @@ class LogPane:
 
     def apply_theme(self, colours: Any, theme: str) -> None:
         """Colour the log for theme ('light' or 'dark')."""
-        self.style.apply(colours, theme)
+        self._style.apply(colours, theme)
 
     # -- what goes in ------------------------------------------------------------------------
 
