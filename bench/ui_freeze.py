@@ -28,7 +28,8 @@ from app.models.log import LogEntry
 from app.models.settings import ConnectParams, SettingsStore
 from app.views import view_factory, view_names
 from app.views.base import Conversation
-from app.views.window import MAX_LOG_LINES, ChatWindow
+from app.views.logpane import MAX_LOG_LINES
+from app.views.window import ChatWindow
 from server.config import ServerConfig
 from server.tcp import start_server_thread
 

@@ -52,3 +52,12 @@ def nick_slot(nick: str) -> int:
 def nick_colour(nick: str, mode: str) -> str:
     """The colour nick is drawn in under the 'light' or 'dark' theme."""
     return NICK_COLOURS[mode][nick_slot(nick)]
+
+
+MUTED_COLOURS: dict[str, str] = {"light": "#6c757d", "dark": "#9aa4b1"}
+"""Secondary text (timestamps, system lines, the server and detail labels) per theme."""
+
+
+def muted_colour(mode: str) -> str:
+    """The colour of secondary text under the 'light' or 'dark' theme."""
+    return MUTED_COLOURS[mode]

@@ -14,7 +14,8 @@ from app.models.log import EntryKind, LogEntry
 from app.models.users import UserItem
 from app.views.base import Conversation
 from app.views.logline import MARKER_TEXT
-from app.views.window import MAX_LOG_LINES, ChatWindow
+from app.views.logpane import MAX_LOG_LINES
+from app.views.window import ChatWindow
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.driver import RecordingActions, click, press, pump, when_dialog
 

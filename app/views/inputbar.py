@@ -1,0 +1,80 @@
+"""The input row: the entry, Send and Users; Enter sends, Up/Down recall what was sent, Tab
+completes a nick.
+"""
+
+from __future__ import annotations
+
+import tkinter
+from collections.abc import Callable
+
+import ttkbootstrap as ttk
+
+from app.views.inputline import InputHistory, NickCompleter
+
+
+class InputBar:
+    """The entry and its two buttons, with history recall and nick completion."""
+
+    def __init__(self, master: tkinter.Misc) -> None:
+        self.frame = ttk.Frame(master)
+        self.frame.columnconfigure(0, weight=1)
+        self.entry = ttk.Entry(self.frame, font="TkTextFont")
+        self.entry.grid(row=0, column=0, sticky="ew", ipady=3)
+        self.send_button = ttk.Button(self.frame, text="Send", bootstyle="primary",
+                                      icon="send-fill", width=7)
+        self.send_button.grid(row=0, column=1, padx=(8, 0))
+        self.users_button = ttk.Button(self.frame, text="Users", bootstyle="primary-outline",
+                                       icon="people-fill", width=7)
+        self.users_button.grid(row=0, column=2, padx=(8, 0))
+        self.entry.focus_set()
+        self._history = InputHistory()
+        self._completer = NickCompleter()
+        self._on_send: Callable[[str], None] | None = None
+        self._nicks: Callable[[], list[str]] = list
+
+    def bind(self, on_send: Callable[[str], None], on_users: Callable[[], None],
+             nicks: Callable[[], list[str]]) -> None:
+        """Send and Enter call on_send(text), Users on_users(); Tab completes from nicks()."""
+        self._on_send, self._nicks = on_send, nicks
+        self.send_button.configure(command=self._send)
+        self.users_button.configure(command=on_users)
+        self.entry.bind("<Return>", lambda _event: self._send())
+        self.entry.bind("<KP_Enter>", lambda _event: self._send())
+        self.entry.bind("<Up>", lambda _event: self._recall(self._history.previous(
+            self.entry.get())))
+        self.entry.bind("<Down>", lambda _event: self._recall(self._history.next()))
+        self.entry.bind("<Tab>", lambda _event: self._complete_nick())
+
+    @property
+    def text(self) -> str:
+        """The text in the entry."""
+        return str(self.entry.get())
+
+    def set_text(self, text: str, cursor: int) -> None:
+        """Put text in the entry with the cursor at cursor."""
+        self.entry.delete(0, "end")
+        self.entry.insert(0, text)
+        self.entry.icursor(cursor)
+
+    def clear(self) -> None:
+        """Empty the entry."""
+        self.entry.delete(0, "end")
+
+    def _send(self) -> str:
+        text = self.entry.get()
+        self._history.add(text)
+        if self._on_send is not None:
+            self._on_send(text)
+        return "break"
+
+    def _recall(self, line: str | None) -> str:
+        if line is not None:
+            self.set_text(line, len(line))
+        return "break"
+
+    def _complete_nick(self) -> str:
+        done = self._completer.complete(self.entry.get(), self.entry.index("insert"),
+                                        self._nicks())
+        if done is not None:
+            self.set_text(*done)
+        return "break"
