@@ -170,9 +170,12 @@ class Presenter:
         self.refresh()
 
     def users_of(self, conversation: Conversation | None) -> list[UserItem]:
-        """Who is in a conversation: a channel's members, or the two people of a private chat."""
+        """Who is in a conversation: a channel's members, or the two people of a private chat
+        (one, when it is a chat with ourselves)."""
         if conversation is None or self.session is None:
             return []
+        if conversation.private and self.session.is_own(conversation.name):
+            return [UserItem(self.session.nick)]
         if conversation.private:
             return sorted([UserItem(self.session.nick), UserItem(conversation.name)],
                           key=lambda user: casefold(user.nick))

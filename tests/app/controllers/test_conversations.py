@@ -103,6 +103,13 @@ def test_conversations_user_pane_shows_a_private_chats_two_people(rig):
     assert [user.nick for user in rig.view.users] == ["alice", "bob", "me"]
 
 
+def test_conversations_user_pane_of_a_chat_with_ourselves_shows_us_once(rig):
+    controller = v3(rig)
+    controller.on_send("/msg ME a note to self")
+    assert controller.current == "ME"
+    assert [user.nick for user in rig.view.users] == ["me"]
+
+
 def test_conversations_unknown_switch_is_an_error_line(rig):
     controller = v3(rig)
     controller.on_switch("nobody")
