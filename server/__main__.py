@@ -11,7 +11,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from server import admin
 from server.accounts import ACCOUNTS_FILE
+from server.accounts import default_path as accounts_path
 from server.config import REGISTRATION_MODES, ServerConfig, data_path
 from server.tcp import start_server_thread
 from server.tls import TlsSetupError
@@ -107,11 +109,6 @@ def default_db(data_dir: str | None) -> str:
     return str(data_path(data_dir) / HISTORY_FILE)
 
 
-def default_accounts_db(data_dir: str | None) -> str:
-    """The account store in the data dir (the user's data directory by default)."""
-    return str(data_path(data_dir) / ACCOUNTS_FILE)
-
-
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     try:
         return ServerConfig(
@@ -126,7 +123,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             data_dir=args.data_dir, password=read_password(args),
             db=args.db or default_db(args.data_dir), history_days=args.history_days,
             history_max_per_target=args.history_max_per_target,
-            accounts_db=default_accounts_db(args.data_dir), registration=args.registration,
+            accounts_db=accounts_path(args.data_dir), registration=args.registration,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -158,6 +155,9 @@ def serve(config: ServerConfig) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["accounts"]:  # the operator's account commands (server.admin)
+        return admin.main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

@@ -19,6 +19,7 @@ import scramp
 
 from ircproto.casemap import casefold
 from ircproto.names import nick_error
+from server.config import data_path
 
 log = logging.getLogger(__name__)
 ACCOUNTS_FILE = "accounts.sqlite3"
@@ -45,6 +46,11 @@ CREATE TABLE IF NOT EXISTS accounts (
 
 class AccountExists(Exception):
     """create(): an account of that name (under casemapping) exists already."""
+
+
+def default_path(data_dir: str | None) -> str:
+    """The account store's file in the data dir (the user's data directory by default)."""
+    return str(data_path(data_dir) / ACCOUNTS_FILE)
 
 
 def name_key(name: str) -> str:
