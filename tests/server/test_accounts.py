@@ -5,12 +5,15 @@ never runs under the state lock."""
 from __future__ import annotations
 
 import base64
+import logging
 
 import argon2
 import pytest
 import scramp
 
+from ircproto.framing import LineDecoder
 from ircproto.message import Message
+from server.reader import loggable
 from server.tcp import ServerHandle
 from tests.server.conftest import config
 from tests.server.fakes import Harness, commands
@@ -361,3 +364,39 @@ def test_accounts_labeled_register_gets_its_label_on_every_reply():
     assert replies[0].tags["label"] == "r1"
     assert replies[1] == Message("REGISTER", ("SUCCESS", "alice", "Account created"),
                                  "localchat", {"batch": replies[0].params[0][1:]})
+
+
+# -- secrets stay out of the logs; PASS beside SASL
+
+
+@pytest.mark.parametrize("line", [f"REGISTER * * :{PASSWORD}", "AUTHENTICATE Y29ycmVjdA==",
+                                  "PASS letmein"])
+def test_accounts_secret_commands_are_logged_redacted(line):
+    item = LineDecoder().feed((line + "\r\n").encode())[0]
+    assert loggable(item) == f"{line.split()[0]} <redacted>"
+
+
+def test_accounts_register_password_never_reaches_the_debug_log(server, connect, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client = connect("alice")
+        client.send(f"REGISTER * * :{PASSWORD}")
+        client.expect(command="900")
+    assert caplog.records and PASSWORD not in caplog.text
+
+
+@pytest.mark.parametrize("server_config", [config(password="letmein")])
+def test_accounts_sasl_does_not_replace_the_server_password(server, connect, alice_account):
+    client = connect()
+    client.send("PASS letmein")
+    negotiating(client)
+    start_plain(client)
+    client.send(f"AUTHENTICATE {plain('alice', PASSWORD)}")
+    client.expect(command="903")
+    client.send("CAP END")
+    client.expect(command="001")
+    guest = negotiating(connect(), nick="bob")
+    start_plain(guest)
+    guest.send(f"AUTHENTICATE {plain('alice', PASSWORD)}")
+    guest.expect(command="903")
+    guest.send("CAP END")
+    guest.expect(command="464")
