@@ -27,6 +27,7 @@ CASEMAPPING = "rfc1459"  # as the server's nicks (server.state.CASEMAPPING)
 SCRAM = "SCRAM-SHA-256"
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD = 300  # bytes of UTF-8: what account-registration's server considerations advise
+KDF_SLOTS = 4  # argon2 hashes at once (64 MiB each): many logins queue instead of eating memory
 ScramInfo = tuple[bytes, bytes, bytes, int]  # salt, StoredKey, ServerKey, iteration count
 
 _SCHEMA = """
@@ -96,12 +97,13 @@ def create_private_file(path: Path) -> None:
 
 class AccountStore:
     """Thread-safe: one SQLite connection behind `_lock`, a leaf lock. Hashing and verifying
-    (argon2, PBKDF2) happen before or after holding it, never under it; callers must not hold
-    the state lock either (server/README.md)."""
+    (argon2, PBKDF2) happen before or after holding it, never under it, and at most kdf_slots
+    at once (`_kdf_slots`, a semaphore taken with no lock held); callers must not hold the state
+    lock either (server/README.md)."""
 
     def __init__(
         self, path: str, hasher: argon2.PasswordHasher | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, kdf_slots: int = KDF_SLOTS,
     ) -> None:
         if path != ":memory:":
             create_private_file(Path(path))
@@ -109,6 +111,7 @@ class AccountStore:
         self._scram = scramp.ScramMechanism(SCRAM)
         self._clock = clock
         self._lock = threading.Lock()
+        self._kdf_slots = threading.BoundedSemaphore(kdf_slots)
         self._dummy_hash: str | None = None
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
                                    timeout=5.0)
@@ -148,7 +151,9 @@ class AccountStore:
         if not self._verify_hash(row[3], password):
             return None
         if self._hasher.check_needs_rehash(row[3]):  # the cost parameters were raised
-            self._set_hash(row[0], self._hasher.hash(password))
+            with self._kdf_slots:
+                new_hash = self._hasher.hash(password)
+            self._set_hash(row[0], new_hash)
         return Account(*row[:3])
 
     def scram_info(self, name: str) -> ScramInfo | None:
@@ -208,12 +213,14 @@ class AccountStore:
 
     def _secrets(self, password: str) -> tuple[str, bytes, bytes, bytes, int]:
         """The argon2 hash and the SCRAM verifier of password (slow: call without the lock)."""
-        salt, stored_key, server_key, iterations = self._scram.make_auth_info(password)
-        return self._hasher.hash(password), salt, stored_key, server_key, iterations
+        with self._kdf_slots:
+            salt, stored_key, server_key, iterations = self._scram.make_auth_info(password)
+            return self._hasher.hash(password), salt, stored_key, server_key, iterations
 
     def _verify_hash(self, password_hash: str, password: str) -> bool:
         try:
-            return bool(self._hasher.verify(password_hash, password))
+            with self._kdf_slots:
+                return bool(self._hasher.verify(password_hash, password))
         except argon2.exceptions.VerificationError:
             return False
         except argon2.exceptions.InvalidHashError:
@@ -222,7 +229,8 @@ class AccountStore:
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:  # a race makes two; either is fine
-            self._dummy_hash = self._hasher.hash(os.urandom(16).hex())
+            with self._kdf_slots:
+                self._dummy_hash = self._hasher.hash(os.urandom(16).hex())
         return self._dummy_hash
 
     def _set_hash(self, name: str, password_hash: str) -> None:

@@ -400,3 +400,18 @@ def test_accounts_sasl_does_not_replace_the_server_password(server, connect, ali
     guest.expect(command="903")
     guest.send("CAP END")
     guest.expect(command="464")
+
+
+def test_accounts_a_bug_in_deferred_work_closes_only_that_client():
+    h = Harness()
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    h.state.accounts.create = broken  # type: ignore[method-assign]
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(alice, f"REGISTER * * :{PASSWORD}", "PRIVMSG bob :never sent")
+    assert h.closed[alice] == ("Internal server error", "Internal server error")
+    assert [type(bug) for bug in h.bugs] == [RuntimeError]
+    assert "PRIVMSG" not in commands(h.peek(bob))
+    assert commands(h.send(bob, "PING x")) == ["PONG"]

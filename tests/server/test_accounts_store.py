@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
+import time
 
 import argon2
 import pytest
@@ -122,3 +123,36 @@ def test_accounts_store_is_safe_across_threads(store):
     for thread in threads:
         thread.join(10)
     assert sorted(results) == [False] * 5 + [True]
+
+
+class SlowHasher(argon2.PasswordHasher):
+    """Counts how many verifications run at once."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.lock, self.running, self.most = threading.Lock(), 0, 0
+
+    def verify(self, hash, password):  # type: ignore[override]
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.05)
+        with self.lock:
+            self.running -= 1
+        return super().verify(hash, password)
+
+
+def test_accounts_store_bounds_the_kdf_work_running_at_once(tmp_path):
+    hasher = SlowHasher()
+    store = AccountStore(str(tmp_path / "a.sqlite3"), hasher=hasher, kdf_slots=2)
+    try:
+        store.create("alice", "correct horse")
+        threads = [threading.Thread(target=store.verify, args=("alice", "correct horse"))
+                   for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert hasher.most == 2
+    finally:
+        store.close()
