@@ -40,8 +40,7 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
                 return ctx
             client.last_activity, client.ping_sent_at = state.clock(), None
             if pending is not None and finish is not None:
-                resume(ctx, pending, finish)
-                pending = None
+                pending = resume(ctx, pending, finish)
             while index < len(items) and not ctx.close_reason and pending is None:
                 item = items[index]
                 index += 1
@@ -102,14 +101,18 @@ def run_work(ctx: Context, pending: Pending) -> Finish:
         return lambda ctx: ctx.close(INTERNAL_ERROR, INTERNAL_ERROR)
 
 
-def resume(ctx: Context, pending: Pending, finish: Finish) -> None:
-    """Under the lock again: the Finish of deferred work, answered as its command would be."""
+def resume(ctx: Context, pending: Pending, finish: Finish) -> Pending | None:
+    """Under the lock again: the Finish of deferred work, answered as its command would be;
+    a Finish may defer more work (the command then goes on, its label still open)."""
     entry = COMMANDS.get(pending.verb)
+    again = None
     try:
         guarded(ctx, pending.verb, entry is not None and entry.silent, lambda: finish(ctx))
+        again = take_deferred(ctx, pending.verb, pending.labeled)
     finally:
-        if pending.labeled:
+        if pending.labeled and again is None:
             ctx.out.end_label(ctx.server_name)
+    return again
 
 
 def run_unlabeled(ctx: Context, message: Message) -> None:
