@@ -106,7 +106,11 @@ class AccountStore:
         clock: Callable[[], float] = time.time, kdf_slots: int = KDF_SLOTS,
     ) -> None:
         if path != ":memory:":
-            create_private_file(Path(path))
+            try:
+                create_private_file(Path(path))
+            except OSError as error:  # reported as the store's, not as a socket's, error
+                detail = error.strerror or error
+                raise sqlite3.OperationalError(f"cannot create {path}: {detail}") from error
         self._hasher = hasher or argon2.PasswordHasher()  # argon2id, RFC 9106 low-memory
         self._scram = scramp.ScramMechanism(SCRAM)
         self._clock = clock

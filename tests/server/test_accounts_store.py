@@ -12,6 +12,7 @@ import argon2
 import pytest
 import scramp
 
+from server import accounts, state
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
 
 FAST = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only
@@ -156,3 +157,15 @@ def test_accounts_store_bounds_the_kdf_work_running_at_once(tmp_path):
         assert hasher.most == 2
     finally:
         store.close()
+
+
+def test_accounts_store_folds_names_as_the_server_folds_nicks():
+    assert accounts.CASEMAPPING == state.CASEMAPPING
+    assert accounts.name_key("Al[ice]~") == state.fold("Al[ice]~")
+
+
+def test_accounts_store_that_cannot_be_created_is_a_store_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(sqlite3.OperationalError, match="cannot create"):
+        AccountStore(str(blocker / "accounts.sqlite3"))
