@@ -11,7 +11,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from server.config import ServerConfig, data_path
+from server import admin
+from server.accounts import ACCOUNTS_FILE
+from server.accounts import default_path as accounts_path
+from server.config import REGISTRATION_MODES, ServerConfig, data_path
 from server.tcp import start_server_thread
 from server.tls import TlsSetupError
 
@@ -66,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--history-max-per-target", type=int, metavar="N",
                         default=d.history_max_per_target, help="keep at most N messages per "
                         f"channel or conversation (default: {d.history_max_per_target})")
+    parser.add_argument("--registration", choices=REGISTRATION_MODES, default=d.registration,
+                        help="whether clients may create accounts with REGISTER; the accounts "
+                        f"live in {ACCOUNTS_FILE} in --data-dir (default: {d.registration})")
     secret = parser.add_mutually_exclusive_group()
     secret.add_argument("--password-file", metavar="FILE",
                         help="server password, first line of FILE (safer than --password)")
@@ -117,6 +123,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             data_dir=args.data_dir, password=read_password(args),
             db=args.db or default_db(args.data_dir), history_days=args.history_days,
             history_max_per_target=args.history_max_per_target,
+            accounts_db=accounts_path(args.data_dir), registration=args.registration,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -128,7 +135,8 @@ def serve(config: ServerConfig) -> None:
     try:
         handle = start_server_thread(config, record_errors=False)
     except sqlite3.Error as error:
-        raise UsageError(f"cannot open the history database {config.db}: {error}") from error
+        raise UsageError(f"cannot open the history database {config.db} or the account "
+                         f"store {config.accounts_db}: {error}") from error
     except TlsSetupError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
@@ -147,6 +155,9 @@ def serve(config: ServerConfig) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["accounts"]:  # the operator's account commands (server.admin)
+        return admin.main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

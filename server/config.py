@@ -15,6 +15,7 @@ DEFAULT_MOTD = (
     "This is LocalChat, chat for your local network.",
 )
 VERSION = "localchat-0.1"
+REGISTRATION_MODES = ("open", "closed")
 APP_NAME = "localchat"  # names the user data directory (~/.local/share/localchat)
 
 
@@ -58,6 +59,10 @@ class ServerConfig:
     db: str = ":memory:"
     history_days: float = 30.0
     history_max_per_target: int = 10000
+    # accounts (server/accounts.py): ':memory:' keeps none on disk; `python -m server` passes
+    # accounts.sqlite3 in the data dir. registration: "open" lets clients REGISTER, "closed" not
+    accounts_db: str = ":memory:"
+    registration: str = "open"
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -73,6 +78,10 @@ class ServerConfig:
             raise ValueError("history-max-per-target must be at least 1")
         if not self.db:
             raise ValueError("db must be a file path or ':memory:'")
+        if not self.accounts_db:
+            raise ValueError("accounts-db must be a file path or ':memory:'")
+        if self.registration not in REGISTRATION_MODES:
+            raise ValueError(f"registration must be open or closed, not {self.registration!r}")
         for name in ("flood_burst", "flood_rate", "max_clients", "max_per_ip", "max_channels"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")

@@ -43,7 +43,9 @@ class Hub:
         self.limits = ConnectionLimits(config.max_clients, config.max_per_ip,
                                        config.exempt_loopback)
         self.listeners: list[Accepting] = []
-        self.shutdown_hooks: list[Callable[[], None]] = [self.state.history.close]  # at the end
+        self.shutdown_hooks: list[Callable[[], None]] = [  # at the end
+            self.state.history.close, self.state.accounts.close,
+        ]
         self.record_errors = record_errors
         self._errors: list[BaseException] = []
         self._errors_lock = threading.Lock()
@@ -64,6 +66,7 @@ class Hub:
         """Release what the constructor opened, for a hub that never started."""
         self.writer.close()
         self.state.history.close()
+        self.state.accounts.close()
 
     # -- bugs
 

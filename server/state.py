@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ircproto.casemap import casefold
+from server.accounts import AccountStore
 from server.config import ServerConfig
 from server.history import HistoryStore
+from server.sasl import Exchange
 
 CASEMAPPING = "rfc1459"
 MEMBER_PREFIXES = {"o": "@", "v": "+"}  # membership mode -> its prefix, highest first
@@ -58,6 +60,8 @@ class Client:
     registered: bool = False
     cap_negotiating: bool = False
     password_ok: bool = False  # PASS matched the server password (the password is not kept)
+    account: str | None = None  # the account it is logged in to (SASL, REGISTER); None: guest
+    sasl: Exchange | None = None  # the SASL attempt in progress
     caps: set[str] = field(default_factory=set)  # IRCv3 capabilities it has enabled
     cap_version: int = 0  # the version of its CAP LS (302 or more: values, cap-notify)
     tag_mask: int = 0  # which tags it may be sent (server.delivery bits)
@@ -126,6 +130,7 @@ class State:
         self.history = HistoryStore(
             config.db, config.history_days, config.history_max_per_target, time.time
         )
+        self.accounts = AccountStore(config.accounts_db)  # never used under `lock`
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""

@@ -6,11 +6,13 @@ a client and tells its channels. Both queue under the lock; the caller flushes a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ircproto import numerics as n
 from ircproto.framing import LineError
 from ircproto.message import Message
-from server.commands.base import Context, Failure, ReplyError, need_more_params
+from server.commands.base import Context, Failure, Finish, ReplyError, Work, need_more_params
 from server.commands.history import commit_history
 from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
@@ -23,41 +25,101 @@ INTERNAL_ERROR = "Internal server error"
 
 
 def dispatch(state: State, client: Client, items: list[Message | LineError]) -> Context:
-    """Handle a batch of lines from client; stop at the first that closes the connection."""
+    """Handle a batch of lines from client; stop at the first that closes the connection.
+
+    A command that defers slow work (ctx.defer: a password hash) splits the batch: what was
+    decided so far is committed and flushed, the lock is released for the work, and its Finish
+    runs under the lock again before the next line, so the client's lines keep their order."""
     ctx = Context(state, client)
-    with state.lock:
-        if client.gone:
+    pending: Pending | None = None
+    finish: Finish | None = None
+    index = 0
+    while True:
+        with state.lock:
+            if client.gone:
+                return ctx
+            client.last_activity, client.ping_sent_at = state.clock(), None
+            if pending is not None and finish is not None:
+                pending = resume(ctx, pending, finish)
+            while index < len(items) and not ctx.close_reason and pending is None:
+                item = items[index]
+                index += 1
+                if isinstance(item, LineError):
+                    answer_line_error(ctx, item)
+                else:
+                    pending = run_command(ctx, item)
+            commit_history(ctx)  # messages are durable before anyone can be sent them
+            ctx.out.commit()
+        if pending is None or ctx.close_reason:
             return ctx
-        client.last_activity, client.ping_sent_at = state.clock(), None
-        for item in items:
-            if isinstance(item, LineError):
-                answer_line_error(ctx, item)
-            else:
-                run_command(ctx, item)
-            if ctx.close_reason:
-                break
-        commit_history(ctx)  # messages are durable before anyone can be sent them
-        ctx.out.commit()
-    return ctx
+        ctx.out.flush()  # the replies so far go out before the slow part
+        finish = run_work(ctx, pending)
 
 
-def run_command(ctx: Context, message: Message) -> None:
-    """Run one command; with labeled-response, its replies to the sender carry the label."""
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A command that deferred work: its verb, whether its replies are labeled, the work."""
+
+    verb: str
+    labeled: bool
+    work: Work
+
+
+def run_command(ctx: Context, message: Message) -> Pending | None:
+    """Run one command; with labeled-response, its replies to the sender carry the label.
+    When the handler deferred work, the label stays open until the work's Finish has run."""
     label = message.tags.get("label")
     if not label or "labeled-response" not in ctx.client.caps:
         run_unlabeled(ctx, message)
-        return
+        return take_deferred(ctx, message.verb, labeled=False)
     ctx.out.begin_label(ctx.client, label)
+    pending = None
     try:
         run_unlabeled(ctx, message)
+        pending = take_deferred(ctx, message.verb, labeled=True)
     finally:
-        ctx.out.end_label(ctx.server_name)
+        if pending is None:
+            ctx.out.end_label(ctx.server_name)
+    return pending
+
+
+def take_deferred(ctx: Context, verb: str, labeled: bool) -> Pending | None:
+    work, ctx.deferred = ctx.deferred, None
+    if work is None or ctx.close_reason:
+        return None
+    return Pending(verb, labeled, work)
+
+
+def run_work(ctx: Context, pending: Pending) -> Finish:
+    """The deferred work, outside the state lock; a bug in it becomes a Finish that closes."""
+    try:
+        return pending.work()
+    except Exception as error:
+        log.exception("bug in the deferred work of %s from %s", pending.verb, ctx.client.prefix)
+        if ctx.state.error_hook is not None:
+            ctx.state.error_hook(error)
+        return lambda ctx: ctx.close(INTERNAL_ERROR, INTERNAL_ERROR)
+
+
+def resume(ctx: Context, pending: Pending, finish: Finish) -> Pending | None:
+    """Under the lock again: the Finish of deferred work, answered as its command would be;
+    a Finish may defer more work (the command then goes on, its label still open)."""
+    entry = COMMANDS.get(pending.verb)
+    again = None
+    try:
+        guarded(ctx, pending.verb, entry is not None and entry.silent, lambda: finish(ctx))
+        again = take_deferred(ctx, pending.verb, pending.labeled)
+    finally:
+        if pending.labeled and again is None:
+            ctx.out.end_label(ctx.server_name)
+    return again
 
 
 def run_unlabeled(ctx: Context, message: Message) -> None:
     verb, client = message.verb, ctx.client
     entry = COMMANDS.get(verb)
-    try:
+
+    def run() -> None:
         if entry is None:
             raise ReplyError(n.ERR_UNKNOWNCOMMAND, verb, "Unknown command")
         if entry.registered and not client.registered:
@@ -65,14 +127,24 @@ def run_unlabeled(ctx: Context, message: Message) -> None:
         if len(message.params) < entry.min_params:
             raise need_more_params(verb)
         entry.handler(ctx, message)
+
+    guarded(ctx, verb, entry is not None and entry.silent, run)
+
+
+def guarded(ctx: Context, verb: str, silent: bool, run: Callable[[], None]) -> None:
+    """run(): a ReplyError becomes its numeric, a Failure its FAIL (neither when silent); any
+    other exception is a bug: logged, recorded, and this client is closed."""
+    try:
+        run()
     except ReplyError as error:
-        if entry is None or not entry.silent:
+        if not silent:
             ctx.reply_error(error)
     except Failure as failure:
-        if entry is not None and not entry.silent:
+        if not silent:
             ctx.fail(verb, failure)
     except Exception as error:  # a bug: this client goes, everyone else carries on
-        log.exception("bug handling %s from %s", verb, client.prefix)
+        log.exception("bug handling %s from %s", verb, ctx.client.prefix)
+        ctx.deferred = None
         if ctx.state.error_hook is not None:
             ctx.state.error_hook(error)
         ctx.close(INTERNAL_ERROR, INTERNAL_ERROR)

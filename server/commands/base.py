@@ -43,6 +43,7 @@ class Context:
     out: Outgoing = field(default_factory=Outgoing)
     close_reason: str | None = None  # set when the connection must end after this batch
     close_error: str = ""  # the ERROR line the client gets before it is closed
+    deferred: Work | None = None  # slow work to run after this command, outside the lock
 
     @property
     def server_name(self) -> str:
@@ -82,8 +83,16 @@ class Context:
     def close(self, reason: str, error: str) -> None:
         self.close_reason, self.close_error = reason, error
 
+    def defer(self, work: Work) -> None:
+        """End this command with slow work (a password hash): dispatch() releases the state
+        lock, runs work() in this reader thread, then runs the Finish it returns under the lock
+        again, before this client's next line. The Finish may raise ReplyError or Failure."""
+        self.deferred = work
+
 
 Handler = Callable[[Context, Message], None]
+Finish = Callable[[Context], None]  # runs under the state lock
+Work = Callable[[], Finish]  # runs outside it; must not touch State or Client
 
 
 def safe_middle(param: str) -> str:

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 from ircproto import numerics as n
 from ircproto.message import Message
+from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.welcome import complete_registration
 from server.delivery import MESSAGE_TAGS, SERVER_TIME
+from server.sasl import MECHANISMS
 
-# Name -> value shown by CAP LS 302 ('' for none). sasl is not offered: there are no accounts.
+# Name -> value shown by CAP LS 302 ('' for none).
 CAPABILITIES: dict[str, str] = {
     "away-notify": "",
     "batch": "",
     "cap-notify": "",
+    REGISTRATION_CAP: "before-connect",
     "draft/chathistory": "",
     "draft/read-marker": "",
     "echo-message": "",
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",
+    "sasl": ",".join(MECHANISMS),
     "server-time": "",
     "setname": "",
     "userhost-in-names": "",

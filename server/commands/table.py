@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.commands import (
+    accounts,
     capabilities,
     channels,
     history,
@@ -13,6 +14,7 @@ from server.commands import (
     modes,
     queries,
     registration,
+    sasl,
 )
 from server.commands.base import Handler
 
@@ -38,6 +40,9 @@ COMMANDS: dict[str, Command] = {
     "QUIT": Command(registration.handle_quit, registered=False),
     "MOTD": Command(registration.handle_motd),
     "LUSERS": Command(registration.handle_lusers),
+    # accounts (server.commands.sasl, .accounts)
+    "AUTHENTICATE": Command(sasl.handle_authenticate, min_params=1, registered=False),
+    "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
     # channels (server.commands.channels, .modes)
     "JOIN": Command(channels.handle_join, min_params=1),
     "PART": Command(channels.handle_part, min_params=1),

@@ -10,6 +10,7 @@ from ircproto import numerics as n
 from server.commands.base import Context
 from server.commands.channels import join_channel
 from server.commands.isupport import isupport_tokens, myinfo_modes
+from server.commands.sasl import abort_sasl
 from server.config import VERSION
 
 ISUPPORT_PER_LINE = 12
@@ -24,6 +25,7 @@ def complete_registration(ctx: Context) -> None:
         ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
         ctx.close("Bad password", "Password incorrect")
         return
+    abort_sasl(ctx)  # sasl-3.1: registering ends an attempt still in progress
     client.registered = True
     send_welcome(ctx)
     send_lusers(ctx)

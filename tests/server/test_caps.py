@@ -26,8 +26,10 @@ def test_caps_ls_302_lists_every_capability_and_implies_cap_notify():
     h = Harness()
     alice = h.connect()
     reply = h.send(alice, "CAP LS 302")
-    assert set(reply[0].params[-1].split()) == set(CAPABILITIES)
-    assert "sasl" not in reply[0].params[-1]
+    listed = dict(item.partition("=")[::2] for item in reply[0].params[-1].split())
+    assert set(listed) == set(CAPABILITIES)
+    assert listed["sasl"] == "PLAIN,SCRAM-SHA-256"
+    assert listed["draft/account-registration"] == "before-connect"
     assert alice.caps == {"cap-notify"}
 
 
@@ -50,8 +52,8 @@ def test_caps_ls_splits_long_lists_with_a_star():
 def test_caps_req_is_all_or_nothing():
     h = Harness()
     alice = h.connect()
-    reply = h.send(alice, "CAP REQ :multi-prefix sasl")
-    assert reply == [Message("CAP", ("*", "NAK", "multi-prefix sasl"), "localchat")]
+    reply = h.send(alice, "CAP REQ :multi-prefix example.org/none")
+    assert reply == [Message("CAP", ("*", "NAK", "multi-prefix example.org/none"), "localchat")]
     assert alice.caps == set()
     reply = h.send(alice, "CAP REQ :multi-prefix server-time")
     assert reply == [Message("CAP", ("*", "ACK", "multi-prefix server-time"), "localchat")]

@@ -116,3 +116,13 @@ def test_main_config_from_args_reads_motd_and_floats(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     assert config_from_args(build_parser().parse_args(["--motd", str(empty)])).motd_lines == ()
+
+
+def test_main_registration_option_and_accounts_file_in_the_data_dir(tmp_path):
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "--registration", "closed"])
+    config = config_from_args(args)
+    assert config.registration == "closed"
+    assert config.accounts_db == str(tmp_path / "accounts.sqlite3")
+    assert config_from_args(build_parser().parse_args([])).registration == "open"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--registration", "maybe"])

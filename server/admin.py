@@ -1,0 +1,105 @@
+"""`python -m server accounts list|add NAME|delete NAME|reset-password NAME`: the operator's
+account commands on the data directory's account store, safe while the server runs (SQLite WAL).
+Passwords come from a prompt (getpass, twice) or the first line of stdin, never from argv."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from server.accounts import AccountExists, AccountStore, account_name_error, password_error
+from server.accounts import default_path as accounts_path
+
+PROG = "localchat-server accounts"
+
+
+class AdminError(Exception):
+    """A refused request: one line on stderr and exit status `status`."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="manage LocalChat accounts")
+    parser.add_argument("--data-dir", metavar="DIR", help="the server's data directory "
+                        "(default: the user data directory for localchat)")
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sub.add_parser("list", help="list the accounts")
+    add = sub.add_parser("add", help="create an account (asks for its password)")
+    add.add_argument("name")
+    add.add_argument("--email", help="the account's email address")
+    sub.add_parser("delete", help="delete an account").add_argument("name")
+    sub.add_parser("reset-password", help="set a new password (asks for it)").add_argument("name")
+    return parser
+
+
+def read_password(stdin: TextIO) -> str:
+    """From a prompt (typed twice) on a terminal, else the first line of stdin."""
+    if stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise AdminError("the passwords do not match", 2)
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    why = password_error(password)
+    if why:
+        raise AdminError(why, 2)
+    return password
+
+
+def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextIO) -> None:
+    name: str = getattr(args, "name", "")
+    if args.action == "list":
+        for account in store.accounts():
+            created = time.strftime("%Y-%m-%d %H:%M", time.gmtime(account.created_at))
+            print(f"{account.name}\t{account.email or '-'}\t{created}", file=out)
+        return
+    if args.action in ("add", "reset-password"):
+        why = account_name_error(name)
+        if why:
+            raise AdminError(f"invalid account name {name!r}: {why}", 2)
+        if args.action == "reset-password" and store.find(name) is None:
+            raise AdminError(f"there is no account {name}")
+        password = read_password(stdin)
+    if args.action == "add":
+        try:
+            store.create(name, password, args.email)
+        except AccountExists:
+            raise AdminError(f"the account {name} exists already") from None
+        print(f"account {name} created", file=out)
+    elif args.action == "reset-password":
+        if not store.set_password(name, password):
+            raise AdminError(f"there is no account {name}")
+        print(f"password of {name} changed", file=out)
+    elif args.action == "delete":
+        if not store.delete(name):
+            raise AdminError(f"there is no account {name}")
+        print(f"account {name} deleted", file=out)
+
+
+def main(argv: Sequence[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    args = build_parser().parse_args(argv)
+    path = accounts_path(args.data_dir)
+    try:
+        store = AccountStore(path)
+    except (OSError, sqlite3.Error) as error:
+        print(f"{PROG}: error: cannot open the account store {path}: {error}", file=sys.stderr)
+        return 2
+    try:
+        run(args, store, stdin, out)
+    except AdminError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return error.status
+    except sqlite3.Error as error:
+        print(f"{PROG}: error: the account store {path}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0

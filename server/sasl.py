@@ -1,0 +1,100 @@
+"""SASL mechanisms over the account store, sans-I/O: PLAIN (RFC 4616) and SCRAM-SHA-256
+(RFC 5802/7677, scramp's server side). A mechanism takes each decoded client response in
+step() and says what comes next; steps read the store and verify passwords, so they run outside
+the state lock (server.commands.sasl defers them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import scramp
+
+from server.accounts import SCRAM, AccountStore, ScramInfo, name_key
+
+MECHANISMS = ("PLAIN", SCRAM)  # as CAP LS 302 and 908 RPL_SASLMECHS list them
+CHUNK = 400  # bytes of base64 per AUTHENTICATE line (sasl-3.1)
+MAX_RESPONSE = 4096  # bytes of base64 in one response, chunks joined; longer is 905
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What a response led to: a challenge to send, success as an account, or (neither) failure."""
+
+    challenge: bytes | None = None
+    account: str | None = None
+
+
+FAILED = Step()
+
+
+class Mechanism(Protocol):
+    def step(self, response: bytes) -> Step: ...
+
+
+class Plain:
+    """PLAIN: one response, `authzid NUL authcid NUL password`; authzid empty or the authcid."""
+
+    def __init__(self, store: AccountStore) -> None:
+        self.store = store
+
+    def step(self, response: bytes) -> Step:
+        parts = response.split(b"\0")
+        if len(parts) != 3:
+            return FAILED
+        try:
+            authzid, authcid, password = (part.decode("utf-8") for part in parts)
+        except UnicodeDecodeError:
+            return FAILED
+        if authzid and name_key(authzid) != name_key(authcid):
+            return FAILED  # logging in as somebody else is not offered
+        account = self.store.verify(authcid, password)
+        return Step(account=account.name) if account is not None else FAILED
+
+
+class Scram:
+    """SCRAM-SHA-256: client-first -> server-first, client-final -> server-final (as a
+    challenge, which the client answers with an empty response), then success."""
+
+    def __init__(self, store: AccountStore) -> None:
+        self.store = store
+        self.server = scramp.ScramMechanism(SCRAM).make_server(self._lookup)
+        self.stage = 0
+        self.username = ""
+
+    def _lookup(self, username: str) -> ScramInfo | None:
+        self.username = username
+        return self.store.scram_info(username)
+
+    def step(self, response: bytes) -> Step:
+        try:
+            text = response.decode("utf-8")
+            if self.stage == 0:
+                self.server.set_client_first(text)
+                self.stage = 1
+                return Step(challenge=self.server.get_server_first().encode())
+            if self.stage == 1:
+                self.server.set_client_final(text)  # raises on a wrong proof
+                self.stage = 2
+                return Step(challenge=self.server.get_server_final().encode())
+        except (UnicodeDecodeError, scramp.ScramException):
+            return FAILED
+        if response:
+            return FAILED
+        account = self.store.find(self.username)
+        return Step(account=account.name) if account is not None else FAILED
+
+
+def new_mechanism(name: str, store: AccountStore) -> Mechanism:
+    """The mechanism called name (one of MECHANISMS) for one attempt."""
+    return Plain(store) if name == "PLAIN" else Scram(store)
+
+
+@dataclass(eq=False)
+class Exchange:
+    """One SASL attempt in progress on a client: its mechanism and the chunks received so far."""
+
+    mechanism: Mechanism
+    buffer: list[str] = field(default_factory=list)
+    size: int = 0

@@ -1,0 +1,118 @@
+"""`python -m server accounts ...` in a subprocess: add, list, reset-password, delete, refusals,
+and that accounts added while the server runs can log in at once (SQLite WAL)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import stat
+import subprocess
+import sys
+
+from server import admin
+from server.accounts import AccountStore
+from tests.server.ircclient import RawClient
+from tests.server.test_main import ROOT, finish, run_server, wait_for_port
+
+PASSWORD = "correct horse"
+
+
+def accounts(data_dir, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "server", "accounts", "--data-dir", str(data_dir), *args],
+        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=30,
+    )
+
+
+def verify(data_dir, name: str, password: str) -> bool:
+    store = AccountStore(str(data_dir / "accounts.sqlite3"))
+    try:
+        return store.verify(name, password) is not None
+    finally:
+        store.close()
+
+
+def test_admin_add_list_reset_delete(tmp_path):
+    data = tmp_path / "data"
+    added = accounts(data, "add", "Alice", "--email", "a@example.org", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "account Alice created\n"
+    assert PASSWORD not in added.stdout + added.stderr
+    assert stat.S_IMODE((data / "accounts.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert verify(data, "alice", PASSWORD)
+    listed = accounts(data, "list")
+    assert listed.returncode == 0 and listed.stdout.startswith("Alice\ta@example.org\t")
+    reset = accounts(data, "reset-password", "ALICE", stdin="battery staple\n")
+    assert reset.returncode == 0, reset.stderr
+    assert verify(data, "alice", "battery staple") and not verify(data, "alice", PASSWORD)
+    deleted = accounts(data, "delete", "alice")
+    assert deleted.returncode == 0 and deleted.stdout == "account alice deleted\n"
+    assert accounts(data, "list").stdout == ""
+
+
+def test_admin_refusals_are_one_line_errors(tmp_path):
+    data = tmp_path / "data"
+    weak = accounts(data, "add", "alice", stdin="short\n")
+    assert weak.returncode == 2 and "at least 8 characters" in weak.stderr
+    bad = accounts(data, "add", "9lives", stdin=PASSWORD + "\n")
+    assert bad.returncode == 2 and "invalid account name" in bad.stderr
+    assert accounts(data, "add", "alice", stdin=PASSWORD + "\n").returncode == 0
+    again = accounts(data, "add", "ALICE", stdin=PASSWORD + "\n")
+    assert again.returncode == 1 and "exists already" in again.stderr
+    for action in ("delete", "reset-password"):
+        missing = accounts(data, action, "bob", stdin=PASSWORD + "\n")
+        assert missing.returncode == 1 and "no account bob" in missing.stderr
+    assert accounts(data, "add", "carol", PASSWORD).returncode == 2  # never from argv
+    assert [line.split("\t")[0] for line in accounts(data, "list").stdout.splitlines()] == [
+        "alice"]
+
+
+def test_admin_works_while_the_server_runs(tmp_path):
+    data = tmp_path / "data"
+    proc = run_server("--port", "0", "--data-dir", str(data))
+    try:
+        port = wait_for_port(proc)
+        added = accounts(data, "add", "alice", stdin=PASSWORD + "\n")
+        assert added.returncode == 0, added.stderr
+        with RawClient(("127.0.0.1", port)) as client:
+            client.send("CAP REQ sasl")
+            client.send("NICK alice")
+            client.send("USER alice 0 * :A")
+            client.send("AUTHENTICATE PLAIN")
+            client.expect(command="AUTHENTICATE", params=["+"])
+            payload = base64.b64encode(f"\0alice\0{PASSWORD}".encode()).decode()
+            client.send(f"AUTHENTICATE {payload}")
+            client.expect(command="903")
+            client.send("CAP END")
+            client.expect(command="001")
+            client.send("REGISTER * * :another password")  # logged in already
+            assert client.expect(command="FAIL").params[1] == "ALREADY_AUTHENTICATED"
+        assert accounts(data, "delete", "alice").returncode == 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code, err = finish(proc, timeout=5)
+    assert code == 0, err
+    assert PASSWORD not in err and "Traceback" not in err
+
+
+class Terminal:
+    """stdin as a terminal: the password must come from getpass, not from here."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        raise AssertionError("read the password from stdin on a terminal")
+
+
+def test_admin_on_a_terminal_asks_twice_with_getpass(tmp_path, mocker, capsys):
+    data = tmp_path / "data"
+    mocker.patch("getpass.getpass", side_effect=[PASSWORD, "not the same"])
+    assert admin.main(["--data-dir", str(data), "add", "alice"], stdin=Terminal()) == 2
+    assert "do not match" in capsys.readouterr().err
+    mocker.patch("getpass.getpass", side_effect=[PASSWORD, PASSWORD])
+    assert admin.main(["--data-dir", str(data), "add", "alice"], stdin=Terminal()) == 0
+    assert verify(data, "alice", PASSWORD)
