@@ -77,8 +77,9 @@ class Client:
 
     @property
     def prefix(self) -> str:
-        """The source of this client's messages: nick!user@host."""
-        return f"{self.nick}!{self.user}@{self.host}"
+        """The source of this client's messages: nick!user@host ('*' for a user not yet given,
+        as in a 900 RPL_LOGGEDIN sent before USER)."""
+        return f"{self.nick}!{self.user or '*'}@{self.host}"
 
 
 @dataclass(eq=False)

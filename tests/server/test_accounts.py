@@ -77,7 +77,7 @@ def test_accounts_register_before_connect_logs_in(server, connect):
     client.send(f"REGISTER * * :{PASSWORD}")
     assert client.expect(command="REGISTER").params[:2] == ("SUCCESS", "Alice")
     logged = client.expect(command="900")
-    assert logged.params[1:3] == ("Alice!@127.0.0.1", "Alice")
+    assert logged.params[1:3] == ("Alice!*@127.0.0.1", "Alice")  # no USER yet: ident "*"
     client.send("USER alice 0 * :Alice")
     client.send("CAP END")
     client.expect(command="001")
