@@ -20,6 +20,7 @@ import scramp
 from ircproto.casemap import casefold
 from ircproto.names import nick_error
 from server.config import data_path
+from server.privatefiles import create_private_file
 
 log = logging.getLogger(__name__)
 ACCOUNTS_FILE = "accounts.sqlite3"
@@ -80,19 +81,6 @@ class Account:
     name: str  # as registered; look-ups go by name_key(name)
     email: str | None
     created_at: float
-
-
-def create_private_file(path: Path) -> None:
-    """Make path's directory (0700, when we create it) and path itself (0600) if missing."""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
-        os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    os.chmod(path, 0o600)
 
 
 class AccountStore:

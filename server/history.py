@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
+from server.privatefiles import create_private_file
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,9 @@ class HistoryStore:
         self._checkpointer: Checkpointer | None = None
         if path != MEMORY:
             try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(Path(path))  # messages: 0600 in a 0700 directory
             except OSError as error:
-                where = Path(path).parent
-                why = f"cannot create {where}: {error.strerror}"
+                why = f"cannot create {path}: {error.strerror}"
                 raise sqlite3.OperationalError(why) from error
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         try:

@@ -8,7 +8,6 @@ import datetime
 import hashlib
 import ipaddress
 import logging
-import os
 import socket
 import ssl
 import threading
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from server.config import ServerConfig
+from server.privatefiles import write_private_file
 
 log = logging.getLogger(__name__)
 CERT_NAME = "localchat-cert.pem"
@@ -42,12 +42,8 @@ def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
     cert_path, key_path = data_dir / CERT_NAME, data_dir / KEY_NAME
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
-    data_dir.mkdir(parents=True, exist_ok=True)
     cert_pem, key_pem = make_self_signed()
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as key_file:
-        key_file.write(key_pem)
-    os.chmod(key_path, 0o600)  # also when the file existed with wider permissions
+    write_private_file(key_path, key_pem)
     cert_path.write_bytes(cert_pem)
     log.info("created a self-signed TLS certificate in %s", cert_path)
     return cert_path, key_path

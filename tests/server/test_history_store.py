@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,6 +116,19 @@ def test_history_store_read_marker_only_moves_forward():
     assert store.mark_read("alice", "#a", 3000) == 3000
     assert store.read_marker("bob", "#a") is None
     store.close()
+
+
+def test_history_store_file_is_private(tmp_path: Path):
+    path = tmp_path / "data" / "history.sqlite3"
+    store = HistoryStore(str(path), 30, 100)
+    put(store, "#a", "a message only the server's user may read")
+    store.commit()
+    store.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    path.chmod(0o644)  # a history file from before this rule is tightened on open
+    HistoryStore(str(path), 30, 100).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_history_store_unwritable_path_is_a_clear_error(tmp_path: Path):
