@@ -211,6 +211,12 @@ class ClientController:
         """Remove the pin of server_id ('host:port')."""
         return self.store.forget_pin(server_id)
 
+    def change_password(self, new: str) -> bool:
+        """/passwd and the account dialog: PASSWD from the stored password to new."""
+        if self.session is None or not self.online:
+            raise InvalidInput("Not connected: the password is changed on the server")
+        return self.send(self.connector.identity.change_password(self.session, new))
+
     def current_users(self) -> list[UserItem]:
         """The current channel's users, sorted for display."""
         return self.presenter.current_users()
