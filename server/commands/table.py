@@ -12,6 +12,7 @@ from server.commands import (
     history,
     messaging,
     modes,
+    password,
     queries,
     registration,
     sasl,
@@ -40,9 +41,10 @@ COMMANDS: dict[str, Command] = {
     "QUIT": Command(registration.handle_quit, registered=False),
     "MOTD": Command(registration.handle_motd),
     "LUSERS": Command(registration.handle_lusers),
-    # accounts (server.commands.sasl, .accounts)
+    # accounts (server.commands.sasl, .accounts, .password)
     "AUTHENTICATE": Command(sasl.handle_authenticate, min_params=1, registered=False),
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
+    "PASSWD": Command(password.handle_passwd, min_params=2),
     # channels (server.commands.channels, .modes)
     "JOIN": Command(channels.handle_join, min_params=1),
     "PART": Command(channels.handle_part, min_params=1),
