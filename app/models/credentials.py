@@ -26,10 +26,11 @@ spaces or parentheses)."""
 log = logging.getLogger(__name__)
 
 
-def usable_keyring() -> keyring.backend.KeyringBackend | None:
-    """keyring's backend, or None when it is one that stores nothing."""
+def usable_keyring(chosen: keyring.backend.KeyringBackend | None = None
+                   ) -> keyring.backend.KeyringBackend | None:
+    """chosen, else keyring's backend; None when it is one that stores nothing."""
     try:
-        backend = keyring.get_keyring()
+        backend = chosen if chosen is not None else keyring.get_keyring()
     except Exception as error:  # any backend may fail to load; the file is the way out
         log.warning("The OS keyring cannot be used (%s); passwords go to a file", error)
         return None
@@ -42,18 +43,22 @@ class CredentialStore:
     """get/set/delete a password by (server, name); server is trust.server_key(host, port).
     set and delete return False (logged) when neither the keyring nor the file took it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path,
+                 backend: keyring.backend.KeyringBackend | None = None) -> None:
+        """backend: a keyring backend of its own (tests give each simulated device one);
+        None for the one keyring chooses."""
         self.file = CredentialFile(directory)
+        self._backend = backend
 
     @property
     def where(self) -> str:
         """Where new passwords go, for the user: the keyring's name or the file's path."""
-        backend = usable_keyring()
+        backend = usable_keyring(self._backend)
         return backend.name if backend is not None else str(self.file.path)
 
     def get(self, server: str, name: str) -> str | None:
         service, user = _service(server), _user(name)
-        backend = usable_keyring()
+        backend = usable_keyring(self._backend)
         if backend is not None:
             try:
                 found = backend.get_password(service, user)
@@ -66,7 +71,7 @@ class CredentialStore:
 
     def set(self, server: str, name: str, password: str) -> bool:
         service, user = _service(server), _user(name)
-        backend = usable_keyring()
+        backend = usable_keyring(self._backend)
         if backend is not None:
             try:
                 backend.set_password(service, user, password)
@@ -83,7 +88,7 @@ class CredentialStore:
 
     def delete(self, server: str, name: str) -> bool:
         service, user = _service(server), _user(name)
-        backend = usable_keyring()
+        backend = usable_keyring(self._backend)
         if backend is not None:
             try:
                 backend.delete_password(service, user)
