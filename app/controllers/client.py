@@ -263,6 +263,17 @@ class ClientController:
         """Window X: ask, then leave (as Escape does)."""
         self.on_escape()
 
+    def on_account(self) -> None:
+        """The Account menu: the account dialog, then PASSWD (stored on PASSWD SUCCESS)."""
+        try:
+            message = self.connector.identity.from_dialog(
+                self.view, self.session if self.online else None)
+        except InvalidInput as error:
+            self.presenter.error(str(error))
+            return
+        if message is not None:
+            self.send(message)
+
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""
         if theme not in THEMES:

@@ -16,6 +16,7 @@ from app.models.session import Session
 from app.models.settings import ConnectParams
 from app.models.trust import server_key
 from app.models.userinput import InvalidInput
+from app.views.base import ChatView
 from ircproto.casemap import casefold
 from ircproto.message import Message
 from ircproto.names import NICKLEN, is_valid_nick
@@ -117,6 +118,22 @@ class Identity:
                   + f"If {nick} is your account, type its password.")
         return self._refuse(reason, replace(params, nick=suggestion or params.nick,
                                             account_password=""))
+
+    def from_dialog(self, view: ChatView, session: Session | None) -> Message | None:
+        """The account dialog until it gives a password the wire takes: its PASSWD, or None
+        when cancelled; InvalidInput when we are not logged in."""
+        if session is None or not session.account:
+            raise InvalidInput("You are not logged in to an account here, so there is no "
+                               "password to set")
+        error = ""
+        while True:
+            new = view.ask_account_password(session.account, self._server, error)
+            if new is None:
+                return None
+            try:
+                return self.change_password(session, new)
+            except InvalidInput as problem:
+                error = str(problem)
 
     def change_password(self, session: Session, new: str) -> Message:
         """PASSWD with the stored password and new; InvalidInput when we cannot."""

@@ -52,9 +52,9 @@ class CredentialStore:
 
     @property
     def where(self) -> str:
-        """Where new passwords go, for the user: the keyring's name or the file's path."""
+        """Where new passwords go, for the user: the system keyring, or the file's path."""
         backend = usable_keyring(self._backend)
-        return backend.name if backend is not None else str(self.file.path)
+        return "the system keyring" if backend is not None else str(self.file.path)
 
     def get(self, server: str, name: str) -> str | None:
         service, user = _service(server), _user(name)

@@ -106,7 +106,7 @@ def handle_register(state: SessionState, message: Message, out: Outcome) -> None
 # PASSWD SUCCESS :Password changed
 def handle_passwd(state: SessionState, message: Message, out: Outcome) -> None:
     if message.param(0).upper() == "SUCCESS":
-        out.emit(ev.PasswordChanged(), state.log.system(message.param(-1) or "Password changed"))
+        out.emit(ev.PasswordChanged())  # the controller says so once it stored the password
 
 
 # FAIL <command> <code> [<context>...] :<description>

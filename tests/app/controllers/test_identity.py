@@ -154,3 +154,25 @@ def test_a_guest_sends_no_markread(rig):
                   "@time=2026-01-02T03:04:05.000Z :bob!u@h PRIVMSG #lobby :hi")
     rig.view.pump()
     assert not any(line.startswith("MARKREAD") for line in rig.conn.sent_lines())
+
+
+def test_the_account_dialog_sets_a_password_and_asks_again_after_a_bad_one(rig):
+    rig.store.credentials.set(SERVER, "me", "old-pw")
+    rig.view.account_answers.extend(["two words", "good-new-pw"])
+    rig.start()
+    negotiate(rig, ":srv 900 me me!u@h me :You are now logged in as me", ":srv 903 me :ok",
+              *WELCOME)
+    rig.controller.on_account()
+    first, second = rig.view.called("ask_account_password")
+    assert first == ("me", SERVER, "") and "no spaces" in second[2]
+    assert rig.conn.sent_lines()[-1] == "PASSWD old-pw good-new-pw"
+    rig.conn.feed(":srv PASSWD SUCCESS :Password changed")
+    rig.view.pump()
+    assert stored(rig) == "good-new-pw"
+
+
+def test_the_account_dialog_cancelled_or_as_a_guest_sends_nothing(rig):
+    rig.online()
+    rig.controller.on_account()
+    assert rig.view.called("ask_account_password") == [] and rig.conn.sent_lines() == []
+    assert any("not logged in" in text for text in rig.view.texts())

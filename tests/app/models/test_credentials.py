@@ -22,7 +22,7 @@ def test_credentials_live_in_the_keyring_per_server_and_folded_account(tmp_path,
                                         ("LocalChat h:2", "ann{1}"): "pw-two"}
     assert store.get("h:3", "ann") is None
     assert not (tmp_path / "cfg" / FILE_NAME).exists()
-    assert store.where == memory_keyring.name
+    assert store.where == "the system keyring"
     assert store.delete("h:1", "ann[1]") and store.get("h:1", "ann[1]") is None
     assert store.delete("h:1", "nobody")
 
