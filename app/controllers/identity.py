@@ -61,7 +61,7 @@ class Identity:
         stored = self._credentials.get(self._server, params.nick)
         if stored:
             return Login(stored, name=params.nick, register=False, tls=params.tls)
-        return Login(tls=params.tls)
+        return Login(name=params.nick, tls=params.tls)
 
     def react(self, event: ev.Event, session: Session, params: ConnectParams
               ) -> list[LogEntry]:

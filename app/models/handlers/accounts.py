@@ -17,8 +17,9 @@ ACCOUNT_EXISTS = "ACCOUNT_EXISTS"
 
 
 def begin(state: SessionState, out: Outcome) -> bool:
-    """Before CAP END: start SASL (with a password) or REGISTER (without one, when offered);
-    True when we did, and CAP END waits for the answer."""
+    """Before CAP END: start SASL (with a password) or REGISTER (without one, when offered, and
+    only the nick we wanted, not a fallback); True when we did, and CAP END waits for the
+    answer."""
     login, caps = state.login, state.caps
     if login.password and "sasl" in caps.granted:
         mechanism = choose(caps.sasl_mechanisms, login.tls)
@@ -29,7 +30,11 @@ def begin(state: SessionState, out: Outcome) -> bool:
         login.exchange = Mechanism(mechanism, login.name or state.nick, login.password)
         out.send("AUTHENTICATE", mechanism)
         return True
-    if not login.password and login.register and REGISTRATION_CAP in caps.offered:
+    if login.password:
+        out.emit(state.log.system("This server does not offer SASL: connected as a guest"))
+        return False
+    if login.register and REGISTRATION_CAP in caps.offered and (
+            not login.name or state.is_own(login.name)):  # never a fallback nick (me_)
         login.password = new_password()
         login.registering = True
         out.send("REGISTER", "*", "*", login.password)

@@ -162,3 +162,18 @@ def test_authenticate_chunks_are_400_bytes_with_a_plus_after_a_full_last_one():
     assert chunks(b"") == ["+"]
     pieces = chunks(b"x" * 300)  # 400 base64 characters exactly
     assert [len(piece) for piece in pieces] == [CHUNK, 1] and pieces[-1] == "+"
+
+
+def test_a_fallback_nick_is_never_registered():
+    session = Session("me", fallback_nicks=("me_",), login=Login(name="me"))
+    _, out = feed(session, ":srv 433 * me :Nickname is already in use", LS,
+                  ":srv CAP me_ ACK :batch sasl")
+    assert out[-1] == "CAP END" and not any(line.startswith("REGISTER") for line in out)
+
+
+def test_a_password_for_a_server_without_sasl_says_we_are_a_guest():
+    session = Session("me", login=Login("pw", register=False))
+    events, out = feed(session, ":srv CAP * LS :batch", ":srv CAP me ACK :batch")
+    assert out[-1] == "CAP END"
+    assert any("does not offer SASL" in e.entry.text for e in events
+               if isinstance(e, ev.MessageReceived))
