@@ -14,8 +14,7 @@ from tests.fakes import FakeView
 
 CAPS = ("message-tags server-time echo-message batch away-notify multi-prefix "
         "draft/chathistory draft/read-marker")
-REGISTER = (f":srv CAP * LS :{CAPS}", f":srv CAP me ACK :{CAPS}",
-            ":srv 900 me me!u@h me :You are now logged in as me", ":srv 001 me :Welcome",
+REGISTER = (f":srv CAP * LS :{CAPS}", f":srv CAP me ACK :{CAPS}", ":srv 001 me :Welcome",
             ":srv 005 me CHATHISTORY=3 MSGREFTYPES=msgid,timestamp :are supported")
 JOIN = (":me!u@h JOIN #lobby", ":srv 353 me = #lobby :@alice +bob me",
         ":srv 366 me #lobby :End of /NAMES list")

@@ -146,14 +146,25 @@ def test_passwd_as_a_guest_is_refused_before_anything_is_sent(rig):
     assert any("not logged in" in text for text in rig.view.texts())
 
 
-def test_a_guest_sends_no_markread(rig):
+def markreads(rig, *login: str) -> list[str]:
+    """What MARKREADs go out for a line in #lobby on a server with accounts and read markers."""
     rig.start()
     rig.conn.open()
     rig.conn.feed(":srv CAP * LS :sasl=PLAIN server-time message-tags draft/read-marker",
-                  ":srv CAP me ACK :server-time message-tags draft/read-marker sasl", *WELCOME,
-                  "@time=2026-01-02T03:04:05.000Z :bob!u@h PRIVMSG #lobby :hi")
+                  ":srv CAP me ACK :server-time message-tags draft/read-marker sasl", *login,
+                  *WELCOME, "@time=2026-01-02T03:04:05.000Z;msgid=m1 :bob!u@h PRIVMSG #lobby :hi")
     rig.view.pump()
-    assert not any(line.startswith("MARKREAD") for line in rig.conn.sent_lines())
+    return [line for line in rig.conn.sent_lines() if line.startswith("MARKREAD")]
+
+
+def test_a_guest_sends_no_markread_where_the_server_has_accounts(rig):
+    assert markreads(rig) == []
+
+
+def test_logged_in_the_client_sends_markread(rig):
+    rig.store.credentials.set(SERVER, "me", "pw")
+    assert markreads(rig, ":srv 900 me me!u@h me :You are now logged in as me",
+                     ":srv 903 me :ok") == ["MARKREAD #lobby timestamp=2026-01-02T03:04:05.000Z"]
 
 
 def test_the_account_dialog_sets_a_password_and_asks_again_after_a_bad_one(rig):

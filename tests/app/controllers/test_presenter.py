@@ -29,8 +29,7 @@ def presenter_in_lobby(*caps_lines: str) -> tuple[Presenter, FakeView, list[tupl
     view, filed = FakeView(), []
     presenter = Presenter(view, FakeClock(T), lambda c, e: filed.append((c.name, e.text)))
     session = Session("me", clock=lambda: T)
-    for raw in (*caps_lines, ":srv 900 me me!u@h me :You are now logged in as me",
-                ":srv 001 me :Welcome", ":me!u@h JOIN #lobby",
+    for raw in (*caps_lines, ":srv 001 me :Welcome", ":me!u@h JOIN #lobby",
                 ":srv 353 me = #lobby :me bob", ":srv 366 me #lobby :End"):
         session.feed(parse(raw))
     presenter.session = session
