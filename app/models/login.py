@@ -36,3 +36,6 @@ class Login:
     reader: ChunkReader = field(default_factory=ChunkReader)
     registering: bool = False
     """REGISTER sent, no answer yet."""
+    held_nick: str = ""
+    """A nick the server refused as registered before our SASL login finished: sent again once
+    logged in (a server may check at NICK rather than when registration completes)."""

@@ -83,7 +83,21 @@ def handle_901(state: SessionState, message: Message, out: Outcome) -> None:
 # 903 <client> :SASL authentication successful
 def handle_903(state: SessionState, message: Message, out: Outcome) -> None:
     state.login.exchange = None
+    if state.login.held_nick:  # logged in now: the registered nick is ours to take
+        state.nick, state.login.held_nick = state.login.held_nick, ""
+        out.send("NICK", state.nick)
     end_caps(state, out)
+
+
+def nick_owned(state: SessionState, nick: str, reason: str, out: Outcome) -> None:
+    """A 433 before registration saying nick is registered: ours to take once our SASL login
+    is through (we have its password and have not been refused), else someone else's."""
+    login = state.login
+    if login.password and not login.registering and not login.account and not state.registered:
+        login.held_nick = nick
+        out.emit(state.log.system(f"{nick} is registered; logging in to take it"))
+        return
+    out.emit(ev.NickOwned(nick, reason))
 
 
 # 902/904/905/906 <client> :<reason>
@@ -91,6 +105,7 @@ def handle_sasl_failed(state: SessionState, message: Message, out: Outcome) -> N
     if state.login.exchange is None:
         return  # an abort we asked for, or a stray reply
     state.login.exchange = None
+    state.login.held_nick = ""
     out.emit(ev.LoginRefused(message.command, message.param(-1)))
 
 

@@ -61,7 +61,7 @@ def handle_nick_refused(state: SessionState, message: Message, out: Outcome) -> 
     if state.registered:
         out.emit(state.log.error(f"Cannot change nick to {nick}: {reason}"))
     elif accounts.is_owned(message):
-        out.emit(ev.NickOwned(nick, reason))
+        accounts.nick_owned(state, nick, reason, out)
     elif message.command == num.ERR_NICKNAMEINUSE and state.fallback_nicks:
         state.nick = state.fallback_nicks.pop(0)
         out.emit(state.log.system(f"The nick {nick} is already in use; trying {state.nick}"))

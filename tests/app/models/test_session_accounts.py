@@ -177,3 +177,13 @@ def test_a_password_for_a_server_without_sasl_says_we_are_a_guest():
     assert out[-1] == "CAP END"
     assert any("does not offer SASL" in e.entry.text for e in events
                if isinstance(e, ev.MessageReceived))
+
+
+def test_a_433_registered_while_we_are_about_to_log_in_waits_for_the_login():
+    session = Session("bob", login=Login("bobs-pw", name="bob", register=False))
+    events, out = feed(session, ":srv 433 * bob :Nickname is registered to an account; log in "
+                                "with SASL to use it", LS, ":srv CAP * ACK :batch sasl")
+    assert not of_type(events, ev.NickOwned) and out[-1] == "AUTHENTICATE SCRAM-SHA-256"
+    session.feed(parse(":srv 900 * *!u@h bob :You are now logged in as bob"))
+    _, out = feed(session, ":srv 903 * :SASL authentication successful")
+    assert out == ["NICK bob", "CAP END"] and session.nick == "bob"
