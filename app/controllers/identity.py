@@ -113,9 +113,9 @@ class Identity:
         suggestion = variants[0] if variants else ""
         self._suggested.add(casefold(suggestion))
         reason = (f"The name {nick} belongs to someone else on this server. "
-                  + (f"Connect as {suggestion} (filled in), or pick another name. " if suggestion
-                     else "Pick another name. ")
-                  + f"If {nick} is your account, type its password.")
+                  + (f"Connect as {suggestion} (filled in) or pick another name; " if suggestion
+                     else "Pick another name; ")
+                  + f"if {nick} is your account, type {nick} and its Account password.")
         return self._refuse(reason, replace(params, nick=suggestion or params.nick,
                                             account_password=""))
 

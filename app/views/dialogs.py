@@ -90,6 +90,9 @@ class ModalDialog(Generic[T]):
         """The widget that gets the keyboard focus when the dialog opens."""
         return self.top
 
+    def shown(self) -> None:
+        """Once the dialog is on screen with the focus: subclasses may select text."""
+
     def run(self) -> T | None:
         """Show the dialog centred over master and wait for the answer."""
         self._show_master_first()
@@ -100,6 +103,7 @@ class ModalDialog(Generic[T]):
         self.top.lift()
         self._grab()
         self.focus_widget().focus_force()
+        self.shown()
         self.top.wait_window()
         return self.result
 
@@ -231,6 +235,11 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         if not self.nick_var.get() or self.error:
             return self.nick_entry
         return self.connect_button
+
+    def shown(self) -> None:
+        if "belongs to someone else" in self.error.lower():
+            self.nick_entry.select_range(0, "end")  # typing replaces the suggested variant
+            self.nick_entry.icursor("end")
 
     def validate(self) -> ConnectParams | str:
         """The confirmed values, or why they cannot be used (settings.params_error)."""

@@ -37,7 +37,8 @@ def test_gui_owned_nick_dialog_suggests_a_variant_and_the_account_dialog_sets_a_
     def owned_then_enter(dialog: ModalDialog) -> None:
         assert isinstance(dialog, ConnectDialog)
         seen.update(error=dialog.error, nick=dialog.nick_var.get(),
-                    focus=dialog.focus_widget() is dialog.nick_entry)
+                    focus=dialog.focus_widget() is dialog.nick_entry,
+                    selected=dialog.nick_entry.selection_present())
         check_shot(screenshot(dialog.top, "connect-dialog-nick-owned"), dialog.top)
         enter(dialog)
 
@@ -50,6 +51,7 @@ def test_gui_owned_nick_dialog_suggests_a_variant_and_the_account_dialog_sets_a_
         assert failures == []
         assert "The name alice belongs to someone else" in str(seen["error"])
         assert "alice2" in str(seen["error"]) and seen["nick"] == "alice2" and seen["focus"]
+        assert seen["selected"]  # typing another name replaces the suggestion
         wait_until(view, lambda: controller.session is not None
                    and controller.session.account == "alice2", "alice2's own account")
         assert "alice2" in view.header_text
