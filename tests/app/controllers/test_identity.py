@@ -187,3 +187,15 @@ def test_the_account_dialog_cancelled_or_as_a_guest_sends_nothing(rig):
     rig.controller.on_account()
     assert rig.view.called("ask_account_password") == [] and rig.conn.sent_lines() == []
     assert any("not logged in" in text for text in rig.view.texts())
+
+
+def test_a_typed_password_wins_over_the_stored_one_and_replaces_it_once_taken(rig):
+    rig.store.credentials.set(SERVER, "me", "stale-pw")
+    rig.view.connect_answers.append(replace(PARAMS, account_password="typed-pw"))
+    rig.start(params=None)
+    negotiate(rig)
+    assert rig.controller.session.credential == "typed-pw"
+    rig.conn.feed(":srv 900 me me!u@h me :You are now logged in as me", ":srv 903 me :ok",
+                  *WELCOME)
+    rig.view.pump()
+    assert stored(rig) == "typed-pw"
