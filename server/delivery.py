@@ -5,6 +5,9 @@ lines stay in the order the lock decided; flush() (after the lock) makes the out
 A message is encoded once per variant (the tags a recipient's capabilities let it see), never
 once per recipient; each client gets one queue and one send per batch. While a labeled command
 runs, the sender's lines are held back and then sent labeled (IRCv3 labeled-response).
+Sending to an identity with several devices (server.devices) reaches each of them when the
+caller asks for it (expand=True: the state has devices at all); send_only() reaches one
+connection, as replies to a command do.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
     return seen
 
 
+def every_session(clients: Iterable[Client]) -> list[Client]:
+    """The connections of clients: each identity with all of its devices."""
+    return [session for client in clients for session in client.sessions]
+
+
 def encode_for(message: Message, mask: int) -> bytes:
     """message as a client with tag_mask gets it."""
     if not message.tags:
@@ -68,15 +76,26 @@ class Outgoing:
         self._label = ""
         self._held: list[Message] = []
 
-    def send(self, client: Client, message: Message) -> None:
+    def send(self, client: Client, message: Message, expand: bool = False) -> None:
+        """message to client; with expand, to each of its devices as well."""
+        if expand and client.devices:
+            self.broadcast(client.sessions, message)
+        else:
+            self.send_only(client, message)
+
+    def send_only(self, client: Client, message: Message) -> None:
+        """message to this one connection."""
         if client is self._labeled:
             self._held.append(message)
         else:
             self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
-    def broadcast(self, clients: Iterable[Client], message: Message) -> None:
+    def broadcast(self, clients: Iterable[Client], message: Message, expand: bool = False
+                  ) -> None:
         """Send one message to many clients; it is encoded once per variant. clients must not
-        change later."""
+        change later. With expand, every device of each client gets it too."""
+        if expand:
+            clients = every_session(clients)
         if self._labeled is not None and self._labeled in clients:
             self._held.append(message)
             clients = [client for client in clients if client is not self._labeled]

@@ -40,7 +40,7 @@ def handle_register(ctx: Context, message: Message) -> None:
                       f"You are already logged in as {client.account}")
     if config.registration != "open":
         raise Failure("TEMPORARILY_UNAVAILABLE", account, "Registration is closed on this server")
-    if config.password is not None and not client.password_ok:  # PASS may not be bypassed
+    if config.password is not None and not ctx.session.password_ok:  # PASS may not be bypassed
         raise Failure("TEMPORARILY_UNAVAILABLE", account, "Send the server password (PASS) first")
     why = account_name_error(account)
     if why:

@@ -40,13 +40,13 @@ def cap_lines(nick: str, sub: str, items: list[str], limit: int = LIST_LINE_LIMI
 
 
 def send_cap_list(ctx: Context, sub: str, items: list[str]) -> None:
-    for params in cap_lines(ctx.client.nick, sub, items):
-        ctx.send(ctx.client, Message("CAP", params, ctx.server_name))
+    for params in cap_lines(ctx.session.nick, sub, items):
+        ctx.send(ctx.session, Message("CAP", params, ctx.server_name))
 
 
 # CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
 def handle_cap(ctx: Context, message: Message) -> None:
-    sub, client = message.params[0].upper(), ctx.client
+    sub, client = message.params[0].upper(), ctx.session
     if sub in ("LS", "REQ") and not client.registered:
         client.cap_negotiating = True  # registration now waits for CAP END
     if sub == "LS":
@@ -65,7 +65,7 @@ def handle_cap(ctx: Context, message: Message) -> None:
 
 def list_caps(ctx: Context, version: str) -> None:
     """CAP LS: with 302 or later the values too, and cap-notify is then implied."""
-    client = ctx.client
+    client = ctx.session
     client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
     if client.cap_version >= 302:
         client.caps.add("cap-notify")
@@ -77,7 +77,7 @@ def list_caps(ctx: Context, version: str) -> None:
 
 def request_caps(ctx: Context, text: str) -> None:
     """CAP REQ: all or nothing; one unknown capability refuses the whole set with NAK."""
-    client, names = ctx.client, text.split()
+    client, names = ctx.session, text.split()
     wanted = [(name[1:], False) if name.startswith("-") else (name, True) for name in names]
     if not names or any(name not in CAPABILITIES for name, _ in wanted):
         ctx.send(client, Message("CAP", (client.nick, "NAK", text), ctx.server_name))

@@ -61,6 +61,14 @@ def join_channel(ctx: Context, name: str) -> None:
     log.info("%s joined %s", ctx.client.nick, channel.name)
     ctx.broadcast(list(channel.members), Message("JOIN", (channel.name,), ctx.client.prefix))
     announce_away(ctx, channel)  # away-notify
+    send_join_burst(ctx, channel)
+    for device in ctx.other_devices():  # they saw the JOIN too
+        send_join_burst(ctx.for_session(device), channel)
+
+
+def send_join_burst(ctx: Context, channel: Channel) -> None:
+    """What the sender's connection gets after its JOIN: the topic, the read marker, the
+    names."""
     if channel.topic:
         send_topic(ctx, channel)
     send_read_marker(ctx, channel.name)  # draft/read-marker: before the names
@@ -112,7 +120,7 @@ def handle_topic(ctx: Context, message: Message) -> None:
 def send_names(ctx: Context, channel: Channel) -> None:
     """353 lines (split to fit) then 366, as NAMES and JOIN answer."""
     symbol = "@" if channel.secret else "="
-    entries = [names_entry(ctx.client, channel, member) for member in channel.members]
+    entries = [names_entry(ctx.session, channel, member) for member in channel.members]
     if entries:
         for line in fit_lines(entries):
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)

@@ -153,7 +153,7 @@ def replayed(stored: StoredMessage) -> Message:
 
 def send_batch(ctx: Context, kind: list[str], messages: list[Message]) -> None:
     """messages in a batch of kind (with the batch capability), else as they are."""
-    if "batch" not in ctx.client.caps:
+    if "batch" not in ctx.session.caps:
         for message in messages:
             ctx.send(ctx.client, message)
         return
@@ -191,7 +191,7 @@ def marker_key(target: str) -> str | None:
 
 def send_read_marker(ctx: Context, target: str, asked: bool = False) -> None:
     """MARKREAD <target> timestamp=... (or *): on request, or (on JOIN) with draft/read-marker."""
-    if not asked and "draft/read-marker" not in ctx.client.caps:
+    if not asked and "draft/read-marker" not in ctx.session.caps:
         return
     ts = ctx.state.history.read_marker(ctx.client.nick_key, fold(target))
     value = TIMESTAMP + format_server_time_ms(ts) if ts is not None else "*"

@@ -24,6 +24,7 @@ from server.commands.base import (
     with_cap,
 )
 from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
+from server.delivery import every_session
 from server.history import conversation_key, new_msgid
 from server.state import Channel, Client
 
@@ -113,7 +114,7 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
         relay, ms = stamped(ctx, verb, channel.name, text, tags)
         if not record(ctx, relay, ms, channel.key, None):
             return
-        ctx.broadcast(channel_recipients(list(channel.members), relay, sender), relay)
+        send_to_channel(ctx, channel, relay)
         return
     recipient = ctx.state.find_user(target)
     if recipient is None:
@@ -122,12 +123,25 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
     key = conversation_key(sender.nick_key, recipient.nick_key)
     if not record(ctx, relay, ms, key, recipient):
         return
-    if recipient is not sender and wants(recipient, relay, sender):
-        ctx.send(recipient, relay)
-    if wants(sender, relay, sender):
-        ctx.send(sender, relay)
+    identities = [recipient] if recipient is sender else [recipient, sender]
+    sessions = [s for who in identities for s in who.sessions if wants(s, relay, ctx.session)]
+    if sessions:
+        ctx.broadcast_sessions(sessions, relay)
     if verb == "PRIVMSG" and recipient.away is not None:
         ctx.reply(n.RPL_AWAY, recipient.nick, recipient.away)
+
+
+def send_to_channel(ctx: Context, channel: Channel, relay: Message) -> None:
+    """relay to the channel's members (every device of each) and the sender's other devices;
+    to the sending connection itself only with echo-message."""
+    members = list(channel.members)
+    if not ctx.state.device_count:  # nobody has a second device: no connection to expand
+        ctx.broadcast(channel_recipients(members, relay, ctx.session), relay)
+        return
+    if ctx.client not in channel.members:
+        members.append(ctx.client)
+    sessions = [s for s in every_session(members) if wants(s, relay, ctx.session)]
+    ctx.broadcast_sessions(sessions, relay)
 
 
 def channel_recipients(members: list[Client], relay: Message, sender: Client) -> list[Client]:
@@ -140,8 +154,8 @@ def channel_recipients(members: list[Client], relay: Message, sender: Client) ->
 
 
 def wants(client: Client, relay: Message, sender: Client) -> bool:
-    """Whether client gets relay: the sender only with echo-message, TAGMSG only with
-    message-tags."""
+    """Whether connection client gets relay from connection sender: the sender itself only
+    with echo-message (its other devices always), TAGMSG only with message-tags."""
     if client is sender and "echo-message" not in client.caps:
         return False
     return relay.verb != "TAGMSG" or "message-tags" in client.caps
@@ -157,7 +171,7 @@ def handle_away(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
     watchers = with_cap(ctx.state.peers(client), "away-notify")
     if watchers:
-        ctx.broadcast(watchers, Message("AWAY", (text,) if text else (), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("AWAY", (text,) if text else (), client.prefix))
 
 
 def announce_away(ctx: Context, channel: Channel) -> None:
@@ -167,7 +181,7 @@ def announce_away(ctx: Context, channel: Channel) -> None:
         return
     watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
     if watchers:
-        ctx.broadcast(watchers, Message("AWAY", (client.away,), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("AWAY", (client.away,), client.prefix))
 
 
 # SETNAME :<realname>
@@ -178,4 +192,4 @@ def handle_setname(ctx: Context, message: Message) -> None:
     client.realname = realname
     watchers = with_cap((client, *ctx.state.peers(client)), "setname")
     if watchers:
-        ctx.broadcast(watchers, Message("SETNAME", (realname,), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("SETNAME", (realname,), client.prefix))

@@ -12,7 +12,7 @@ from server.state import Channel, Client
 def who_reply(ctx: Context, client: Client, channel: Channel | None) -> None:
     flags = "G" if client.away is not None else "H"
     if channel is not None:
-        flags += member_prefixes(ctx.client, channel, client)  # all of them with multi-prefix
+        flags += member_prefixes(ctx.session, channel, client)  # all of them with multi-prefix
     ctx.reply(
         n.RPL_WHOREPLY, channel.name if channel else "*", client.user, client.host,
         ctx.server_name, client.nick, flags, f"0 {client.realname}",

@@ -14,6 +14,7 @@ from ircproto.names import nick_error
 from server.commands.base import Context, ReplyError
 from server.commands.isupport import USERLEN
 from server.commands.welcome import complete_registration, send_lusers, send_motd
+from server.devices import may_become_device, rename
 
 _USER_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -29,7 +30,7 @@ def handle_pass(ctx: Context, message: Message) -> None:
     expected = ctx.state.config.password
     if expected is not None:
         given = message.params[0].encode("utf-8")
-        ctx.client.password_ok = hmac.compare_digest(given, expected.encode("utf-8"))
+        ctx.session.password_ok = hmac.compare_digest(given, expected.encode("utf-8"))
 
 
 # NICK <nickname>
@@ -42,13 +43,18 @@ def handle_nick(ctx: Context, message: Message) -> None:
         raise ReplyError(n.ERR_ERRONEUSNICKNAME, nick, f"Erroneous nickname: {why}")
     owner = state.find_nick(nick)
     if owner is not None and owner is not client:
-        raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
-    if nick == client.nick:
+        if client.registered or not may_become_device(owner):
+            raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+        state.want_nick(client, nick)  # a device of owner if it logs in to owner's account
+        complete_registration(ctx)
+        return
+    if nick == client.nick and state.nicks.get(client.nick_key) is client:
         return
     if client.registered:
         change = Message("NICK", (nick,), client.prefix)
         ctx.broadcast([client, *state.peers(client)], change)
     state.set_nick(client, nick)
+    rename(client)
     complete_registration(ctx)
 
 

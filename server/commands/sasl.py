@@ -28,14 +28,14 @@ def sasl_failed() -> ReplyError:
 
 def abort_sasl(ctx: Context) -> None:
     """Abort the attempt in progress, if any: 906 ERR_SASLABORTED."""
-    if ctx.client.sasl is not None:
-        ctx.client.sasl = None
+    if ctx.session.sasl is not None:
+        ctx.session.sasl = None
         ctx.reply(n.ERR_SASLABORTED, "SASL authentication aborted")
 
 
 # AUTHENTICATE {<mechanism> | <base64 chunk> | + | *}
 def handle_authenticate(ctx: Context, message: Message) -> None:
-    client, param = ctx.client, message.params[0]
+    client, param = ctx.session, message.params[0]
     if "sasl" not in client.caps:
         raise ReplyError(n.ERR_SASLFAIL, "Enable the sasl capability first (CAP REQ sasl)")
     if client.account is not None:
@@ -70,8 +70,8 @@ def start(ctx: Context, mechanism: str) -> None:
     if mechanism not in MECHANISMS:
         ctx.reply(n.RPL_SASLMECHS, ",".join(MECHANISMS), "are available SASL mechanisms")
         raise sasl_failed()
-    ctx.client.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts))
-    ctx.send(ctx.client, Message("AUTHENTICATE", ("+",), ctx.server_name))
+    ctx.session.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts))
+    ctx.send(ctx.session, Message("AUTHENTICATE", ("+",), ctx.server_name))
 
 
 def run_step(exchange: Exchange, response: bytes) -> Finish:
@@ -85,7 +85,7 @@ def run_step(exchange: Exchange, response: bytes) -> Finish:
 
 
 def answer_step(ctx: Context, exchange: Exchange, step: Step) -> None:
-    client = ctx.client
+    client = ctx.session
     if client.sasl is not exchange:  # aborted meanwhile
         return
     if step.challenge is not None:
@@ -105,4 +105,4 @@ def send_challenge(ctx: Context, challenge: bytes) -> None:
     if not chunks or len(chunks[-1]) == CHUNK:
         chunks.append("+")
     for chunk in chunks:
-        ctx.send(ctx.client, Message("AUTHENTICATE", (chunk,), ctx.server_name))
+        ctx.send(ctx.session, Message("AUTHENTICATE", (chunk,), ctx.server_name))

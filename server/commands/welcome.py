@@ -7,11 +7,14 @@ from __future__ import annotations
 import time
 
 from ircproto import numerics as n
+from ircproto.message import Message
 from server.commands.base import Context
-from server.commands.channels import join_channel
+from server.commands.channels import join_channel, send_join_burst
 from server.commands.isupport import isupport_tokens, myinfo_modes
 from server.commands.sasl import abort_sasl
 from server.config import VERSION
+from server.devices import attach, can_attach
+from server.state import Client
 
 ISUPPORT_PER_LINE = 12
 
@@ -25,13 +28,50 @@ def complete_registration(ctx: Context) -> None:
         ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
         ctx.close("Bad password", "Password incorrect")
         return
+    holder = ctx.state.nicks.get(client.nick_key)
+    if holder is not client and not take_nick(ctx, holder):
+        return
     abort_sasl(ctx)  # sasl-3.1: registering ends an attempt still in progress
+    if holder is not None and holder is not client:
+        attach(ctx.state, holder, client)
+        ctx.client, ctx.connection = holder, client
+        send_greeting(ctx)
+        replay_channels(ctx)
+        return
     client.registered = True
+    send_greeting(ctx)
+    if config.channel:
+        join_channel(ctx, config.channel)
+
+
+def take_nick(ctx: Context, holder: Client | None) -> bool:
+    """The nick the sender asked for is held by holder (server.state.State.want_nick): True
+    when the sender may have it (holder left meanwhile, or the sender is logged into holder's
+    account and becomes a device of it); else 433, and registration waits for another NICK."""
+    client = ctx.client
+    if holder is None:
+        ctx.state.set_nick(client, client.nick)
+        return True
+    if can_attach(holder, client):
+        return True
+    nick = client.nick
+    client.nick, client.nick_key = "*", ""
+    ctx.reply(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+    return False
+
+
+def send_greeting(ctx: Context) -> None:
+    """The welcome burst, LUSERS and the MOTD."""
     send_welcome(ctx)
     send_lusers(ctx)
     send_motd(ctx)
-    if config.channel:
-        join_channel(ctx, config.channel)
+
+
+def replay_channels(ctx: Context) -> None:
+    """A new device of an identity: the JOIN of each of its channels, with topic and names."""
+    for channel in list(ctx.client.channels.values()):
+        ctx.send(ctx.client, Message("JOIN", (channel.name,), ctx.client.prefix))
+        send_join_burst(ctx, channel)
 
 
 def send_welcome(ctx: Context) -> None:
@@ -50,9 +90,10 @@ def send_welcome(ctx: Context) -> None:
 
 def send_lusers(ctx: Context) -> None:
     state = ctx.state
-    users = sum(1 for c in state.clients if c.registered)
-    invisible = sum(1 for c in state.clients if c.registered and "i" in c.modes)
-    unknown = len(state.clients) - users
+    identities = [c for c in state.clients if c.registered and c.primary is None]
+    users = len(identities)  # a person with two devices is one user
+    invisible = sum(1 for c in identities if "i" in c.modes)
+    unknown = sum(1 for c in state.clients if not c.registered)
     visible = users - invisible
     counts = f"There are {visible} users and {invisible} invisible on 1 servers"
     ctx.reply(n.RPL_LUSERCLIENT, counts)
