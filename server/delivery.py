@@ -20,6 +20,7 @@ from server.state import Client
 
 SERVER_TIME = 1  # Client.tag_mask bits: which tags a client may be sent
 MESSAGE_TAGS = 2
+ACCOUNT_TAG = 4
 _batch_ids = itertools.count(1)
 
 
@@ -30,11 +31,15 @@ def new_batch_id() -> str:
 
 def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
     """The tags a client with tag_mask may see: time with server-time; msgid and client tags
-    with message-tags; batch and label always (they are only added for clients that have them)."""
+    with message-tags; account with account-tag; batch and label always (they are only added
+    for clients that have them)."""
     seen = {}
     for key, value in tags.items():
         if key == "time":
             if mask & SERVER_TIME:
+                seen[key] = value
+        elif key == "account":
+            if mask & ACCOUNT_TAG:
                 seen[key] = value
         elif key == "msgid" or is_client_tag(key):
             if mask & MESSAGE_TAGS:

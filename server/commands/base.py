@@ -107,6 +107,12 @@ class Context:
         """The sender's identity's connections other than the sender's own."""
         return [s for s in self.client.sessions if s is not self.session]
 
+    def from_sender(self, verb: str, *params: str) -> Message:
+        """A message from the sender's identity, with the account tag when it is logged in
+        (account-tag: only clients with the capability are sent it)."""
+        account = self.client.account
+        return Message(verb, params, self.client.prefix, {"account": account} if account else {})
+
     def close(self, reason: str, error: str) -> None:
         self.close_reason, self.close_error = reason, error
 

@@ -10,11 +10,13 @@ from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.welcome import complete_registration
-from server.delivery import MESSAGE_TAGS, SERVER_TIME
+from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
 from server.sasl import MECHANISMS
 
 # Name -> value shown by CAP LS 302 ('' for none).
 CAPABILITIES: dict[str, str] = {
+    "account-notify": "",
+    "account-tag": "",
     "away-notify": "",
     "batch": "",
     "cap-notify": "",
@@ -22,6 +24,7 @@ CAPABILITIES: dict[str, str] = {
     "draft/chathistory": "",
     "draft/read-marker": "",
     "echo-message": "",
+    "extended-join": "",
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",
@@ -93,6 +96,8 @@ def request_caps(ctx: Context, text: str) -> None:
 
 def tag_mask(caps: set[str]) -> int:
     """The delivery tag bits for a set of capabilities."""
-    return (SERVER_TIME if "server-time" in caps else 0) | (
-        MESSAGE_TAGS if "message-tags" in caps else 0
+    return (
+        (SERVER_TIME if "server-time" in caps else 0)
+        | (MESSAGE_TAGS if "message-tags" in caps else 0)
+        | (ACCOUNT_TAG if "account-tag" in caps else 0)
     )

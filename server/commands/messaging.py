@@ -83,6 +83,8 @@ def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str
     params = (target,) if verb == "TAGMSG" else (target, text)
     ms = ctx.state.history.now_ms()
     stamp = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **tags}
+    if ctx.client.account:
+        stamp["account"] = ctx.client.account  # account-tag
     return Message(verb, params, ctx.client.prefix, stamp), ms
 
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import time
 
 from ircproto import numerics as n
-from ircproto.message import Message
 from server.commands.base import Context
-from server.commands.channels import join_channel, send_join_burst
+from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import isupport_tokens, myinfo_modes
 from server.commands.sasl import abort_sasl
 from server.config import VERSION
@@ -70,7 +69,8 @@ def send_greeting(ctx: Context) -> None:
 def replay_channels(ctx: Context) -> None:
     """A new device of an identity: the JOIN of each of its channels, with topic and names."""
     for channel in list(ctx.client.channels.values()):
-        ctx.send(ctx.client, Message("JOIN", (channel.name,), ctx.client.prefix))
+        extended = "extended-join" in ctx.session.caps
+        ctx.send(ctx.client, join_line(ctx, channel, extended))
         send_join_burst(ctx, channel)
 
 

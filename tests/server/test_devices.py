@@ -184,3 +184,10 @@ def test_devices_a_labeled_reply_goes_to_the_asking_device_only(server, connect,
     second.send("PING :sync")
     second.expect(command="PONG")
     assert not [m for m in second.inbox if m.command in ("311", "318")]
+
+
+def test_devices_a_new_device_with_extended_join_gets_its_channels_so(server, connect,
+                                                                     bob_account):
+    device(connect).expect(command="366")
+    second = device(connect, caps="sasl extended-join")
+    assert second.expect(command="JOIN").params == ("#lobby", "bob", "Real bob")
