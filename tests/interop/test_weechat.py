@@ -37,7 +37,8 @@ PLUGINS = ("irc", "logger", "fifo")
 class Weechat:
     """A weechat-headless process with its own --dir, commanded through its fifo."""
 
-    def __init__(self, program: str, home: Path, port: int) -> None:
+    def __init__(self, program: str, home: Path, port: int, options: str = "") -> None:
+        """options: more `-option=value` for the server (e.g. its SASL login)."""
         self.home = home
         self.log_dir = home / "chatlogs"
         startup = "; ".join(
@@ -45,7 +46,7 @@ class Weechat:
                 "/set logger.file.flush_delay 0",
                 f"/set logger.file.path {self.log_dir}",
                 f"/server add local 127.0.0.1/{port} -notls -nicks={WEECHAT_NICK}"
-                f" -username=weeuser -autojoin={CHANNEL}",
+                f" -username=weeuser -autojoin={CHANNEL} {options}".rstrip(),
                 "/connect local",
             ]
         )
