@@ -238,3 +238,23 @@ def test_tls_a_certificate_and_a_key_that_do_not_match_are_a_clear_error(tmp_pat
                      tls_key=str(tmp_path / "nothing.pem"))
     with pytest.raises(TlsSetupError, match=r"No such file or directory \(.*nothing\.pem\)"):
         start_server_thread(missing)
+
+
+def test_tls_a_resumed_session_keeps_its_client_certificate(tmp_path):
+    """Resuming needs a session id context once client certificates are asked for (without
+    one OpenSSL fails the handshake); the resumed connection has the same fingerprint."""
+    mine = make_client_cert(tmp_path / "client", "laptop")
+    with start_server_thread(config(tls_port=0, data_dir=str(tmp_path))) as handle:
+        context = ssl.create_default_context(cafile=str(tmp_path / CERT_NAME))
+        context.load_cert_chain(mine.cert, mine.key)
+        session = None
+        for nick in ("first", "second"):
+            with RawClient(handle.tls_address) as client:
+                client.sock = context.wrap_socket(client.sock, server_hostname="localhost",
+                                                  session=session)
+                client.register(nick)
+                client.send(f"WHOIS {nick}")
+                assert client.expect(command="276").params[-1].endswith(mine.fingerprint)
+                session = client.sock.session
+                reused = client.sock.session_reused
+        assert reused
