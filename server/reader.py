@@ -115,6 +115,12 @@ class Reader:
     def read_loop(self, connection: Connection, client: Client) -> Ending:
         """Read until the connection ends."""
         decoder, bucket = LineDecoder(), self.flood_bucket()
+        if connection.tls is not None:  # lines that came with the handshake's last flight
+            items = decoder.feed(decrypt(connection, connection.tls, b""))
+            log_received(client, items)
+            ended = self.run_items(connection, client, items, bucket)
+            if ended is not None:
+                return ended
         while True:
             data, lost = receive(connection.sock)
             if connection.close_reason:

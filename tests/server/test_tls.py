@@ -258,3 +258,33 @@ def test_tls_a_resumed_session_keeps_its_client_certificate(tmp_path):
                 session = client.sock.session
                 reused = client.sock.session_reused
         assert reused
+
+
+def test_tls_lines_sent_with_the_last_handshake_flight_are_answered(tmp_path):
+    """TLS 1.3 lets a client send its first lines with its Finished, in one segment (GnuTLS,
+    so WeeChat, does): they must be answered at once, not when more bytes arrive."""
+    with start_server_thread(config(tls_port=0, data_dir=str(tmp_path))) as handle:
+        context = ssl.create_default_context(cafile=str(tmp_path / CERT_NAME))
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+        with socket.create_connection(handle.tls_address, timeout=5) as sock:
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    sock.sendall(outgoing.read())
+                    incoming.write(sock.recv(65536))
+            tls.write(b"NICK early\r\nUSER early 0 * :E\r\n")
+            sock.sendall(outgoing.read())  # the client's Finished and the lines, at once
+            plain = b""
+            while b" 001 " not in plain:
+                data = sock.recv(65536)  # the socket's timeout is the deadline
+                assert data, plain
+                incoming.write(data)
+                while incoming.pending:
+                    try:
+                        plain += tls.read(65536)
+                    except ssl.SSLWantReadError:
+                        break
+        assert b":localchat 001 early " in plain
