@@ -1,7 +1,8 @@
-"""SASL mechanisms over the account store, sans-I/O: PLAIN (RFC 4616) and SCRAM-SHA-256
-(RFC 5802/7677, scramp's server side). A mechanism takes each decoded client response in
-step() and says what comes next; steps read the store and verify passwords, so they run outside
-the state lock (server.commands.sasl defers them).
+"""SASL mechanisms over the account store, sans-I/O: PLAIN (RFC 4616), SCRAM-SHA-256
+(RFC 5802/7677, scramp's server side) and EXTERNAL (RFC 4422 appendix A: the TLS client
+certificate's fingerprint). A mechanism takes each decoded client response in step() and says
+what comes next; steps read the store and verify passwords, so they run outside the state lock
+(server.commands.sasl defers them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import scramp
 
 from server.accounts import SCRAM, AccountStore, ScramInfo, name_key
 
-MECHANISMS = ("PLAIN", SCRAM)  # as CAP LS 302 and 908 RPL_SASLMECHS list them
+EXTERNAL = "EXTERNAL"
+MECHANISMS = ("PLAIN", SCRAM)  # what every connection may use
 CHUNK = 400  # bytes of base64 per AUTHENTICATE line (sasl-3.1)
 MAX_RESPONSE = 4096  # bytes of base64 in one response, chunks joined; longer is 905
 
@@ -86,8 +88,36 @@ class Scram:
         return Step(account=account.name) if account is not None else FAILED
 
 
-def new_mechanism(name: str, store: AccountStore) -> Mechanism:
-    """The mechanism called name (one of MECHANISMS) for one attempt."""
+class External:
+    """EXTERNAL: one response, the authzid (empty, or the account's own name); success when the
+    connection's certificate fingerprint is registered to an account."""
+
+    def __init__(self, store: AccountStore, certfp: str) -> None:
+        self.store = store
+        self.certfp = certfp
+
+    def step(self, response: bytes) -> Step:
+        try:
+            authzid = response.decode("utf-8")
+        except UnicodeDecodeError:
+            return FAILED
+        account = self.store.find_by_certfp(self.certfp)
+        if account is None or (authzid and name_key(authzid) != name_key(account.name)):
+            return FAILED
+        return Step(account=account.name)
+
+
+def mechanisms(certfp: str | None) -> tuple[str, ...]:
+    """The mechanisms a connection may use, as CAP LS 302 and 908 RPL_SASLMECHS list them:
+    EXTERNAL only with a TLS client certificate (sasl-3.2: the *available* mechanisms; the
+    certificate is fixed at the handshake, so the list never changes during a connection)."""
+    return (*MECHANISMS, EXTERNAL) if certfp else MECHANISMS
+
+
+def new_mechanism(name: str, store: AccountStore, certfp: str | None) -> Mechanism:
+    """The mechanism called name (one of mechanisms(certfp)) for one attempt."""
+    if name == EXTERNAL and certfp:
+        return External(store, certfp)
     return Plain(store) if name == "PLAIN" else Scram(store)
 
 

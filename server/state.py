@@ -61,6 +61,7 @@ class Client:
     cap_negotiating: bool = False
     password_ok: bool = False  # PASS matched the server password (the password is not kept)
     account: str | None = None  # the account it is logged in to (SASL, REGISTER); None: guest
+    certfp: str | None = None  # SHA-256 of its TLS client certificate (lowercase hex), if any
     sasl: Exchange | None = None  # the SASL attempt in progress
     caps: set[str] = field(default_factory=set)  # IRCv3 capabilities it has enabled
     cap_version: int = 0  # the version of its CAP LS (302 or more: values, cap-notify)

@@ -11,7 +11,7 @@ from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.welcome import complete_registration
 from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
-from server.sasl import MECHANISMS
+from server.sasl import MECHANISMS, mechanisms
 
 # Name -> value shown by CAP LS 302 ('' for none).
 CAPABILITIES: dict[str, str] = {
@@ -28,7 +28,7 @@ CAPABILITIES: dict[str, str] = {
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",
-    "sasl": ",".join(MECHANISMS),
+    "sasl": ",".join(MECHANISMS),  # with EXTERNAL too for a client certificate (list_caps)
     "server-time": "",
     "setname": "",
     "userhost-in-names": "",
@@ -72,7 +72,8 @@ def list_caps(ctx: Context, version: str) -> None:
     client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
     if client.cap_version >= 302:
         client.caps.add("cap-notify")
-        items = [f"{k}={v}" if v else k for k, v in CAPABILITIES.items()]
+        values = {**CAPABILITIES, "sasl": ",".join(mechanisms(client.certfp))}
+        items = [f"{k}={v}" if v else k for k, v in values.items()]
     else:
         items = list(CAPABILITIES)
     send_cap_list(ctx, "LS", items)

@@ -106,6 +106,9 @@ def handle_whois(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_WHOISACCOUNT, target.nick, target.account, "is logged in as")
     if target.away is not None:
         ctx.reply(n.RPL_AWAY, target.nick, target.away)
+    if target.certfp and (target is ctx.client or "o" in ctx.client.modes):  # self, or an oper
+        ctx.reply(n.RPL_WHOISCERTFP, target.nick,
+                  f"has client certificate fingerprint {target.certfp}")
     idle = int(ctx.state.clock() - target.last_activity)
     ctx.reply(n.RPL_WHOISIDLE, target.nick, str(idle), "seconds idle")
     ctx.reply(n.RPL_ENDOFWHOIS, target.nick, "End of /WHOIS list")

@@ -1,4 +1,5 @@
-"""AUTHENTICATE: IRCv3 SASL (sasl-3.1, sasl-3.2) with PLAIN and SCRAM-SHA-256 (server.sasl).
+"""AUTHENTICATE: IRCv3 SASL (sasl-3.1, sasl-3.2) with PLAIN, SCRAM-SHA-256 and, on a TLS
+connection with a client certificate, EXTERNAL (server.sasl).
 
 Responses arrive base64 in 400-byte chunks (`+` ends one that filled its last chunk, or is an
 empty response); each complete response is one mechanism step, deferred work that runs outside
@@ -17,7 +18,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.commands.accounts import log_in
 from server.commands.base import Context, Finish, ReplyError
-from server.sasl import CHUNK, FAILED, MAX_RESPONSE, MECHANISMS, Exchange, Step, new_mechanism
+from server.sasl import CHUNK, FAILED, MAX_RESPONSE, Exchange, Step, mechanisms, new_mechanism
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,14 @@ def handle_authenticate(ctx: Context, message: Message) -> None:
 
 
 def start(ctx: Context, mechanism: str) -> None:
-    """AUTHENTICATE <mechanism>: both ours are client-first, so an empty challenge."""
-    if mechanism not in MECHANISMS:
-        ctx.reply(n.RPL_SASLMECHS, ",".join(MECHANISMS), "are available SASL mechanisms")
+    """AUTHENTICATE <mechanism>: all ours are client-first, so an empty challenge. EXTERNAL
+    without a client certificate is not available: 908 and 904, as for an unknown one."""
+    certfp = ctx.session.certfp
+    available = mechanisms(certfp)
+    if mechanism not in available:
+        ctx.reply(n.RPL_SASLMECHS, ",".join(available), "are available SASL mechanisms")
         raise sasl_failed()
-    ctx.session.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts))
+    ctx.session.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts, certfp))
     ctx.send(ctx.session, Message("AUTHENTICATE", ("+",), ctx.server_name))
 
 

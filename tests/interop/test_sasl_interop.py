@@ -12,7 +12,7 @@ from server.config import ServerConfig
 from server.tcp import ServerHandle, start_server_thread
 from tests.interop.programs import require_program, require_weechat_plugins, wait_for_text
 from tests.interop.rawclient import RawClient, from_nick
-from tests.interop.test_weechat import CHANNEL, PLUGINS, WEECHAT_NICK, Weechat
+from tests.interop.test_weechat import CHANNEL, PLUGINS, WEECHAT_NICK, Weechat, tls_prefix
 
 pytestmark = pytest.mark.interop
 
@@ -56,8 +56,8 @@ def test_weechat_logs_in_with_sasl_plain(
     with RawClient(address) as tester:
         tester.register("tester")
         tester.join(CHANNEL)
-        login = (f"-sasl_mechanism=plain -sasl_username={WEECHAT_NICK}"
-                 f" -sasl_password={PASSWORD}")
+        login = (f"-no{tls_prefix(program)} -sasl_mechanism=plain"
+                 f" -sasl_username={WEECHAT_NICK} -sasl_password={PASSWORD}")
         weechat = Weechat(program, tmp_path / "weechat", address[1], login)
         weechat_factory.append(weechat)
         tester.expect("JOIN", lambda m: from_nick(m, WEECHAT_NICK) and m.param(0) == CHANNEL)
