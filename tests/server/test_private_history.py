@@ -110,3 +110,19 @@ def test_read_markers_a_guest_cannot_set_one_and_reads_none():
     join = h.send(guest, "JOIN #room")
     assert "MARKREAD" not in commands(join) and "366" in commands(join)
     assert "MARKREAD" in commands(h.send(alice, "JOIN #room"))
+
+
+def test_private_history_two_devices_of_an_account_read_one_copy():
+    h = harness()
+    carol, phone = h.log_in("carol", *CAPS), h.log_in("bob", *CAPS)
+    laptop = h.log_in("bob", *CAPS, "draft/read-marker")  # a second device of bob
+    assert laptop.primary is phone
+    h.send(carol, "PRIVMSG bob :to both")
+    h.send(laptop, "PRIVMSG carol :from the laptop")
+    assert stored_rows(h) == 4  # carol's copy and bob's of each, not one per device
+    for device in (phone, laptop):
+        assert texts(history(h, device, "CHATHISTORY LATEST carol * 50")) == [
+            "to both", "from the laptop"
+        ]
+    h.send(laptop, f"MARKREAD carol timestamp={STAMP}")
+    assert h.send(phone, "MARKREAD carol")[0].params == ("carol", f"timestamp={STAMP}")
