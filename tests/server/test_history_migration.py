@@ -105,14 +105,16 @@ def test_history_migration_keeps_channels_and_hands_private_rows_to_nobody(old_d
 
 def test_history_migration_the_account_named_like_the_nick_gets_nothing_old(old_db: Path):
     h = Harness(db=str(old_db))
-    bob = h.log_in("bob", *CAPS, "draft/read-marker")
-    assert history(h, bob, "CHATHISTORY LATEST carol * 50") == []
-    reply = h.send(bob, "CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z "
-                        "timestamp=2100-01-01T00:00:00.000Z 50")
-    assert [m.params[1] for m in reply[1:-1]] == ["#lobby"]
-    assert texts(history(h, bob, "CHATHISTORY LATEST #lobby * 50")) == ["hello all"]
-    assert h.send(bob, "MARKREAD #lobby")[0].params == ("#lobby", "*")
-    h.state.history.close()
+    try:
+        bob = h.log_in("bob", *CAPS, "draft/read-marker")
+        assert history(h, bob, "CHATHISTORY LATEST carol * 50") == []
+        reply = h.send(bob, "CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z "
+                            "timestamp=2100-01-01T00:00:00.000Z 50")
+        assert [m.params[1] for m in reply[1:-1]] == ["#lobby"]
+        assert texts(history(h, bob, "CHATHISTORY LATEST #lobby * 50")) == ["hello all"]
+        assert h.send(bob, "MARKREAD #lobby")[0].params == ("#lobby", "*")
+    finally:
+        h.state.history.close()
 
 
 def test_history_migration_a_newer_database_is_refused_not_damaged(tmp_path: Path):
