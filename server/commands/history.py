@@ -227,6 +227,8 @@ def handle_markread(ctx: Context, message: Message) -> None:
             raise Failure("ACCOUNT_REQUIRED", target,
                           "Read markers are kept only for accounts: log in to keep yours")
         ctx.state.history.mark_read(owner, key, ms)
+        for device in ctx.other_devices():  # the identity's other devices learn it too
+            send_read_marker(ctx.for_session(device), target)
     send_read_marker(ctx, target, asked=True)
 
 
