@@ -7,7 +7,11 @@ what comes next; steps read the store and verify passwords, so they run outside 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
 import scramp
@@ -65,9 +69,10 @@ class Scram:
         self.stage = 0
         self.username = ""
 
-    def _lookup(self, username: str) -> ScramInfo | None:
+    def _lookup(self, username: str) -> ScramInfo:
         self.username = username
-        return self.store.scram_info(username)
+        info = self.store.scram_info(username)
+        return info if info is not None else decoy_info(username)
 
     def step(self, response: bytes) -> Step:
         try:
@@ -112,6 +117,25 @@ def mechanisms(certfp: str | None) -> tuple[str, ...]:
     EXTERNAL only with a TLS client certificate (sasl-3.2: the *available* mechanisms; the
     certificate is fixed at the handshake, so the list never changes during a connection)."""
     return (*MECHANISMS, EXTERNAL) if certfp else MECHANISMS
+
+
+_DECOY_SECRET = secrets.token_bytes(32)  # per run: decoy salts cannot be computed from outside
+
+
+@cache
+def _decoy_keys() -> tuple[bytes, bytes, int]:
+    """StoredKey, ServerKey and iteration count of a password nobody knows (made once)."""
+    _, stored_key, server_key, iterations = scramp.ScramMechanism(SCRAM).make_auth_info(
+        secrets.token_urlsafe(32))
+    return stored_key, server_key, iterations
+
+
+def decoy_info(username: str) -> ScramInfo:
+    """A verifier for an account that does not exist, so that SCRAM answers an unknown name as
+    it answers a known one (a server-first message, then 904 at the proof) and does not say
+    which names exist. Its salt is the same for the same name during a run, as a real one is."""
+    salt = hmac.new(_DECOY_SECRET, name_key(username).encode(), hashlib.sha256).digest()[:16]
+    return (salt, *_decoy_keys())
 
 
 def new_mechanism(name: str, store: AccountStore, certfp: str | None) -> Mechanism:

@@ -310,15 +310,29 @@ def test_accounts_sasl_scram_sha_256_logs_in(server, connect, alice_account):
 def test_accounts_sasl_scram_wrong_password_or_account_is_904(server, connect, alice_account,
                                                               name, password):
     client = negotiating(connect())
-    if name == "nobody":
-        scram = scramp.ScramClient(["SCRAM-SHA-256"], name, password)
-        client.send("AUTHENTICATE SCRAM-SHA-256")
-        client.expect(command="AUTHENTICATE", params=["+"])
-        client.send(f"AUTHENTICATE {b64(scram.get_client_first().encode())}")
-    else:
-        scram_exchange(client, name, password)
+    scram_exchange(client, name, password)  # an unknown name gets a server-first too
     client.expect(command="904", params=["alice"])
     assert client_of(server, "alice").account is None
+
+
+def server_first_salt(client: RawClient, name: str) -> str:
+    scram = scramp.ScramClient(["SCRAM-SHA-256"], name, PASSWORD)
+    client.send("AUTHENTICATE SCRAM-SHA-256")
+    client.expect(command="AUTHENTICATE", params=["+"])
+    client.send(f"AUTHENTICATE {b64(scram.get_client_first().encode())}")
+    server_first = base64.b64decode(client.expect(command="AUTHENTICATE").params[0]).decode()
+    client.send("AUTHENTICATE *")
+    client.expect(command="906")
+    return dict(part.split("=", 1) for part in server_first.split(","))["s"]
+
+
+def test_accounts_sasl_scram_does_not_tell_which_names_exist(server, connect, alice_account):
+    client = negotiating(connect())
+    real = server_first_salt(client, "alice")
+    assert server_first_salt(client, "alice") == real
+    unknown = server_first_salt(client, "nobody")
+    assert unknown != real
+    assert server_first_salt(client, "Nobody") == unknown  # as stable as a real salt
 
 
 # -- the state lock (sans-I/O harness)
