@@ -15,6 +15,7 @@ from server import admin
 from server.accounts import ACCOUNTS_FILE
 from server.accounts import default_path as accounts_path
 from server.config import REGISTRATION_MODES, ServerConfig, data_path
+from server.privatefiles import ensure_private_dir
 from server.tcp import start_server_thread
 from server.tls import TlsSetupError
 
@@ -132,6 +133,12 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
 def serve(config: ServerConfig) -> None:
     """Run the server until SIGINT or SIGTERM, then shut it down cleanly."""
     stop = threading.Event()
+    try:
+        ensure_private_dir(config.data_path)
+    except OSError as error:
+        detail = error.strerror or error
+        raise UsageError(f"cannot make the data directory {config.data_path} private: {detail}"
+                         ) from error
     try:
         handle = start_server_thread(config, record_errors=False)
     except sqlite3.Error as error:

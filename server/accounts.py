@@ -1,12 +1,15 @@
 """The account store: one SQLite file (WAL, so the operator's CLI works beside the server) of
 accounts keyed by their casefolded name, each with an argon2id password hash and a SCRAM-SHA-256
-verifier. Passwords are never stored or logged; the slow KDF work runs outside the store's lock.
+verifier, and the TLS client certificate fingerprints that log in to each (SASL EXTERNAL; one
+fingerprint belongs to at most one account). Passwords are never stored or logged; the slow KDF
+work runs outside the store's lock.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -29,7 +32,9 @@ SCRAM = "SCRAM-SHA-256"
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD = 300  # bytes of UTF-8: what account-registration's server considerations advise
 KDF_SLOTS = 4  # argon2 hashes at once (64 MiB each): many logins queue instead of eating memory
+MAX_CERTFPS = 20  # certificate fingerprints per account
 ScramInfo = tuple[bytes, bytes, bytes, int]  # salt, StoredKey, ServerKey, iteration count
+_CERTFP = re.compile(r"[0-9a-f]{64}")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -42,12 +47,34 @@ CREATE TABLE IF NOT EXISTS accounts (
     scram_server_key BLOB NOT NULL,
     scram_iterations INTEGER NOT NULL,
     created_at REAL NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS certfps (
+    fingerprint TEXT PRIMARY KEY,
+    name_key TEXT NOT NULL REFERENCES accounts (name_key) ON DELETE CASCADE,
+    added_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS certfps_by_account ON certfps (name_key);
 """
 
 
 class AccountExists(Exception):
     """create(): an account of that name (under casemapping) exists already."""
+
+
+class NoSuchAccount(Exception):
+    """add_certfp(): there is no account of that name."""
+
+
+class CertfpTaken(Exception):
+    """add_certfp(): the fingerprint belongs to another account (named in `owner`)."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(owner)
+        self.owner = owner
+
+
+class TooManyCertfps(Exception):
+    """add_certfp(): the account has MAX_CERTFPS fingerprints already."""
 
 
 def default_path(data_dir: str | None) -> str:
@@ -74,6 +101,15 @@ def password_error(password: str) -> str | None:
     if len(password.encode("utf-8")) > MAX_PASSWORD:
         return f"the password must be at most {MAX_PASSWORD} bytes long"
     return None
+
+
+def parse_certfp(text: str) -> str:
+    """A SHA-256 certificate fingerprint as the store keeps it (64 lowercase hex digits) from
+    text, which may be in either case and have colons (AA:BB:...); ValueError otherwise."""
+    fingerprint = text.replace(":", "").lower()
+    if not _CERTFP.fullmatch(fingerprint):
+        raise ValueError(f"{text!r} is not a SHA-256 fingerprint (64 hex digits)")
+    return fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +146,8 @@ class AccountStore:
         with self._lock:
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
+            self._db.execute("PRAGMA foreign_keys=ON")  # a deleted account takes its certfps
+            self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         with self._lock:
@@ -195,7 +232,65 @@ class AccountStore:
             cursor = self._db.execute("DELETE FROM accounts WHERE name_key = ?", (name_key(name),))
         return cursor.rowcount > 0
 
+    # -- TLS client certificate fingerprints (SASL EXTERNAL)
+
+    def find_by_certfp(self, fingerprint: str) -> Account | None:
+        """The account that fingerprint (as parse_certfp gives it) logs in to, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT a.name, a.email, a.created_at FROM certfps c JOIN accounts a "
+                "ON a.name_key = c.name_key WHERE c.fingerprint = ?", (fingerprint,)).fetchone()
+        return Account(*row) if row else None
+
+    def certfps(self, name: str) -> list[str]:
+        """The fingerprints registered to an account, oldest first ([] for no account)."""
+        with self._lock:
+            rows = self._db.execute("SELECT fingerprint FROM certfps WHERE name_key = ? "
+                                    "ORDER BY added_at, fingerprint", (name_key(name),))
+            return [row[0] for row in rows]
+
+    def add_certfp(self, name: str, fingerprint: str) -> bool:
+        """Register fingerprint (parse_certfp's form) to an account; False when it was already
+        the account's. NoSuchAccount, CertfpTaken (another account has it), TooManyCertfps."""
+        key = name_key(name)
+        with self._lock:
+            if self._certfp_owner(fingerprint, key):
+                return False
+            if self._db.execute("SELECT 1 FROM accounts WHERE name_key = ?", (key,)
+                                ).fetchone() is None:
+                raise NoSuchAccount(name)
+            count = self._db.execute("SELECT COUNT(*) FROM certfps WHERE name_key = ?",
+                                     (key,)).fetchone()[0]
+            if count >= MAX_CERTFPS:
+                raise TooManyCertfps(name)
+            try:
+                self._db.execute("INSERT INTO certfps (fingerprint, name_key, added_at) "
+                                 "VALUES (?, ?, ?)", (fingerprint, key, self._clock()))
+            except sqlite3.IntegrityError:  # meanwhile (the CLI): taken, or the account deleted
+                if self._certfp_owner(fingerprint, key):
+                    return False
+                raise NoSuchAccount(name) from None
+        log.info("certificate %s added to account %s", fingerprint, name)
+        return True
+
+    def remove_certfp(self, name: str, fingerprint: str) -> bool:
+        """Unregister fingerprint from an account; False when the account did not have it."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM certfps WHERE name_key = ? AND fingerprint = ?",
+                                      (name_key(name), fingerprint))
+        return cursor.rowcount > 0
+
     # -- inside
+
+    def _certfp_owner(self, fingerprint: str, key: str) -> bool:
+        """True when fingerprint is the account key's; CertfpTaken when another's (under the
+        lock)."""
+        owner = self._db.execute(
+            "SELECT a.name, a.name_key FROM certfps c JOIN accounts a "
+            "ON a.name_key = c.name_key WHERE c.fingerprint = ?", (fingerprint,)).fetchone()
+        if owner is not None and owner[1] != key:
+            raise CertfpTaken(owner[0])
+        return owner is not None
 
     @staticmethod
     def _check(name: str, password: str) -> None:

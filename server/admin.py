@@ -1,6 +1,8 @@
-"""`python -m server accounts list|add NAME|delete NAME|reset-password NAME`: the operator's
-account commands on the data directory's account store, safe while the server runs (SQLite WAL).
-Passwords come from a prompt (getpass, twice) or the first line of stdin, never from argv."""
+"""`python -m server accounts list|add NAME|delete NAME|reset-password NAME`, and
+`add-cert|remove-cert NAME SHA256|certs NAME` for TLS client certificates (SASL EXTERNAL): the
+operator's account commands on the data directory's account store, safe while the server runs
+(SQLite WAL). Passwords come from a prompt (getpass, twice) or the first line of stdin, never
+from argv."""
 
 from __future__ import annotations
 
@@ -12,10 +14,21 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from server.accounts import AccountExists, AccountStore, account_name_error, password_error
+from server.accounts import (
+    MAX_CERTFPS,
+    AccountExists,
+    AccountStore,
+    CertfpTaken,
+    NoSuchAccount,
+    TooManyCertfps,
+    account_name_error,
+    parse_certfp,
+    password_error,
+)
 from server.accounts import default_path as accounts_path
 
 PROG = "localchat-server accounts"
+CERT_ACTIONS = ("add-cert", "remove-cert", "certs")
 
 
 class AdminError(Exception):
@@ -37,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--email", help="the account's email address")
     sub.add_parser("delete", help="delete an account").add_argument("name")
     sub.add_parser("reset-password", help="set a new password (asks for it)").add_argument("name")
+    for action, text in (("add-cert", "let a TLS client certificate log in (SASL EXTERNAL)"),
+                         ("remove-cert", "stop a TLS client certificate logging in")):
+        cert = sub.add_parser(action, help=text)
+        cert.add_argument("name")
+        cert.add_argument("fingerprint", help="its SHA-256 fingerprint (64 hex digits, colons "
+                          "allowed)")
+    sub.add_parser("certs", help="list an account's certificate fingerprints").add_argument("name")
     return parser
 
 
@@ -56,6 +76,9 @@ def read_password(stdin: TextIO) -> str:
 
 def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextIO) -> None:
     name: str = getattr(args, "name", "")
+    if args.action in CERT_ACTIONS:
+        run_certs(args, store, out)
+        return
     if args.action == "list":
         for account in store.accounts():
             created = time.strftime("%Y-%m-%d %H:%M", time.gmtime(account.created_at))
@@ -82,6 +105,39 @@ def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextI
         if not store.delete(name):
             raise AdminError(f"there is no account {name}")
         print(f"account {name} deleted", file=out)
+
+
+def run_certs(args: argparse.Namespace, store: AccountStore, out: TextIO) -> None:
+    """add-cert, remove-cert and certs."""
+    name: str = args.name
+    fingerprint = ""
+    if args.action != "certs":
+        try:
+            fingerprint = parse_certfp(args.fingerprint)
+        except ValueError as error:
+            raise AdminError(f"invalid fingerprint: {error}", 2) from None
+    if store.find(name) is None:
+        raise AdminError(f"there is no account {name}")
+    if args.action == "certs":
+        for listed in store.certfps(name):
+            print(listed, file=out)
+    elif args.action == "add-cert":
+        try:
+            added = store.add_certfp(name, fingerprint)
+        except CertfpTaken as error:
+            raise AdminError(f"the certificate {fingerprint} belongs to the account "
+                             f"{error.owner}") from None
+        except TooManyCertfps:
+            raise AdminError(f"the account {name} has {MAX_CERTFPS} certificates already "
+                             "(remove-cert one first)") from None
+        except NoSuchAccount:
+            raise AdminError(f"there is no account {name}") from None
+        print(f"certificate {fingerprint} " + ("added to" if added else "already logs in to")
+              + f" {name}", file=out)
+    elif not store.remove_certfp(name, fingerprint):
+        raise AdminError(f"the account {name} has no certificate {fingerprint}")
+    else:
+        print(f"certificate {fingerprint} removed from {name}", file=out)
 
 
 def main(argv: Sequence[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:

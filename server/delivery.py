@@ -5,6 +5,9 @@ lines stay in the order the lock decided; flush() (after the lock) makes the out
 A message is encoded once per variant (the tags a recipient's capabilities let it see), never
 once per recipient; each client gets one queue and one send per batch. While a labeled command
 runs, the sender's lines are held back and then sent labeled (IRCv3 labeled-response).
+Sending to an identity with several devices (server.devices) reaches each of them when the
+caller asks for it (expand=True: the state has devices at all); send_only() reaches one
+connection, as replies to a command do.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from server.state import Client
 
 SERVER_TIME = 1  # Client.tag_mask bits: which tags a client may be sent
 MESSAGE_TAGS = 2
+ACCOUNT_TAG = 4
 _batch_ids = itertools.count(1)
 
 
@@ -27,11 +31,15 @@ def new_batch_id() -> str:
 
 def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
     """The tags a client with tag_mask may see: time with server-time; msgid and client tags
-    with message-tags; batch and label always (they are only added for clients that have them)."""
+    with message-tags; account with account-tag; batch and label always (they are only added
+    for clients that have them)."""
     seen = {}
     for key, value in tags.items():
         if key == "time":
             if mask & SERVER_TIME:
+                seen[key] = value
+        elif key == "account":
+            if mask & ACCOUNT_TAG:
                 seen[key] = value
         elif key == "msgid" or is_client_tag(key):
             if mask & MESSAGE_TAGS:
@@ -39,6 +47,11 @@ def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
         else:
             seen[key] = value
     return seen
+
+
+def every_session(clients: Iterable[Client]) -> list[Client]:
+    """The connections of clients: each identity with all of its devices."""
+    return [session for client in clients for session in client.sessions]
 
 
 def encode_for(message: Message, mask: int) -> bytes:
@@ -68,15 +81,26 @@ class Outgoing:
         self._label = ""
         self._held: list[Message] = []
 
-    def send(self, client: Client, message: Message) -> None:
+    def send(self, client: Client, message: Message, expand: bool = False) -> None:
+        """message to client; with expand, to each of its devices as well."""
+        if expand and client.devices:
+            self.broadcast(client.sessions, message)
+        else:
+            self.send_only(client, message)
+
+    def send_only(self, client: Client, message: Message) -> None:
+        """message to this one connection."""
         if client is self._labeled:
             self._held.append(message)
         else:
             self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
-    def broadcast(self, clients: Iterable[Client], message: Message) -> None:
+    def broadcast(self, clients: Iterable[Client], message: Message, expand: bool = False
+                  ) -> None:
         """Send one message to many clients; it is encoded once per variant. clients must not
-        change later."""
+        change later. With expand, every device of each client gets it too."""
+        if expand:
+            clients = every_session(clients)
         if self._labeled is not None and self._labeled in clients:
             self._held.append(message)
             clients = [client for client in clients if client is not self._labeled]

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 import socket
 import socketserver
-import ssl
 import sys
 import threading
 import time
 from typing import Any
+
+from OpenSSL import SSL
 
 from ircproto.message import Message
 from server.connection import Connection
@@ -39,7 +40,7 @@ class Listener(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 1024  # socketserver's default of 5 drops SYNs when many join at once
 
-    def __init__(self, hub: Hub, port: int, tls_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, hub: Hub, port: int, tls_context: SSL.Context | None = None) -> None:
         self.hub = hub
         self.tls_context = tls_context
         self.stopping = False

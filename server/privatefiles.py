@@ -8,6 +8,13 @@ import os
 from pathlib import Path
 
 
+def ensure_private_dir(path: Path) -> None:
+    """The server's data directory: made 0700, or tightened to 0700 when it exists (an older
+    version made it 0755)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
 def create_private_file(path: Path) -> None:
     """Make path's directory (0700, when we create it) and path itself (0600, also when it
     existed with wider permissions)."""

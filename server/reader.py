@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import socket
-import ssl
 import time
 from typing import Protocol
+
+from OpenSSL import SSL
 
 from ircproto.framing import LineDecoder, LineError
 from ircproto.message import Message
@@ -44,7 +45,7 @@ class Host(Protocol):
     def hub(self) -> Hub: ...
 
     @property
-    def tls_context(self) -> ssl.SSLContext | None: ...
+    def tls_context(self) -> SSL.Context | None: ...
 
     def track(self, connection: Connection) -> bool: ...
 
@@ -76,6 +77,7 @@ class Reader:
             return
         with hub.state.lock:
             client = hub.state.add_client(connection, host)
+            client.certfp = tls.certfp if tls is not None else None
         log.info("connection from %s:%s", host, self.port)
         try:
             self.serve(connection, client)
@@ -96,7 +98,7 @@ class Reader:
         if connection.finish(last_line, FINISH_TIMEOUT) and reason in STILL_SENDING:
             discard_input(connection.sock)
 
-    def start_tls(self, context: ssl.SSLContext, host: str) -> TlsSession | None:
+    def start_tls(self, context: SSL.Context, host: str) -> TlsSession | None:
         """The TLS handshake, bounded in time; None (logged) when it fails."""
         tls = TlsSession(context)
         if not self.host.track_handshake(self.sock):
@@ -114,6 +116,12 @@ class Reader:
     def read_loop(self, connection: Connection, client: Client) -> Ending:
         """Read until the connection ends."""
         decoder, bucket = LineDecoder(), self.flood_bucket()
+        if connection.tls is not None:  # lines that came with the handshake's last flight
+            items = decoder.feed(decrypt(connection, connection.tls, b""))
+            log_received(client, items)
+            ended = self.run_items(connection, client, items, bucket)
+            if ended is not None:
+                return ended
         while True:
             data, lost = receive(connection.sock)
             if connection.close_reason:

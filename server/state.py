@@ -61,6 +61,7 @@ class Client:
     cap_negotiating: bool = False
     password_ok: bool = False  # PASS matched the server password (the password is not kept)
     account: str | None = None  # the account it is logged in to (SASL, REGISTER); None: guest
+    certfp: str | None = None  # SHA-256 of its TLS client certificate (lowercase hex), if any
     sasl: Exchange | None = None  # the SASL attempt in progress
     caps: set[str] = field(default_factory=set)  # IRCv3 capabilities it has enabled
     cap_version: int = 0  # the version of its CAP LS (302 or more: values, cap-notify)
@@ -71,9 +72,24 @@ class Client:
     last_activity: float = 0.0
     ping_sent_at: float | None = None
     gone: bool = False
+    # Several connections logged into one account share one identity (server.devices): the
+    # first is the identity (in nicks and channels) and lists the others in devices; each of
+    # those is a connection only, with primary naming the identity it belongs to.
+    devices: list[Client] = field(default_factory=list)
+    primary: Client | None = None
 
     def __post_init__(self) -> None:
         self.last_activity = self.connected_at
+
+    @property
+    def identity(self) -> Client:
+        """The client this connection speaks for: itself, or the identity it is a device of."""
+        return self.primary or self
+
+    @property
+    def sessions(self) -> list[Client]:
+        """Every connection of this identity, itself first."""
+        return [self, *self.devices] if self.devices else [self]
 
     @property
     def prefix(self) -> str:
@@ -132,6 +148,7 @@ class State:
             config.db, config.history_days, config.history_max_per_target, time.time
         )
         self.accounts = AccountStore(config.accounts_db)  # never used under `lock`
+        self.device_count = 0  # connections attached to another's identity (server.devices)
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""
@@ -156,6 +173,13 @@ class State:
             del self.nicks[client.nick_key]
         client.nick, client.nick_key = nick, fold(nick)
         self.nicks[client.nick_key] = client
+
+    def want_nick(self, client: Client, nick: str) -> None:
+        """Before registration: client asks for nick, held by another; whether it gets it is
+        decided when registration completes (server.devices). Its own nick, if any, is freed."""
+        if client.nick_key and self.nicks.get(client.nick_key) is client:
+            del self.nicks[client.nick_key]
+        client.nick, client.nick_key = nick, fold(nick)
 
     def join(self, client: Client, name: str) -> Channel:
         """Put client in channel name, creating it (with client as op) when new."""

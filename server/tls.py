@@ -1,5 +1,13 @@
-"""TLS for the server: a self-signed certificate kept in the data directory, the SSLContext,
-and TlsSession, which runs TLS over memory BIOs so the plain socket keeps serving both threads.
+"""TLS for the server: a self-signed certificate kept in the data directory, the listener's
+context, and TlsSession, which runs TLS over memory BIOs so the plain socket keeps serving both
+threads and which knows the SHA-256 fingerprint of the client's certificate, if it sent one.
+
+The server asks every client for a certificate and accepts whatever it sends, self-signed
+included: the certificate's fingerprint is an identity (SASL EXTERNAL), not a CA's word, and a
+client without one connects as before. The stdlib's ssl cannot do that (CERT_OPTIONAL verifies
+a certificate that is sent and fails the handshake on a self-signed one, with no callback to
+say otherwise), so the listener's side is pyOpenSSL (the PyCA's binding to the same OpenSSL),
+whose verify callback accepts. The TLS handshake still proves the client holds the key.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from OpenSSL import SSL
 
 from server.config import ServerConfig
 from server.privatefiles import write_private_file
@@ -27,6 +36,7 @@ CERT_NAME = "localchat-cert.pem"
 KEY_NAME = "localchat-key.pem"
 CERT_DAYS = 3650
 READ_SIZE = 16384
+SESSION_ID_CONTEXT = b"localchat"  # OpenSSL needs one to resume sessions with VERIFY_PEER
 
 
 class TlsError(Exception):
@@ -78,19 +88,19 @@ def fingerprint(cert_path: Path) -> str:
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
-def listener_context(config: ServerConfig) -> ssl.SSLContext:
-    """The SSLContext for config's TLS listener; TlsSetupError when it cannot be made."""
+def listener_context(config: ServerConfig) -> SSL.Context:
+    """The TLS context for config's TLS listener; TlsSetupError when it cannot be made."""
     try:
         return context_for(config.tls_cert, config.tls_key, config.data_path)
-    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
-        detail = getattr(error, "reason", None) or getattr(error, "strerror", None)
+    except (OSError, ValueError) as error:
+        detail = getattr(error, "strerror", None)
         where = getattr(error, "filename", None)
         raise TlsSetupError(f"cannot set up TLS: {detail or error}"
                             + (f" ({where})" if where else "")) from error
 
 
-def context_for(cert: str | None, key: str | None, data_dir: Path) -> ssl.SSLContext:
-    """The server's SSLContext from the given files, or from the self-signed pair in data_dir
+def context_for(cert: str | None, key: str | None, data_dir: Path) -> SSL.Context:
+    """The server's context from the given files, or from the self-signed pair in data_dir
     (created on first use); logs the certificate's SHA-256 fingerprint."""
     if cert is not None and key is not None:
         cert_path, key_path = Path(cert), Path(key)
@@ -101,23 +111,62 @@ def context_for(cert: str | None, key: str | None, data_dir: Path) -> ssl.SSLCon
     return context
 
 
-def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.options |= ssl.OP_NO_RENEGOTIATION
-    context.load_cert_chain(cert_path, key_path)
+def server_context(cert_path: Path, key_path: Path) -> SSL.Context:
+    """TLS 1.2 or later, no renegotiation, cert_path's chain and key_path's key; it asks for a
+    client certificate and accepts any (see the module docstring). TlsSetupError for bad files."""
+    context = SSL.Context(SSL.TLS_SERVER_METHOD)
+    context.set_min_proto_version(SSL.TLS1_2_VERSION)
+    context.set_options(SSL.OP_NO_RENEGOTIATION | SSL.OP_NO_COMPRESSION)
+    for load, path in ((context.use_certificate_chain_file, cert_path),
+                       (context.use_privatekey_file, key_path)):
+        with open(path, "rb"):  # a missing or unreadable file is an OSError that names it
+            pass
+        try:
+            load(str(path))
+        except SSL.Error as error:
+            raise TlsSetupError(f"cannot set up TLS: {describe(error)} ({path})") from None
+    try:
+        context.check_privatekey()
+    except SSL.Error:
+        raise TlsSetupError(f"cannot set up TLS: {key_path} is not the key of {cert_path}"
+                            ) from None
+    context.set_verify(SSL.VERIFY_PEER, accept_any_certificate)
+    context.set_session_id(SESSION_ID_CONTEXT)
     return context
+
+
+def accept_any_certificate(
+    connection: SSL.Connection, cert: object, errno: int, depth: int, ok: int
+) -> bool:
+    """pyOpenSSL's verify callback: every client certificate is accepted (self-signed, expired,
+    any issuer); TlsSession.certfp is then its identity."""
+    return True
+
+
+def certificate_fingerprint(cert: x509.Certificate) -> str:
+    """The SHA-256 fingerprint of cert's DER encoding, lowercase hex (64 characters)."""
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def describe(error: SSL.Error) -> str:
+    """The reasons OpenSSL gave for error, for a log line."""
+    reasons = [str(part[2]) for part in error.args[0] if isinstance(part, tuple) and len(part) > 2
+               ] if error.args and isinstance(error.args[0], list) else []
+    return "; ".join(dict.fromkeys(r for r in reasons if r)) or str(error) or type(error).__name__
 
 
 class TlsSession:
     """One connection's TLS state. The reader thread decrypts, the output path encrypts; a lock
-    keeps the SSLObject to one thread at a time."""
+    keeps the pyOpenSSL Connection to one thread at a time. certfp: the SHA-256 fingerprint of
+    the client's certificate (lowercase hex) once the handshake is done, None without one."""
 
-    def __init__(self, context: ssl.SSLContext) -> None:
-        self._incoming, self._outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        self._ssl = context.wrap_bio(self._incoming, self._outgoing, server_side=True)
+    def __init__(self, context: SSL.Context) -> None:
+        self._ssl = SSL.Connection(context, None)  # None: over memory BIOs
+        self._ssl.set_accept_state()
         self._lock = threading.Lock()
+        self._unsent = b""  # ciphertext TLS produced on its own (after a read), not yet taken
         self.closed = False  # the peer sent close_notify
+        self.certfp: str | None = None
 
     def handshake(self, sock: socket.socket, timeout: float) -> None:
         """Run the handshake on the (blocking) socket within timeout; raises TlsError."""
@@ -148,47 +197,63 @@ class TlsSession:
         whether the handshake is done. Raises TlsError when it fails."""
         with self._lock:
             if data:
-                self._incoming.write(data)
+                self._ssl.bio_write(data)
             try:
                 self._ssl.do_handshake()
                 done = True
-            except ssl.SSLWantReadError:
+            except SSL.WantReadError:
                 done = False
-            except ssl.SSLError as error:
-                raise TlsError(f"TLS handshake failed: {error.reason or error}") from None
-            return self._outgoing.read(), done
+            except SSL.Error as error:
+                raise TlsError(f"TLS handshake failed: {describe(error)}") from None
+            if done:
+                cert = self._ssl.get_peer_certificate(as_cryptography=True)
+                self.certfp = certificate_fingerprint(cert) if cert is not None else None
+            return self._take_output(), done
 
     def decrypt(self, data: bytes) -> bytes:
         """Ciphertext from the socket in, plaintext out (b'' when no whole record yet)."""
         parts: list[bytes] = []
         with self._lock:
-            self._incoming.write(data)
-            while True:
+            if data:
+                self._ssl.bio_write(data)
+            while not self.closed:
                 try:
-                    chunk = self._ssl.read(READ_SIZE)
-                except ssl.SSLWantReadError:
+                    parts.append(self._ssl.recv(READ_SIZE))
+                except SSL.WantReadError:
                     break
-                except ssl.SSLZeroReturnError:
+                except SSL.ZeroReturnError:
                     self.closed = True
-                    break
-                except ssl.SSLError as error:
-                    raise TlsError(f"TLS error: {error.reason or error}") from None
-                if not chunk:
-                    break
-                parts.append(chunk)
+                except SSL.Error as error:
+                    raise TlsError(f"TLS error: {describe(error)}") from None
+            self._unsent += self._drain()
         return b"".join(parts)
 
     def encrypt(self, data: bytes) -> bytes:
         """Plaintext in, the ciphertext to send out (with anything TLS itself wants sent)."""
         with self._lock:
+            view = memoryview(data)
             try:
-                if data:
-                    self._ssl.write(data)
-            except ssl.SSLError as error:
-                raise TlsError(f"TLS error: {error.reason or error}") from None
-            return self._outgoing.read()
+                while view:  # SSL_MODE_ENABLE_PARTIAL_WRITE: a call may take only some records
+                    view = view[self._ssl.send(view) :]
+            except SSL.Error as error:
+                raise TlsError(f"TLS error: {describe(error)}") from None
+            return self._take_output()
 
     @property
     def wants_write(self) -> bool:
         """TLS produced bytes of its own (e.g. after a read) that must be sent."""
-        return self._outgoing.pending > 0
+        return bool(self._unsent)
+
+    def _take_output(self) -> bytes:
+        """Everything TLS has for the peer (under the lock)."""
+        data, self._unsent = self._unsent + self._drain(), b""
+        return data
+
+    def _drain(self) -> bytes:
+        """The ciphertext waiting in the outgoing memory BIO (under the lock)."""
+        parts: list[bytes] = []
+        while True:
+            try:
+                parts.append(self._ssl.bio_read(4 * READ_SIZE))
+            except SSL.WantReadError:
+                return b"".join(parts)

@@ -16,6 +16,7 @@ from server.commands.base import Context, Failure, Finish, ReplyError, Work, nee
 from server.commands.history import commit_history
 from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
+from server.devices import leave_quietly
 from server.state import Client, State
 
 __all__ = ["COMMANDS", "Command", "Context", "Failure", "ReplyError", "disconnect", "dispatch"]
@@ -38,6 +39,7 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
         with state.lock:
             if client.gone:
                 return ctx
+            speak_for(ctx, client)
             client.last_activity, client.ping_sent_at = state.clock(), None
             if pending is not None and finish is not None:
                 pending = resume(ctx, pending, finish)
@@ -56,6 +58,13 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
         finish = run_work(ctx, pending)
 
 
+def speak_for(ctx: Context, connection: Client) -> None:
+    """Under the lock: the identity connection speaks for (it changes when a device is
+    attached or promoted, server.devices), and connection as the one replies go to."""
+    ctx.client = connection.identity
+    ctx.connection = connection if connection.primary is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Pending:
     """A command that deferred work: its verb, whether its replies are labeled, the work."""
@@ -69,10 +78,10 @@ def run_command(ctx: Context, message: Message) -> Pending | None:
     """Run one command; with labeled-response, its replies to the sender carry the label.
     When the handler deferred work, the label stays open until the work's Finish has run."""
     label = message.tags.get("label")
-    if not label or "labeled-response" not in ctx.client.caps:
+    if not label or "labeled-response" not in ctx.session.caps:
         run_unlabeled(ctx, message)
         return take_deferred(ctx, message.verb, labeled=False)
-    ctx.out.begin_label(ctx.client, label)
+    ctx.out.begin_label(ctx.session, label)
     pending = None
     try:
         run_unlabeled(ctx, message)
@@ -116,13 +125,13 @@ def resume(ctx: Context, pending: Pending, finish: Finish) -> Pending | None:
 
 
 def run_unlabeled(ctx: Context, message: Message) -> None:
-    verb, client = message.verb, ctx.client
+    verb, session = message.verb, ctx.session
     entry = COMMANDS.get(verb)
 
     def run() -> None:
         if entry is None:
             raise ReplyError(n.ERR_UNKNOWNCOMMAND, verb, "Unknown command")
-        if entry.registered and not client.registered:
+        if entry.registered and not session.registered:
             raise ReplyError(n.ERR_NOTREGISTERED, "You have not registered")
         if len(message.params) < entry.min_params:
             raise need_more_params(verb)
@@ -164,13 +173,15 @@ def answer_line_error(ctx: Context, error: LineError) -> None:
 
 
 def disconnect(state: State, client: Client, reason: str) -> Outgoing:
-    """Forget client; its channels see it QUIT with reason. Safe to call twice."""
+    """Forget connection client; its channels see it QUIT with reason, unless another device
+    of its identity stays (server.devices). Safe to call twice."""
     out = Outgoing()
     with state.lock:
-        if client.gone:
+        if client.gone or leave_quietly(state, client):
             return out
         peers = state.remove_client(client)
         if client.registered and peers:
-            out.broadcast(list(peers), Message("QUIT", (reason,), client.prefix))
+            quit_line = Message("QUIT", (reason,), client.prefix)
+            out.broadcast(list(peers), quit_line, expand=state.device_count > 0)
         out.commit()
     return out

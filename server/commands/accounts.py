@@ -13,7 +13,7 @@ import sqlite3
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
-from server.commands.base import Context, Failure, Finish
+from server.commands.base import Context, Failure, Finish, with_cap
 from server.state import fold
 
 log = logging.getLogger(__name__)
@@ -21,10 +21,15 @@ REGISTRATION_CAP = "draft/account-registration"
 
 
 def log_in(ctx: Context, account: str) -> None:
-    """The sender is now logged in to account: 900 RPL_LOGGEDIN."""
+    """The sender is now logged in to account: 900 RPL_LOGGEDIN; once registered, the users
+    sharing a channel with it that enabled account-notify see `ACCOUNT <account>`."""
     client = ctx.client
     client.account = account
     ctx.reply(n.RPL_LOGGEDIN, client.prefix, account, f"You are now logged in as {account}")
+    if client.registered:
+        watchers = with_cap(ctx.state.peers(client), "account-notify")
+        if watchers:
+            ctx.broadcast_sessions(watchers, Message("ACCOUNT", (account,), client.prefix))
 
 
 # REGISTER <account> {<email> | *} <password>
@@ -40,7 +45,7 @@ def handle_register(ctx: Context, message: Message) -> None:
                       f"You are already logged in as {client.account}")
     if config.registration != "open":
         raise Failure("TEMPORARILY_UNAVAILABLE", account, "Registration is closed on this server")
-    if config.password is not None and not client.password_ok:  # PASS may not be bypassed
+    if config.password is not None and not ctx.session.password_ok:  # PASS may not be bypassed
         raise Failure("TEMPORARILY_UNAVAILABLE", account, "Send the server password (PASS) first")
     why = account_name_error(account)
     if why:

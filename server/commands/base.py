@@ -39,11 +39,17 @@ class Context:
     """One command's view of the server: the state, the sender and what to send afterwards."""
 
     state: State
-    client: Client
+    client: Client  # the identity the sender speaks for (server.devices)
     out: Outgoing = field(default_factory=Outgoing)
+    connection: Client | None = None  # the sender's connection, when not client itself
     close_reason: str | None = None  # set when the connection must end after this batch
     close_error: str = ""  # the ERROR line the client gets before it is closed
     deferred: Work | None = None  # slow work to run after this command, outside the lock
+
+    @property
+    def session(self) -> Client:
+        """The connection the command came from (a device of client, or client)."""
+        return self.connection or self.client
 
     @property
     def server_name(self) -> str:
@@ -54,7 +60,7 @@ class Context:
         Echoed input that cannot be a middle param (empty, spaces, leading ':') is made safe."""
         middle = [safe_middle(param) for param in params[:-1]]
         full = (self.client.nick, *middle, *params[-1:])
-        self.send(self.client, Message(numeric, full, self.server_name))
+        self.out.send_only(self.session, Message(numeric, full, self.server_name))
 
     def reply_error(self, error: ReplyError) -> None:
         """The numeric a ReplyError stands for, as reply() sends it."""
@@ -66,19 +72,46 @@ class Context:
         description."""
         assert kind in STANDARD_REPLIES, kind
         middle = [safe_middle(param) for param in (command, code, *params[:-1])]
-        self.send(self.client, Message(kind, (*middle, *params[-1:]), self.server_name))
+        self.out.send_only(self.session, Message(kind, (*middle, *params[-1:]), self.server_name))
 
     def fail(self, command: str, failure: Failure) -> None:
         self.standard_reply("FAIL", command, failure.code, *failure.params)
 
     def notice(self, text: str) -> None:
-        self.send(self.client, Message("NOTICE", (self.client.nick, text), self.server_name))
+        notice = Message("NOTICE", (self.client.nick, text), self.server_name)
+        self.out.send_only(self.session, notice)
 
     def send(self, client: Client, message: Message) -> None:
-        self.out.send(client, message)
+        """message to client: to the sender's own connection when client is the sender (a
+        reply), else to every device of client."""
+        if client is self.client:
+            self.out.send_only(self.session, message)
+        else:
+            self.out.send(client, message, expand=self.state.device_count > 0)
 
     def broadcast(self, clients: list[Client] | set[Client], message: Message) -> None:
-        self.out.broadcast(clients, message)
+        """message to each of clients, and to every device of each."""
+        self.out.broadcast(clients, message, expand=self.state.device_count > 0)
+
+    def broadcast_sessions(self, sessions: list[Client], message: Message) -> None:
+        """message to exactly these connections (with_cap() picks them)."""
+        self.out.broadcast(sessions, message)
+
+    def for_session(self, session: Client) -> Context:
+        """A context whose replies go to session, another connection of the sender's identity;
+        what it sends joins this one's, in order."""
+        connection = None if session is self.client else session
+        return Context(self.state, self.client, self.out, connection=connection)
+
+    def other_devices(self) -> list[Client]:
+        """The sender's identity's connections other than the sender's own."""
+        return [s for s in self.client.sessions if s is not self.session]
+
+    def from_sender(self, verb: str, *params: str) -> Message:
+        """A message from the sender's identity, with the account tag when it is logged in
+        (account-tag: only clients with the capability are sent it)."""
+        account = self.client.account
+        return Message(verb, params, self.client.prefix, {"account": account} if account else {})
 
     def close(self, reason: str, error: str) -> None:
         self.close_reason, self.close_error = reason, error
@@ -179,8 +212,9 @@ def split_targets(param: str) -> list[str]:
 
 
 def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
-    """The clients that enabled capability cap."""
-    return [client for client in clients if cap in client.caps]
+    """The connections of clients (every device of each) that enabled capability cap: send to
+    them with Context.broadcast_sessions."""
+    return [s for client in clients for s in client.sessions if cap in s.caps]
 
 
 def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:

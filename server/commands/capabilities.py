@@ -10,11 +10,13 @@ from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.welcome import complete_registration
-from server.delivery import MESSAGE_TAGS, SERVER_TIME
-from server.sasl import MECHANISMS
+from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
+from server.sasl import MECHANISMS, mechanisms
 
 # Name -> value shown by CAP LS 302 ('' for none).
 CAPABILITIES: dict[str, str] = {
+    "account-notify": "",
+    "account-tag": "",
     "away-notify": "",
     "batch": "",
     "cap-notify": "",
@@ -22,10 +24,11 @@ CAPABILITIES: dict[str, str] = {
     "draft/chathistory": "",
     "draft/read-marker": "",
     "echo-message": "",
+    "extended-join": "",
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",
-    "sasl": ",".join(MECHANISMS),
+    "sasl": ",".join(MECHANISMS),  # with EXTERNAL too for a client certificate (list_caps)
     "server-time": "",
     "setname": "",
     "userhost-in-names": "",
@@ -40,13 +43,13 @@ def cap_lines(nick: str, sub: str, items: list[str], limit: int = LIST_LINE_LIMI
 
 
 def send_cap_list(ctx: Context, sub: str, items: list[str]) -> None:
-    for params in cap_lines(ctx.client.nick, sub, items):
-        ctx.send(ctx.client, Message("CAP", params, ctx.server_name))
+    for params in cap_lines(ctx.session.nick, sub, items):
+        ctx.send(ctx.session, Message("CAP", params, ctx.server_name))
 
 
 # CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
 def handle_cap(ctx: Context, message: Message) -> None:
-    sub, client = message.params[0].upper(), ctx.client
+    sub, client = message.params[0].upper(), ctx.session
     if sub in ("LS", "REQ") and not client.registered:
         client.cap_negotiating = True  # registration now waits for CAP END
     if sub == "LS":
@@ -55,8 +58,8 @@ def handle_cap(ctx: Context, message: Message) -> None:
         send_cap_list(ctx, "LIST", sorted(client.caps))
     elif sub == "REQ":
         request_caps(ctx, message.param(1))
-    elif sub == "END":
-        if client.cap_negotiating and not client.registered:
+    elif sub == "END":  # again after a refused nick: registration is tried once more
+        if not client.registered:
             client.cap_negotiating = False
             complete_registration(ctx)
     else:
@@ -65,11 +68,12 @@ def handle_cap(ctx: Context, message: Message) -> None:
 
 def list_caps(ctx: Context, version: str) -> None:
     """CAP LS: with 302 or later the values too, and cap-notify is then implied."""
-    client = ctx.client
+    client = ctx.session
     client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
     if client.cap_version >= 302:
         client.caps.add("cap-notify")
-        items = [f"{k}={v}" if v else k for k, v in CAPABILITIES.items()]
+        values = {**CAPABILITIES, "sasl": ",".join(mechanisms(client.certfp))}
+        items = [f"{k}={v}" if v else k for k, v in values.items()]
     else:
         items = list(CAPABILITIES)
     send_cap_list(ctx, "LS", items)
@@ -77,7 +81,7 @@ def list_caps(ctx: Context, version: str) -> None:
 
 def request_caps(ctx: Context, text: str) -> None:
     """CAP REQ: all or nothing; one unknown capability refuses the whole set with NAK."""
-    client, names = ctx.client, text.split()
+    client, names = ctx.session, text.split()
     wanted = [(name[1:], False) if name.startswith("-") else (name, True) for name in names]
     if not names or any(name not in CAPABILITIES for name, _ in wanted):
         ctx.send(client, Message("CAP", (client.nick, "NAK", text), ctx.server_name))
@@ -93,6 +97,8 @@ def request_caps(ctx: Context, text: str) -> None:
 
 def tag_mask(caps: set[str]) -> int:
     """The delivery tag bits for a set of capabilities."""
-    return (SERVER_TIME if "server-time" in caps else 0) | (
-        MESSAGE_TAGS if "message-tags" in caps else 0
+    return (
+        (SERVER_TIME if "server-time" in caps else 0)
+        | (MESSAGE_TAGS if "message-tags" in caps else 0)
+        | (ACCOUNT_TAG if "account-tag" in caps else 0)
     )

@@ -19,10 +19,12 @@ from server.commands.base import (
     not_channel_operator,
     not_on_channel,
     split_targets,
+    with_cap,
 )
 from server.commands.history import send_read_marker
 from server.commands.isupport import KICKLEN, TOPICLEN
 from server.commands.messaging import announce_away
+from server.delivery import every_session
 from server.state import Channel
 
 log = logging.getLogger(__name__)
@@ -59,8 +61,38 @@ def join_channel(ctx: Context, name: str) -> None:
         raise ReplyError(n.ERR_TOOMANYCHANNELS, name, "You have joined too many channels")
     channel = ctx.state.join(ctx.client, name)
     log.info("%s joined %s", ctx.client.nick, channel.name)
-    ctx.broadcast(list(channel.members), Message("JOIN", (channel.name,), ctx.client.prefix))
+    announce_join(ctx, channel)
     announce_away(ctx, channel)  # away-notify
+    send_join_burst(ctx, channel)
+    for device in ctx.other_devices():  # they saw the JOIN too
+        send_join_burst(ctx.for_session(device), channel)
+
+
+def announce_join(ctx: Context, channel: Channel) -> None:
+    """The sender's JOIN to every member: with account and realname to those that enabled
+    extended-join."""
+    members = list(channel.members)
+    extended = with_cap(members, "extended-join")
+    if not extended:
+        ctx.broadcast(members, join_line(ctx, channel, extended=False))
+        return
+    wanting = set(extended)
+    plain = [session for session in every_session(members) if session not in wanting]
+    ctx.broadcast_sessions(plain, join_line(ctx, channel, extended=False))
+    ctx.broadcast_sessions(extended, join_line(ctx, channel, extended=True))
+
+
+def join_line(ctx: Context, channel: Channel, extended: bool) -> Message:
+    """`JOIN <channel>`, or with extended-join `JOIN <channel> <account or *> :<realname>`."""
+    if not extended:
+        return ctx.from_sender("JOIN", channel.name)
+    client = ctx.client
+    return ctx.from_sender("JOIN", channel.name, client.account or "*", client.realname)
+
+
+def send_join_burst(ctx: Context, channel: Channel) -> None:
+    """What the sender's connection gets after its JOIN: the topic, the read marker, the
+    names."""
     if channel.topic:
         send_topic(ctx, channel)
     send_read_marker(ctx, channel.name)  # draft/read-marker: before the names
@@ -112,7 +144,7 @@ def handle_topic(ctx: Context, message: Message) -> None:
 def send_names(ctx: Context, channel: Channel) -> None:
     """353 lines (split to fit) then 366, as NAMES and JOIN answer."""
     symbol = "@" if channel.secret else "="
-    entries = [names_entry(ctx.client, channel, member) for member in channel.members]
+    entries = [names_entry(ctx.session, channel, member) for member in channel.members]
     if entries:
         for line in fit_lines(entries):
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)

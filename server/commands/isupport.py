@@ -29,7 +29,7 @@ def isupport_tokens(config: ServerConfig) -> list[str]:
         f"CHANNELLEN={CHANNELLEN}", f"TOPICLEN={TOPICLEN}", f"AWAYLEN={AWAYLEN}",
         f"KICKLEN={KICKLEN}", f"MODES={MODES_PER_LINE}", f"MAXTARGETS={MAXTARGETS}",
         f"USERLEN={USERLEN}", "UTF8ONLY", f"CHANLIMIT={CHANTYPES}:{config.max_channels or ''}",
-        f"CHATHISTORY={CHATHISTORY_MAX}", "MSGREFTYPES=msgid,timestamp",
+        f"CHATHISTORY={CHATHISTORY_MAX}", "MSGREFTYPES=msgid,timestamp", "WHOX",
     ]
 
 

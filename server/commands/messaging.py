@@ -1,5 +1,6 @@
 """Talking: PRIVMSG, NOTICE and TAGMSG to channels and nicks (stored, then relayed with time,
-msgid and client tags), and what others see of you: AWAY (away-notify) and SETNAME.
+msgid and client tags; a private message is kept only for the parties logged in to an
+account), and what others see of you: AWAY (away-notify) and SETNAME.
 
 NOTICE never gets an error reply: the Modern IRC spec says servers "must not send any error
 back to the client on receipt of a NOTICE command" (the table marks it silent).
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 
 from ircproto import numerics as n
 from ircproto.message import Message, format_tags, is_client_tag
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
+from server.accounts import name_key
 from server.commands.base import (
     Context,
     Failure,
@@ -24,7 +27,9 @@ from server.commands.base import (
     with_cap,
 )
 from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
-from server.history import conversation_key, new_msgid
+from server.delivery import every_session
+from server.history import new_msgid
+from server.historyschema import private_key
 from server.state import Channel, Client
 
 CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
@@ -82,20 +87,49 @@ def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str
     params = (target,) if verb == "TAGMSG" else (target, text)
     ms = ctx.state.history.now_ms()
     stamp = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **tags}
+    if ctx.client.account:
+        stamp["account"] = ctx.client.account  # account-tag
     return Message(verb, params, ctx.client.prefix, stamp), ms
 
 
-def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Where one stored copy of a message goes: its target key and, for a private message, the
+    account it belongs to and the nick it was with (server.historyschema)."""
+
+    target_key: str
+    owner_key: str | None = None
+    peer: str | None = None
+
+
+def private_copies(sender: Client, recipient: Client) -> list[Copy]:
+    """One copy for each party logged in to an account (one when both are the same account and
+    nick); none between guests: a guest has no private history."""
+    copies: list[Copy] = []
+    for owner, peer in ((sender, recipient), (recipient, sender)):
+        if owner.account is None:
+            continue
+        copy = Copy(private_key(name_key(owner.account), peer.nick_key), name_key(owner.account),
+                    peer.nick)
+        if all(copy.target_key != other.target_key for other in copies):
+            copies.append(copy)
+    return copies
+
+
+def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Client | None
+           ) -> bool:
     """Commit relay to history before it is sent; False (and the sender told) if that failed."""
     if relay.verb not in STORED:
         return True
     tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
     try:
-        ctx.state.history.store(
-            relay.tags["msgid"], ms, target_key, relay.params[0],
-            relay.source or "", relay.verb, relay.params[1], tags,
-            ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
-        )
+        for copy in copies:
+            ctx.state.history.store(
+                relay.tags["msgid"], ms, copy.target_key, relay.params[0],
+                relay.source or "", relay.verb, relay.params[1], tags,
+                ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
+                copy.owner_key, copy.peer,
+            )
     except sqlite3.Error as error:
         log.exception("cannot store a message from %s", ctx.client.prefix)
         why = f"Message not sent: history is unavailable ({error})"
@@ -111,23 +145,35 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
         if not channel.can_speak(sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
         relay, ms = stamped(ctx, verb, channel.name, text, tags)
-        if not record(ctx, relay, ms, channel.key, None):
+        if not record(ctx, relay, ms, [Copy(channel.key)], None):
             return
-        ctx.broadcast(channel_recipients(list(channel.members), relay, sender), relay)
+        send_to_channel(ctx, channel, relay)
         return
     recipient = ctx.state.find_user(target)
     if recipient is None:
         raise no_such_nick(target)
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
-    key = conversation_key(sender.nick_key, recipient.nick_key)
-    if not record(ctx, relay, ms, key, recipient):
+    if not record(ctx, relay, ms, private_copies(sender, recipient), recipient):
         return
-    if recipient is not sender and wants(recipient, relay, sender):
-        ctx.send(recipient, relay)
-    if wants(sender, relay, sender):
-        ctx.send(sender, relay)
+    identities = [recipient] if recipient is sender else [recipient, sender]
+    sessions = [s for who in identities for s in who.sessions if wants(s, relay, ctx.session)]
+    if sessions:
+        ctx.broadcast_sessions(sessions, relay)
     if verb == "PRIVMSG" and recipient.away is not None:
         ctx.reply(n.RPL_AWAY, recipient.nick, recipient.away)
+
+
+def send_to_channel(ctx: Context, channel: Channel, relay: Message) -> None:
+    """relay to the channel's members (every device of each) and the sender's other devices;
+    to the sending connection itself only with echo-message."""
+    members = list(channel.members)
+    if not ctx.state.device_count:  # nobody has a second device: no connection to expand
+        ctx.broadcast(channel_recipients(members, relay, ctx.session), relay)
+        return
+    if ctx.client not in channel.members:
+        members.append(ctx.client)
+    sessions = [s for s in every_session(members) if wants(s, relay, ctx.session)]
+    ctx.broadcast_sessions(sessions, relay)
 
 
 def channel_recipients(members: list[Client], relay: Message, sender: Client) -> list[Client]:
@@ -140,8 +186,8 @@ def channel_recipients(members: list[Client], relay: Message, sender: Client) ->
 
 
 def wants(client: Client, relay: Message, sender: Client) -> bool:
-    """Whether client gets relay: the sender only with echo-message, TAGMSG only with
-    message-tags."""
+    """Whether connection client gets relay from connection sender: the sender itself only
+    with echo-message (its other devices always), TAGMSG only with message-tags."""
     if client is sender and "echo-message" not in client.caps:
         return False
     return relay.verb != "TAGMSG" or "message-tags" in client.caps
@@ -157,7 +203,7 @@ def handle_away(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
     watchers = with_cap(ctx.state.peers(client), "away-notify")
     if watchers:
-        ctx.broadcast(watchers, Message("AWAY", (text,) if text else (), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("AWAY", (text,) if text else (), client.prefix))
 
 
 def announce_away(ctx: Context, channel: Channel) -> None:
@@ -167,7 +213,7 @@ def announce_away(ctx: Context, channel: Channel) -> None:
         return
     watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
     if watchers:
-        ctx.broadcast(watchers, Message("AWAY", (client.away,), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("AWAY", (client.away,), client.prefix))
 
 
 # SETNAME :<realname>
@@ -178,4 +224,4 @@ def handle_setname(ctx: Context, message: Message) -> None:
     client.realname = realname
     watchers = with_cap((client, *ctx.state.peers(client)), "setname")
     if watchers:
-        ctx.broadcast(watchers, Message("SETNAME", (realname,), client.prefix))
+        ctx.broadcast_sessions(watchers, Message("SETNAME", (realname,), client.prefix))

@@ -1,4 +1,5 @@
-"""AUTHENTICATE: IRCv3 SASL (sasl-3.1, sasl-3.2) with PLAIN and SCRAM-SHA-256 (server.sasl).
+"""AUTHENTICATE: IRCv3 SASL (sasl-3.1, sasl-3.2) with PLAIN, SCRAM-SHA-256 and, on a TLS
+connection with a client certificate, EXTERNAL (server.sasl).
 
 Responses arrive base64 in 400-byte chunks (`+` ends one that filled its last chunk, or is an
 empty response); each complete response is one mechanism step, deferred work that runs outside
@@ -17,7 +18,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.commands.accounts import log_in
 from server.commands.base import Context, Finish, ReplyError
-from server.sasl import CHUNK, FAILED, MAX_RESPONSE, MECHANISMS, Exchange, Step, new_mechanism
+from server.sasl import CHUNK, FAILED, MAX_RESPONSE, Exchange, Step, mechanisms, new_mechanism
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,14 @@ def sasl_failed() -> ReplyError:
 
 def abort_sasl(ctx: Context) -> None:
     """Abort the attempt in progress, if any: 906 ERR_SASLABORTED."""
-    if ctx.client.sasl is not None:
-        ctx.client.sasl = None
+    if ctx.session.sasl is not None:
+        ctx.session.sasl = None
         ctx.reply(n.ERR_SASLABORTED, "SASL authentication aborted")
 
 
 # AUTHENTICATE {<mechanism> | <base64 chunk> | + | *}
 def handle_authenticate(ctx: Context, message: Message) -> None:
-    client, param = ctx.client, message.params[0]
+    client, param = ctx.session, message.params[0]
     if "sasl" not in client.caps:
         raise ReplyError(n.ERR_SASLFAIL, "Enable the sasl capability first (CAP REQ sasl)")
     if client.account is not None:
@@ -66,12 +67,15 @@ def handle_authenticate(ctx: Context, message: Message) -> None:
 
 
 def start(ctx: Context, mechanism: str) -> None:
-    """AUTHENTICATE <mechanism>: both ours are client-first, so an empty challenge."""
-    if mechanism not in MECHANISMS:
-        ctx.reply(n.RPL_SASLMECHS, ",".join(MECHANISMS), "are available SASL mechanisms")
+    """AUTHENTICATE <mechanism>: all ours are client-first, so an empty challenge. EXTERNAL
+    without a client certificate is not available: 908 and 904, as for an unknown one."""
+    certfp = ctx.session.certfp
+    available = mechanisms(certfp)
+    if mechanism not in available:
+        ctx.reply(n.RPL_SASLMECHS, ",".join(available), "are available SASL mechanisms")
         raise sasl_failed()
-    ctx.client.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts))
-    ctx.send(ctx.client, Message("AUTHENTICATE", ("+",), ctx.server_name))
+    ctx.session.sasl = Exchange(new_mechanism(mechanism, ctx.state.accounts, certfp))
+    ctx.send(ctx.session, Message("AUTHENTICATE", ("+",), ctx.server_name))
 
 
 def run_step(exchange: Exchange, response: bytes) -> Finish:
@@ -85,7 +89,7 @@ def run_step(exchange: Exchange, response: bytes) -> Finish:
 
 
 def answer_step(ctx: Context, exchange: Exchange, step: Step) -> None:
-    client = ctx.client
+    client = ctx.session
     if client.sasl is not exchange:  # aborted meanwhile
         return
     if step.challenge is not None:
@@ -105,4 +109,4 @@ def send_challenge(ctx: Context, challenge: bytes) -> None:
     if not chunks or len(chunks[-1]) == CHUNK:
         chunks.append("+")
     for chunk in chunks:
-        ctx.send(ctx.client, Message("AUTHENTICATE", (chunk,), ctx.server_name))
+        ctx.send(ctx.session, Message("AUTHENTICATE", (chunk,), ctx.server_name))

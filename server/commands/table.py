@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from server.commands import (
     accounts,
     capabilities,
+    certfp,
     channels,
     history,
     messaging,
@@ -41,9 +42,10 @@ COMMANDS: dict[str, Command] = {
     "QUIT": Command(registration.handle_quit, registered=False),
     "MOTD": Command(registration.handle_motd),
     "LUSERS": Command(registration.handle_lusers),
-    # accounts (server.commands.sasl, .accounts, .password)
+    # accounts (server.commands.sasl, .accounts, .certfp, .password)
     "AUTHENTICATE": Command(sasl.handle_authenticate, min_params=1, registered=False),
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
+    "CERTFP": Command(certfp.handle_certfp, min_params=1),
     "PASSWD": Command(password.handle_passwd, min_params=2),
     # channels (server.commands.channels, .modes)
     "JOIN": Command(channels.handle_join, min_params=1),

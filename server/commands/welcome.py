@@ -1,6 +1,7 @@
 """Completing registration: once NICK and USER are in (and CAP END, when negotiation started),
-the welcome burst 001-005, LUSERS, the MOTD, and the default channel. NICK, USER and CAP END
-all end in complete_registration()."""
+and the nick is not registered to another account (server.commands.nickowner), the welcome
+burst 001-005, LUSERS, the MOTD, and the default channel. NICK, USER and CAP END all end in
+complete_registration()."""
 
 from __future__ import annotations
 
@@ -8,30 +9,89 @@ import time
 
 from ircproto import numerics as n
 from server.commands.base import Context
-from server.commands.channels import join_channel
+from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import isupport_tokens, myinfo_modes
+from server.commands.nickowner import when_allowed
 from server.commands.sasl import abort_sasl
 from server.config import VERSION
+from server.devices import attach, can_attach
+from server.state import Client
 
 ISUPPORT_PER_LINE = 12
 
 
+def ready(client: Client) -> bool:
+    """Whether nothing the client must send before registering is missing."""
+    return not (client.registered or not client.user or not client.nick_key
+                or client.cap_negotiating)
+
+
 def complete_registration(ctx: Context) -> None:
-    """Register the sender if nothing is missing any more; a wrong PASS gets 464 and a close."""
+    """Register the sender if nothing is missing any more and its nick is not registered to
+    another account (else 433, and it may send another NICK or log in); a wrong PASS gets 464
+    and a close."""
     client, config = ctx.client, ctx.state.config
-    if client.registered or not client.user or not client.nick_key or client.cap_negotiating:
+    if not ready(client):
         return
     if config.password is not None and not client.password_ok:
         ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
         ctx.close("Bad password", "Password incorrect")
         return
+    nick = client.nick
+    when_allowed(ctx, nick, lambda ctx: register(ctx, nick))
+
+
+def register(ctx: Context, nick: str) -> None:
+    """The nick was checked: register the sender (or attach it as a device of the nick's
+    holder), unless something changed meanwhile."""
+    client, config = ctx.client, ctx.state.config
+    if not ready(client) or client.nick != nick:
+        return
+    holder = ctx.state.nicks.get(client.nick_key)
+    if holder is not client and not take_nick(ctx, holder):
+        return
     abort_sasl(ctx)  # sasl-3.1: registering ends an attempt still in progress
+    if holder is not None and holder is not client:
+        attach(ctx.state, holder, client)
+        ctx.client, ctx.connection = holder, client
+        send_greeting(ctx)
+        replay_channels(ctx)
+        return
     client.registered = True
+    send_greeting(ctx)
+    if config.channel:
+        join_channel(ctx, config.channel)
+
+
+def take_nick(ctx: Context, holder: Client | None) -> bool:
+    """The nick the sender asked for is held by holder (server.state.State.want_nick): True
+    when the sender may have it (holder left meanwhile, or the sender is logged into holder's
+    account and becomes a device of it); else 433, and registration waits for another NICK."""
+    client = ctx.client
+    if holder is None:
+        ctx.state.set_nick(client, client.nick)
+        return True
+    if can_attach(holder, client):
+        return True
+    nick = client.nick
+    client.nick, client.nick_key = "*", ""
+    ctx.reply(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+    return False
+
+
+def send_greeting(ctx: Context) -> None:
+    """The welcome burst, LUSERS and the MOTD."""
     send_welcome(ctx)
     send_lusers(ctx)
     send_motd(ctx)
-    if config.channel:
-        join_channel(ctx, config.channel)
+
+
+def replay_channels(ctx: Context) -> None:
+    """A new device of an identity: the JOIN of each of its channels, with topic and names."""
+    for channel in list(ctx.client.channels.values()):
+        extended = "extended-join" in ctx.session.caps
+        ctx.send(ctx.client, join_line(ctx, channel, extended))
+        send_join_burst(ctx, channel)
 
 
 def send_welcome(ctx: Context) -> None:
@@ -50,9 +110,10 @@ def send_welcome(ctx: Context) -> None:
 
 def send_lusers(ctx: Context) -> None:
     state = ctx.state
-    users = sum(1 for c in state.clients if c.registered)
-    invisible = sum(1 for c in state.clients if c.registered and "i" in c.modes)
-    unknown = len(state.clients) - users
+    identities = [c for c in state.clients if c.registered and c.primary is None]
+    users = len(identities)  # a person with two devices is one user
+    invisible = sum(1 for c in identities if "i" in c.modes)
+    unknown = sum(1 for c in state.clients if not c.registered)
     visible = users - invisible
     counts = f"There are {visible} users and {invisible} invisible on 1 servers"
     ctx.reply(n.RPL_LUSERCLIENT, counts)

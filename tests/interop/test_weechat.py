@@ -1,6 +1,7 @@
 """weechat-headless, driven through its fifo plugin, and a raw test client talk through a server.
 
 Checks both directions: the test client receives WeeChat's PRIVMSGs; WeeChat's logger holds ours.
+And WeeChat logs in to our server with SASL EXTERNAL and a TLS client certificate.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from server.config import ServerConfig
+from server.tcp import start_server_thread
+from server.tls import CERT_NAME, fingerprint
 from tests.interop.ngircd import die_with_parent
 from tests.interop.programs import (
     POLL_INTERVAL,
@@ -23,6 +27,7 @@ from tests.interop.programs import (
     wait_for_text,
 )
 from tests.interop.rawclient import RawClient, from_nick
+from tests.server.clientcerts import make_client_cert
 
 pytestmark = pytest.mark.interop
 
@@ -37,14 +42,14 @@ PLUGINS = ("irc", "logger", "fifo")
 class Weechat:
     """A weechat-headless process with its own --dir, commanded through its fifo."""
 
-    def __init__(self, program: str, home: Path, port: int) -> None:
+    def __init__(self, program: str, home: Path, port: int, options: str = "-notls") -> None:
         self.home = home
         self.log_dir = home / "chatlogs"
         startup = "; ".join(
             [
                 "/set logger.file.flush_delay 0",
                 f"/set logger.file.path {self.log_dir}",
-                f"/server add local 127.0.0.1/{port} -notls -nicks={WEECHAT_NICK}"
+                f"/server add local 127.0.0.1/{port} {options} -nicks={WEECHAT_NICK}"
                 f" -username=weeuser -autojoin={CHANNEL}",
                 "/connect local",
             ]
@@ -89,6 +94,13 @@ class Weechat:
             pass
 
 
+def tls_prefix(program: str) -> str:
+    """What WeeChat calls its TLS server options: ssl*, renamed tls* in WeeChat 4.0."""
+    version = subprocess.run([program, "--version"], capture_output=True, text=True,
+                             timeout=STOP_DEADLINE, check=True).stdout.strip()
+    return "tls" if int(version.split(".")[0]) >= 4 else "ssl"
+
+
 @pytest.fixture
 def weechat_factory(tmp_path: Path) -> Iterator[list[Weechat]]:
     started: list[Weechat] = []
@@ -128,3 +140,38 @@ def test_weechat_exchanges_messages_both_ways(
         weechat.command("irc.server.local", "/quit interop done")
         quit_message = tester.expect("QUIT", lambda m: from_nick(m, WEECHAT_NICK))
         assert "interop done" in quit_message.param(0)
+
+
+def test_weechat_logs_in_with_sasl_external_and_its_client_certificate(
+    weechat_factory: list[Weechat], tmp_path: Path
+) -> None:
+    """WeeChat on the TLS port, the server's certificate pinned by fingerprint, its own
+    self-signed certificate registered to the account: SASL EXTERNAL logs it in."""
+    program = require_program("weechat-headless")
+    require_weechat_plugins(*PLUGINS)
+    data = tmp_path / "server"
+    mine = make_client_cert(tmp_path / "client", WEECHAT_NICK)
+    both = tmp_path / "client" / "weechat.pem"  # WeeChat reads the key and the certificate
+    both.write_bytes(mine.key.read_bytes() + mine.cert.read_bytes())
+    settings = ServerConfig(host="127.0.0.1", port=0, tls_port=0, data_dir=str(data))
+    with start_server_thread(settings) as server:
+        assert server.tls_address is not None
+        server.state.accounts.create(WEECHAT_NICK, "correct horse")
+        server.state.accounts.add_certfp(WEECHAT_NICK, mine.fingerprint)
+        pinned = fingerprint(data / CERT_NAME).replace(":", "").lower()
+        tls = tls_prefix(program)
+        options = (f"-{tls} -{tls}_fingerprint={pinned} -{tls}_cert={both} "
+                   "-sasl_mechanism=external")
+        weechat = Weechat(program, tmp_path / "weechat", server.tls_address[1], options)
+        weechat_factory.append(weechat)
+        deadline = time.monotonic() + START_DEADLINE
+        account = None
+        while account is None and time.monotonic() < deadline:
+            with server.state.lock:
+                client = server.state.find_user(WEECHAT_NICK)
+                account = client.account if client is not None else None
+                certfp = client.certfp if client is not None else None
+            time.sleep(POLL_INTERVAL)
+        logs = sorted((tmp_path / "weechat" / "chatlogs").glob("*.weechatlog"))
+        assert account == WEECHAT_NICK, "\n".join(p.read_text() for p in logs)
+        assert certfp == mine.fingerprint

@@ -169,3 +169,71 @@ def test_accounts_store_that_cannot_be_created_is_a_store_error(tmp_path):
     blocker.write_text("not a directory")
     with pytest.raises(sqlite3.OperationalError, match="cannot create"):
         AccountStore(str(blocker / "accounts.sqlite3"))
+
+
+# -- TLS client certificate fingerprints
+
+FP_A, FP_B = "ab" * 32, "0f" * 32
+
+
+def test_accounts_store_certfps_add_find_list_remove(store):
+    store.create("Al[ice]", "correct horse")
+    assert store.find_by_certfp(FP_A) is None
+    assert store.add_certfp("al{ice}", FP_A) is True
+    assert store.add_certfp("AL[ICE]", FP_A) is False  # already its own
+    assert store.add_certfp("Al[ice]", FP_B) is True
+    assert store.find_by_certfp(FP_A).name == "Al[ice]"
+    assert store.certfps("al{ice}") == [FP_A, FP_B]
+    assert store.remove_certfp("al{ice}", FP_A) is True
+    assert store.remove_certfp("al{ice}", FP_A) is False
+    assert store.find_by_certfp(FP_A) is None
+    assert store.certfps("Al[ice]") == [FP_B]
+
+
+def test_accounts_store_a_certfp_belongs_to_one_account_only(store):
+    store.create("alice", "correct horse")
+    store.create("bob", "correct horse")
+    store.add_certfp("alice", FP_A)
+    with pytest.raises(accounts.CertfpTaken) as taken:
+        store.add_certfp("bob", FP_A)
+    assert taken.value.owner == "alice"
+    assert store.certfps("bob") == []
+    assert store.remove_certfp("bob", FP_A) is False  # nor can another account remove it
+    assert store.find_by_certfp(FP_A).name == "alice"
+
+
+def test_accounts_store_certfps_need_an_account_and_go_with_it(tmp_path, store):
+    with pytest.raises(accounts.NoSuchAccount):
+        store.add_certfp("nobody", FP_A)
+    store.create("alice", "correct horse")
+    store.add_certfp("alice", FP_A)
+    other = AccountStore(str(tmp_path / "data" / "accounts.sqlite3"), hasher=FAST)
+    try:  # deleted by another connection (the operator's CLI): the fingerprint goes too
+        assert other.delete("alice")
+    finally:
+        other.close()
+    assert store.find_by_certfp(FP_A) is None
+    store.create("alice", "correct horse")
+    assert store.certfps("alice") == []
+
+
+def test_accounts_store_certfps_per_account_are_bounded(store):
+    store.create("alice", "correct horse")
+    prints = [f"{i:064x}" for i in range(accounts.MAX_CERTFPS + 1)]
+    for fingerprint in prints[:-1]:
+        store.add_certfp("alice", fingerprint)
+    with pytest.raises(accounts.TooManyCertfps):
+        store.add_certfp("alice", prints[-1])
+    assert len(store.certfps("alice")) == accounts.MAX_CERTFPS
+
+
+@pytest.mark.parametrize("text", ["AB" * 32, ":".join(["ab"] * 32), "ab" * 32])
+def test_accounts_store_parse_certfp_takes_hex_in_either_case_with_colons(text):
+    assert accounts.parse_certfp(text) == "ab" * 32
+
+
+@pytest.mark.parametrize("text", ["", "ab" * 31, "ab" * 33, "zz" * 32, "ab" * 20 + " " + "ab" * 12,
+                                  "SHA256:" + "ab" * 32])
+def test_accounts_store_parse_certfp_refuses_anything_else(text):
+    with pytest.raises(ValueError, match="not a SHA-256 fingerprint"):
+        accounts.parse_certfp(text)

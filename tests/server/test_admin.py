@@ -116,3 +116,45 @@ def test_admin_on_a_terminal_asks_twice_with_getpass(tmp_path, mocker, capsys):
     mocker.patch("getpass.getpass", side_effect=[PASSWORD, PASSWORD])
     assert admin.main(["--data-dir", str(data), "add", "alice"], stdin=Terminal()) == 0
     assert verify(data, "alice", PASSWORD)
+
+
+FINGERPRINT = "5e" * 32
+
+
+def test_admin_add_cert_certs_remove_cert(tmp_path):
+    data = tmp_path / "data"
+    assert accounts(data, "add", "alice", stdin=PASSWORD + "\n").returncode == 0
+    spelled = ":".join(FINGERPRINT[i : i + 2].upper() for i in range(0, 64, 2))
+    added = accounts(data, "add-cert", "ALICE", spelled)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == f"certificate {FINGERPRINT} added to ALICE\n"
+    assert accounts(data, "certs", "alice").stdout == FINGERPRINT + "\n"
+    again = accounts(data, "add-cert", "alice", FINGERPRINT)
+    assert again.returncode == 0 and "already logs in to alice" in again.stdout
+    removed = accounts(data, "remove-cert", "alice", FINGERPRINT)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout == f"certificate {FINGERPRINT} removed from alice\n"
+    assert accounts(data, "certs", "alice").stdout == ""
+
+
+def test_admin_cert_refusals_are_one_line_errors(tmp_path):
+    data = tmp_path / "data"
+    for name in ("alice", "bob"):
+        assert accounts(data, "add", name, stdin=PASSWORD + "\n").returncode == 0
+    assert accounts(data, "add-cert", "alice", FINGERPRINT).returncode == 0
+    taken = accounts(data, "add-cert", "bob", FINGERPRINT)
+    assert taken.returncode == 1
+    assert taken.stderr.strip().endswith(f"the certificate {FINGERPRINT} belongs to the "
+                                         "account alice")
+    for action in ("add-cert", "remove-cert"):
+        bad = accounts(data, action, "alice", "not-hex")
+        assert bad.returncode == 2 and "invalid fingerprint" in bad.stderr
+        assert "64 hex digits" in bad.stderr and len(bad.stderr.splitlines()) == 1
+        short = accounts(data, action, "alice", FINGERPRINT[:-2])
+        assert short.returncode == 2 and "invalid fingerprint" in short.stderr
+    missing = accounts(data, "remove-cert", "bob", FINGERPRINT)
+    assert missing.returncode == 1 and "the account bob has no certificate" in missing.stderr
+    for args in (("add-cert", "carol", FINGERPRINT), ("certs", "carol")):
+        nobody = accounts(data, *args)
+        assert nobody.returncode == 1 and "there is no account carol" in nobody.stderr
+    assert accounts(data, "certs", "alice").stdout == FINGERPRINT + "\n"

@@ -126,3 +126,17 @@ def test_main_registration_option_and_accounts_file_in_the_data_dir(tmp_path):
     assert config_from_args(build_parser().parse_args([])).registration == "open"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--registration", "maybe"])
+
+
+def test_main_the_data_directory_is_made_private(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # as an older version left it
+    proc = run_server("--port", "0", "--data-dir", str(data))
+    wait_for_port(proc)
+    proc.send_signal(signal.SIGTERM)
+    code, err = finish(proc, timeout=5)
+    assert code == 0, err
+    assert data.stat().st_mode & 0o777 == 0o700
+    for name in ("history.sqlite3", "accounts.sqlite3"):
+        assert (data / name).stat().st_mode & 0o777 == 0o600, name

@@ -1,4 +1,5 @@
-"""TLS: a self-signed certificate made once and reused, TLS and plain clients chatting together."""
+"""TLS: a self-signed certificate made once and reused, TLS and plain clients chatting together,
+client certificates accepted without a CA (their fingerprint known)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from server.tcp import start_server_thread
-from server.tls import CERT_NAME, KEY_NAME, TlsSession, fingerprint, server_context
+from server.tls import (
+    CERT_NAME,
+    KEY_NAME,
+    TlsSession,
+    TlsSetupError,
+    fingerprint,
+    make_self_signed,
+    server_context,
+)
+from tests.server.clientcerts import make_client_cert
 from tests.server.conftest import config
 from tests.server.ircclient import RawClient
 
@@ -184,3 +194,97 @@ def test_tls_slow_reader_is_dropped_for_sendq_while_others_chat(tmp_path):
             assert dropped.source.startswith("slow!")
             with handle.state.lock:
                 assert handle.state.find_nick("slow") is None
+
+
+@pytest.mark.parametrize("with_cert", [True, False])
+def test_tls_session_knows_a_self_signed_client_certificates_fingerprint(tmp_path, with_cert):
+    """In memory: a client certificate no CA signed is accepted, and its SHA-256 is certfp."""
+    cert, key = make_self_signed()
+    (tmp_path / "c.pem").write_bytes(cert)
+    (tmp_path / "k.pem").write_bytes(key)
+    server_tls = TlsSession(server_context(tmp_path / "c.pem", tmp_path / "k.pem"))
+    context = ssl.create_default_context(cafile=str(tmp_path / "c.pem"))
+    mine = make_client_cert(tmp_path, "laptop")
+    if with_cert:
+        context.load_cert_chain(mine.cert, mine.key)
+    c_in, c_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(c_in, c_out, server_hostname="localhost")
+    server_done = False
+    for _ in range(10):
+        try:
+            client.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        to_client, server_done = server_tls.handshake_step(c_out.read())
+        c_in.write(to_client)
+        if server_done:
+            break
+    assert server_done
+    assert server_tls.certfp == (mine.fingerprint if with_cert else None)
+    client.write(b"PING :x\r\n")
+    assert server_tls.decrypt(c_out.read()) == b"PING :x\r\n"
+
+
+def test_tls_a_certificate_and_a_key_that_do_not_match_are_a_clear_error(tmp_path):
+    cert, _ = make_self_signed()
+    _, other_key = make_self_signed()
+    (tmp_path / "c.pem").write_bytes(cert)
+    (tmp_path / "k.pem").write_bytes(other_key)
+    settings = config(tls_port=0, tls_cert=str(tmp_path / "c.pem"),
+                      tls_key=str(tmp_path / "k.pem"))
+    with pytest.raises(TlsSetupError, match=r"cannot set up TLS: .*mismatch"):
+        start_server_thread(settings)
+    missing = config(tls_port=0, tls_cert=str(tmp_path / "c.pem"),
+                     tls_key=str(tmp_path / "nothing.pem"))
+    with pytest.raises(TlsSetupError, match=r"No such file or directory \(.*nothing\.pem\)"):
+        start_server_thread(missing)
+
+
+def test_tls_a_resumed_session_keeps_its_client_certificate(tmp_path):
+    """Resuming needs a session id context once client certificates are asked for (without
+    one OpenSSL fails the handshake); the resumed connection has the same fingerprint."""
+    mine = make_client_cert(tmp_path / "client", "laptop")
+    with start_server_thread(config(tls_port=0, data_dir=str(tmp_path))) as handle:
+        context = ssl.create_default_context(cafile=str(tmp_path / CERT_NAME))
+        context.load_cert_chain(mine.cert, mine.key)
+        session = None
+        for nick in ("first", "second"):
+            with RawClient(handle.tls_address) as client:
+                client.sock = context.wrap_socket(client.sock, server_hostname="localhost",
+                                                  session=session)
+                client.register(nick)
+                client.send(f"WHOIS {nick}")
+                assert client.expect(command="276").params[-1].endswith(mine.fingerprint)
+                session = client.sock.session
+                reused = client.sock.session_reused
+        assert reused
+
+
+def test_tls_lines_sent_with_the_last_handshake_flight_are_answered(tmp_path):
+    """TLS 1.3 lets a client send its first lines with its Finished, in one segment (GnuTLS,
+    so WeeChat, does): they must be answered at once, not when more bytes arrive."""
+    with start_server_thread(config(tls_port=0, data_dir=str(tmp_path))) as handle:
+        context = ssl.create_default_context(cafile=str(tmp_path / CERT_NAME))
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+        with socket.create_connection(handle.tls_address, timeout=5) as sock:
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    sock.sendall(outgoing.read())
+                    incoming.write(sock.recv(65536))
+            tls.write(b"NICK early\r\nUSER early 0 * :E\r\n")
+            sock.sendall(outgoing.read())  # the client's Finished and the lines, at once
+            plain = b""
+            while b" 001 " not in plain:
+                data = sock.recv(65536)  # the socket's timeout is the deadline
+                assert data, plain
+                incoming.write(data)
+                while incoming.pending:
+                    try:
+                        plain += tls.read(65536)
+                    except ssl.SSLWantReadError:
+                        break
+        assert b":localchat 001 early " in plain

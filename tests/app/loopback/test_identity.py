@@ -132,3 +132,14 @@ def test_with_registration_closed_the_client_is_a_guest_as_before(clients):
         assert stored(clients, "bob", srv, "bob") is None
         assert view.called("ask_connection") == []
         assert any("Not registered" in text for text in status_texts(bob))
+
+
+def test_two_devices_of_one_account_are_online_at_once(server, clients):
+    alice, view = clients.online(server.server_address, "alice")
+    alice.on_send("/passwd two-devices-pw")
+    pump_until([view], lambda: stored(clients, "alice", server, "alice") == "two-devices-pw",
+               "the new password to be stored")
+    laptop, laptop_view = clients.online(server.server_address, "alice", device="laptop",
+                                         account_password="two-devices-pw")
+    assert laptop.session.nick == "alice" and laptop.session.account == "alice"
+    assert alice.online and laptop_view.called("ask_connection") == []

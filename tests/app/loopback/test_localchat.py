@@ -78,11 +78,21 @@ def test_loopback_user_list_follows_joins_and_quits(server, clients):
 
 
 def test_loopback_nick_collision_brings_the_dialog_back(server, clients):
-    clients.online(server.server_address, "alice")
+    clients.online(server.server_address, "alice")  # alice's client registered the nick
     _, view = clients.start(server.server_address, "Alice", answers=(None,))
     pump_until([view], lambda: view.closed, "the dialog to come back")
     [(shown, error)] = view.called("ask_connection")
-    assert shown.nick == "Alice" and "Alice" in error and "in use" in error.lower()
+    assert shown.nick == "Alice2" and "Alice belongs to someone else" in error
+
+
+def test_loopback_nick_collision_of_guests_brings_the_dialog_back(clients):
+    with tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=0,
+                                                     registration="closed")) as srv:
+        clients.online(srv.server_address, "alice")
+        _, view = clients.start(srv.server_address, "Alice", answers=(None,))
+        pump_until([view], lambda: view.closed, "the dialog to come back")
+        [(shown, error)] = view.called("ask_connection")
+        assert shown.nick == "Alice" and "Alice" in error and "in use" in error.lower()
 
 
 def test_loopback_reconnects_after_server_restart_on_same_port(clients, tmp_path):
