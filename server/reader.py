@@ -33,7 +33,8 @@ FLOOD_BACKLOG = 200  # received commands waiting for the flood bucket before `Ex
 RUNAWAY_LIMIT = 64 * 1024  # bytes without a line break before the connection is closed
 HANDSHAKE_TIMEOUT = 10.0  # at most; never longer than the registration timeout
 STILL_SENDING = frozenset({EXCESS_FLOOD, RUNAWAY_LINE})  # reasons a client is mid-send
-SECRET_COMMANDS = frozenset({"PASS", "OPER", "AUTHENTICATE", "REGISTER"})  # never logged in full
+SECRET_COMMANDS = frozenset({"PASS", "OPER", "AUTHENTICATE", "REGISTER",
+                             "PASSWD"})  # never logged in full
 Ending = tuple[str, str]  # (QUIT reason for the channels, ERROR text for the client or '')
 
 

@@ -1,13 +1,17 @@
 """Every test runs with its own empty XDG data and config directories, so neither the tests nor
 the servers and clients they start as subprocesses (which inherit the environment) can read or
-write the user's real LocalChat history, cache or settings."""
+write the user's real LocalChat history, cache or settings; and every test has its own empty
+in-memory keyring (tests/memorykeyring.py), never the user's."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 
+import keyring
 import pytest
+
+from tests.memorykeyring import MemoryKeyring
 
 ISOLATED = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 
@@ -26,3 +30,14 @@ def isolated_user_directories(tmp_path_factory: pytest.TempPathFactory) -> Itera
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    saved = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(saved)

@@ -50,17 +50,19 @@ class _Scheduled:
 
 class FakeView:
     """A ChatView without a display. Calls are recorded in .calls (name, args); answers to
-    ask_connection, confirm_certificate and confirm_exit come from the scripted lists; schedule()
-    runs on a virtual millisecond clock that pump() advances."""
+    ask_connection, ask_account_password, confirm_certificate and confirm_exit come from the
+    scripted lists; schedule() runs on a virtual millisecond clock that pump() advances."""
 
     def __init__(self, connect_answers: Sequence[ConnectParams | None] = (),
                  exit_answers: Sequence[bool] = (),
-                 certificate_answers: Sequence[bool] = ()) -> None:
+                 certificate_answers: Sequence[bool] = (),
+                 account_answers: Sequence[str | None] = ()) -> None:
         self.actions: ViewActions | None = None
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.connect_answers: deque[ConnectParams | None] = deque(connect_answers)
         self.exit_answers: deque[bool] = deque(exit_answers)
         self.certificate_answers: deque[bool] = deque(certificate_answers)
+        self.account_answers: deque[str | None] = deque(account_answers)
         self.entries: list[LogEntry] = []
         self.conversations: list[Conversation] = []
         self.current = ""
@@ -101,6 +103,12 @@ class FakeView:
         if not self.connect_answers:
             raise AssertionError(f"unexpected connect dialog (error {error!r})")
         return self.connect_answers.popleft()
+
+    def ask_account_password(self, account: str, server: str, error: str = "") -> str | None:
+        self._record("ask_account_password", account, server, error)
+        if not self.account_answers:
+            raise AssertionError(f"unexpected account dialog (error {error!r})")
+        return self.account_answers.popleft()
 
     def confirm_certificate(self, server: str, fingerprint: str) -> bool:
         self._record("confirm_certificate", server, fingerprint)

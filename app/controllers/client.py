@@ -211,6 +211,12 @@ class ClientController:
         """Remove the pin of server_id ('host:port')."""
         return self.store.forget_pin(server_id)
 
+    def change_password(self, new: str) -> bool:
+        """/passwd and the account dialog: PASSWD from the stored password to new."""
+        if self.session is None or not self.online:
+            raise InvalidInput("Not connected: the password is changed on the server")
+        return self.send(self.connector.identity.change_password(self.session, new))
+
     def current_users(self) -> list[UserItem]:
         """The current channel's users, sorted for display."""
         return self.presenter.current_users()
@@ -256,6 +262,17 @@ class ClientController:
     def on_close(self) -> None:
         """Window X: ask, then leave (as Escape does)."""
         self.on_escape()
+
+    def on_account(self) -> None:
+        """The Account menu: the account dialog, then PASSWD (stored on PASSWD SUCCESS)."""
+        try:
+            message = self.connector.identity.from_dialog(
+                self.view, self.session if self.online else None)
+        except InvalidInput as error:
+            self.presenter.error(str(error))
+            return
+        if message is not None:
+            self.send(message)
 
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""

@@ -53,6 +53,10 @@ class CommandContext(Protocol):
     def forget_certificate(self, server_id: str) -> PinRemoval:
         """Remove a server's pinned certificate."""
 
+    def change_password(self, new: str) -> bool:
+        """Ask the server to change our account's password to new; InvalidInput when we
+        cannot."""
+
 
 Handler = Callable[[CommandContext, str], bool]
 
@@ -192,6 +196,13 @@ def _forget_cert(context: CommandContext, args: str) -> bool:
     return True
 
 
+# /passwd <new password>
+def _passwd(context: CommandContext, args: str) -> bool:
+    if " " in args:
+        raise InvalidInput("A password is one word: no spaces")
+    return context.change_password(args)
+
+
 # /help
 def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
@@ -216,5 +227,8 @@ COMMANDS: dict[str, Command] = {
     "forget-cert": Command("/forget-cert [host:port]",
                            "forget a server's pinned TLS certificate (default: this server)",
                            _forget_cert, online=False),
+    "passwd": Command("/passwd <new password>",
+                      "set your account's password, to log in from another device", _passwd,
+                      needs_args=True),
     "help": Command("/help", "list the commands", _help, online=False),
 }

@@ -1,6 +1,7 @@
-"""The connector, the connect flow: ask for valid parameters, open the link with a new Session,
-register (PASS, CAP, NICK, USER), and decide after each failure: ask again (before the first
-welcome, or after we refused the server) or reconnect with backoff, on a fallback nick."""
+"""The connector, the connect flow: ask for valid parameters, open the link with a new Session
+that logs in (or registers the nick) as the Identity says, register (PASS, CAP, NICK, USER), and
+decide after each failure: ask again (before the first welcome, or after we refused the server,
+or a login or the nick was refused) or reconnect with backoff, on a fallback nick."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from app.controllers.identity import Identity
 from app.controllers.link import Link
 from app.controllers.presenter import Presenter
 from app.controllers.trust import TrustStep
@@ -48,6 +50,7 @@ class Connector:
         self.trust = TrustStep(link, store, presenter,
                                lambda reason, logged: self.refuse(reason, logged=logged),
                                self.refused)
+        self.identity = Identity(store.credentials, presenter.entry, self.refuse_with)
         self._link = link
         self._store = store
         self._presenter = presenter
@@ -105,7 +108,8 @@ class Connector:
         self._link.drop()
         self.params = params
         self._connecting(params)
-        self.session = Session(params.nick, fallback_nicks=fallbacks, clock=self._clock)
+        self.session = Session(params.nick, fallback_nicks=fallbacks, clock=self._clock,
+                               login=self.identity.login(params))
         self.catch_up = CatchUp(self.session, self._presenter.conversations, self._clock)
         self._presenter.session = self.session
         self._refusal = ""
@@ -188,6 +192,12 @@ class Connector:
                             self._store.path)
         return self.failed(reason, logged)
 
+    def refuse_with(self, reason: str, params: ConnectParams) -> list[LogEntry]:
+        """We end this connection before registering (a login or the nick was refused): the
+        connect dialog comes back with reason, filled with params."""
+        self.params = params
+        return self.refuse(reason)
+
     def _closed_reason(self, reason: str) -> str:
         """reason, with a hint when a plain connection was closed before the server said a
         word: a TLS port does that."""
@@ -206,6 +216,7 @@ class Connector:
         """The welcome: whether it is a reconnect, and the lines to show."""
         again = self.ever_registered
         self.ever_registered = True
+        self.params = replace(self.params, account_password="")  # stored once it was taken
         self._link.registered()
         self._presenter.view.set_identity(nick, self.address)
         return again, [] if again or self._remember_params() else self._unsaved()

@@ -110,9 +110,11 @@ class Presenter:
 
     def read_marker(self, online: bool) -> Message | None:
         """MARKREAD for the newest line of the conversation the user is looking at, when the
-        server has not been told yet."""
+        server has not been told yet; not as a guest where the server has accounts (read
+        markers belong to them there: a guest's MARKREAD gets FAIL ACCOUNT_REQUIRED)."""
         session, shown = self.session, self.shown()
-        if (not online or session is None or shown.last_time is None
+        guest = session is not None and session.does_accounts and not session.account
+        if (not online or session is None or guest or shown.last_time is None
                 or "draft/read-marker" not in session.caps or shown.name == STATUS):
             return None
         key = session.key(shown.name)

@@ -20,6 +20,9 @@ CATCH_UP_MS = 20_000
 """After a reconnect, how long the outbox waits for the rejoins and history before it is sent
 anyway (a channel we can no longer join, a server that never answers CHATHISTORY)."""
 
+ACCOUNT_EVENTS = (ev.LoggedIn, ev.AccountCreated, ev.PasswordChanged, ev.LoginRefused,
+                  ev.NickOwned)
+
 
 class Reactions:
     """wanted: the channels to (re)join, in order. send puts a message on the connection;
@@ -53,6 +56,9 @@ class Reactions:
             return self.registered(session, event.nick)
         if isinstance(event, ev.NickRejected):
             return self._connector.nick_rejected(event.reason)
+        if isinstance(event, ACCOUNT_EVENTS) or (
+                isinstance(event, ev.RequestFailed) and event.command == "PASSWD"):
+            return self._connector.identity.react(event, session, self._connector.params)
         if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)

@@ -1,6 +1,7 @@
 """The local cache of the log: server lines per conversation in SQLite under the user data dir
-(or $LOCALCHAT_DATA_DIR), keyed by server host:port and nick, so a window shows its conversations
-at once on start and history resumes after the last msgid seen. A bad cache warns, never crashes."""
+(or $LOCALCHAT_DATA_DIR), 0600 in a 0700 directory, keyed by server host:port and nick, so a
+window shows its conversations at once on start and history resumes after the last msgid seen.
+A bad cache warns, never crashes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import platformdirs
 
 from app.models.log import DEFAULT_LOG_LIMIT, EntryKind, LogEntry
 from app.models.outbox import Outgoing
+from app.models.privatefiles import private_file
 from app.models.settings import CONFIG_DIR_ENV
 
 DATA_DIR_ENV = "LOCALCHAT_DATA_DIR"
@@ -71,7 +73,7 @@ class LogCache:
         self.error = ""
         self._db: sqlite3.Connection | None = None
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # 0600 in a 0700 directory: it holds private messages
             self._db = sqlite3.connect(self.path)
             self._db.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as error:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from ircproto.message import Message
 
 WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
-               "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify"}
+               "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify", "sasl"}
 """IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
-time and a msgid, our own messages echoed back, history in batches, read markers."""
+time and a msgid, our own messages echoed back, history in batches, read markers, SASL (not
+draft/account-registration: that spec says not to request it, REGISTER works without)."""
 
 
 class CapNegotiation:
@@ -18,6 +19,8 @@ class CapNegotiation:
         self.enabled = enabled
         """False when we do not negotiate (asked not to, or the server does not know CAP)."""
         self.offered: set[str] = set()
+        self.values: dict[str, str] = {}
+        """The value each offered capability came with in CAP LS 302 ('' for none)."""
         self.granted: set[str] = set()
         """The capabilities the server acknowledged."""
 
@@ -30,7 +33,10 @@ class CapNegotiation:
         """Our answer to a CAP LS, ACK or NAK: REQ the wanted caps offered, or END."""
         sub = message.param(1).upper()
         if sub == "LS":
-            self.offered.update(cap.split("=", 1)[0] for cap in message.param(-1).split())
+            for cap in message.param(-1).split():
+                name, _, value = cap.partition("=")
+                self.offered.add(name)
+                self.values[name] = value
             if message.param(2) == "*" and len(message.params) > 3:
                 return []  # more LS lines follow
             wanted = sorted(WANTED_CAPS & self.offered)
@@ -51,3 +57,8 @@ class CapNegotiation:
     def has_history(self) -> bool:
         """True when the server answers CHATHISTORY in batches we can tell apart."""
         return "draft/chathistory" in self.granted and "batch" in self.granted
+
+    @property
+    def sasl_mechanisms(self) -> list[str]:
+        """The SASL mechanisms the server listed (sasl=PLAIN,SCRAM-SHA-256); [] when none."""
+        return [name for name in self.values.get("sasl", "").split(",") if name]

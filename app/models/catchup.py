@@ -98,10 +98,12 @@ class CatchUp:
         return [session.history("LATEST", target, "*")]
 
     def _private_targets(self) -> list[Message]:
-        """Which private conversations had messages since the newest one we hold."""
+        """Which private conversations had messages since the newest one we hold (not asked
+        as a guest where the server has accounts: it answers only an account)."""
         session = self._session
         seen = [c.last_time for c in self._conversations if c.last_time is not None]
-        if not session.has_history or not session.history_limit or not seen:
+        guest = session.does_accounts and not session.account
+        if not session.has_history or not session.history_limit or not seen or guest:
             return []
         self._targets_pending = True
         self._since = max(seen) - timedelta(seconds=1)

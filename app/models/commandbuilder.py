@@ -1,6 +1,6 @@
 """The lines we send, built from what the user typed and checked against the server's features:
 registration, PRIVMSG and CTCP ACTION (split to fit), JOIN, PART, NICK, TOPIC, CHATHISTORY,
-MARKREAD and QUIT. A name or text the wire refuses raises InvalidInput."""
+MARKREAD, PASSWD and QUIT. A name or text the wire refuses raises InvalidInput."""
 
 from __future__ import annotations
 
@@ -102,3 +102,9 @@ class CommandBuilder:
     def quit(self, reason: str = "") -> Message:
         """QUIT with reason."""
         return Message("QUIT", (reason,) if reason else ())
+
+    def change_password(self, current: str, new: str) -> Message:
+        """PASSWD current new; InvalidInput when new is empty or has spaces."""
+        if not new or any(c.isspace() for c in new):
+            raise InvalidInput("A password is one word: no spaces")
+        return typed("PASSWD", current, new)

@@ -167,6 +167,43 @@ class RequestFailed:
     context: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """The server says we are logged in to account (900), by SASL or after REGISTER."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCreated:
+    """REGISTER SUCCESS: the server made account for our nick with the session's password."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoginRefused:
+    """SASL failed before registration (902/904/905/906, or the server's proof was wrong);
+    registration is held (no CAP END sent)."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NickOwned:
+    """Before registration: nick belongs to an account we are not logged in to (FAIL REGISTER
+    ACCOUNT_EXISTS, or 433 saying it is registered); registration is held."""
+
+    nick: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged:
+    """PASSWD SUCCESS: the account's password is now the one we sent."""
+
+
 # --- made by the controller ---
 
 
@@ -188,6 +225,7 @@ class Reconnecting:
 Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
-    | HistoryTargetFound | ReadMarkerSet | RequestFailed
+    | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
+    | LoginRefused | NickOwned | PasswordChanged
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

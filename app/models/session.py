@@ -13,6 +13,7 @@ from app.models.entries import EntryMaker
 from app.models.features import ChanModes, ServerFeatures
 from app.models.handlers.table import dispatch
 from app.models.log import EntryKind
+from app.models.login import Login
 from app.models.outcome import Outcome
 from app.models.roster import Channel, ChannelRoster
 from app.models.sessionstate import SessionState
@@ -32,10 +33,14 @@ class Session:
         realname: str = "LocalChat user",
         use_cap: bool = True,
         clock: Callable[[], datetime] = datetime.now,
+        login: Login | None = None,
     ) -> None:
+        """login: the account password to log in with, or whether to register the nick
+        (default: no password, register when the server offers it)."""
         features = ServerFeatures()
         self._state = SessionState(nick, EntryMaker(clock), features, ChannelRoster(features),
-                                   CapNegotiation(use_cap), fallback_nicks=list(fallback_nicks))
+                                   CapNegotiation(use_cap), login=login or Login(),
+                                   fallback_nicks=list(fallback_nicks))
         self._build = CommandBuilder(features)
         self._username = username
         self._realname = realname
@@ -66,6 +71,21 @@ class Session:
     def echoes(self) -> bool:
         """True when the server echoes our own messages back (echo-message)."""
         return self._state.caps.echoes
+
+    @property
+    def account(self) -> str:
+        """The account we are logged in to ('' for a guest)."""
+        return self._state.login.account
+
+    @property
+    def credential(self) -> str:
+        """The account password this session logs in or registers with ('' for none)."""
+        return self._state.login.password
+
+    @property
+    def does_accounts(self) -> bool:
+        """True when the server offers SASL: private history is then for accounts only."""
+        return "sasl" in self._state.caps.offered
 
     @property
     def has_history(self) -> bool:
@@ -204,6 +224,10 @@ class Session:
     def mark_read(self, target: str, moment: datetime) -> Message:
         """MARKREAD target timestamp=moment."""
         return self._build.mark_read(target, moment)
+
+    def change_password(self, current: str, new: str) -> Message:
+        """PASSWD current new (our server's command); InvalidInput when new is not one word."""
+        return self._build.change_password(current, new)
 
     def quit(self, reason: str = "") -> Message:
         """QUIT with reason."""

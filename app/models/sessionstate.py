@@ -1,6 +1,6 @@
 """What one connection knows, shared by the handlers of incoming lines: our nick and the server's
-name, whether we are registered, the server's features and caps, our channels, open batches, and
-the maker of log entries."""
+name, whether we are registered, the server's features and caps, logging in, our channels, open
+batches, and the maker of log entries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from app.models.batches import BatchTracker
 from app.models.capabilities import CapNegotiation
 from app.models.entries import EntryMaker
 from app.models.features import ServerFeatures
+from app.models.login import Login
 from app.models.roster import ChannelRoster
 
 
@@ -28,6 +29,7 @@ class SessionState:
     roster: ChannelRoster
     caps: CapNegotiation = field(default_factory=CapNegotiation)
     batches: BatchTracker = field(default_factory=BatchTracker)
+    login: Login = field(default_factory=Login)
     fallback_nicks: list[str] = field(default_factory=list)
     """Nicks to try, in order, while the server says ours is in use before registration."""
     server: str = ""

@@ -1,8 +1,10 @@
 """What the client remembers between runs, and the parameters of one connection.
 
-SettingsStore keeps the last host, port, nick, TLS choice, theme, view, the pinned TLS certificate
-fingerprints and (only when asked to) the server password in settings.json under platformdirs'
-user config dir (or $LOCALCHAT_CONFIG_DIR), readable by the user only; a bad file means defaults.
+SettingsStore keeps the last host, port, nick, TLS choice, theme, view and the pinned TLS
+certificate fingerprints in settings.json under platformdirs' user config dir (or
+$LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file means defaults. The server password
+(only when asked to remember it) is kept in the CredentialStore, never in that file: one an older
+LocalChat wrote there is moved out on load.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 
 import platformdirs
 
-from app.models.trust import is_fingerprint
+from app.models.credentials import SERVER_PASSWORD, CredentialStore
+from app.models.privatefiles import FILE_MODE, private_dir, tighten
+from app.models.trust import is_fingerprint, server_key
 from ircproto.message import has_line_break
 from ircproto.names import nick_error
 
@@ -44,6 +48,10 @@ class ConnectParams:
     tls: bool = False
     password: str = field(default="", repr=False)
     remember_password: bool = False
+    account_password: str = field(default="", repr=False)
+    """The password of the account named nick, typed to log in from another device ('' to use
+    the stored one, or to register the nick); never remembered as such: once the server takes
+    it, it goes to the CredentialStore."""
 
 
 def params_error(params: ConnectParams) -> str:
@@ -57,8 +65,10 @@ def params_error(params: ConnectParams) -> str:
     error = nick_error(params.nick.strip())
     if error:
         return f"Invalid nickname: {error}."
-    if has_line_break(params.password):
+    if has_line_break(params.password) or has_line_break(params.account_password):
         return "The password cannot contain line breaks or NUL characters."
+    if any(c.isspace() for c in params.account_password):
+        return "The account password cannot contain spaces."
     return ""
 
 
@@ -74,7 +84,7 @@ class PinRemoval(Enum):
 class Settings:
     """Everything remembered between runs. view names the window layout the views offer; pins
     maps server_key(host, port) to the certificate fingerprint trusted for that server; password
-    is kept only when remember_password is set."""
+    is the server password, kept (in the credential store) only when remember_password is set."""
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -102,11 +112,20 @@ def default_config_dir() -> Path:
 
 
 class SettingsStore:
-    """Loads and saves Settings as JSON. Never raises for a bad or missing file: it logs a
+    """Loads and saves Settings as JSON (the server password in credentials, by default a
+    CredentialStore in the same directory). Never raises for a bad or missing file: it logs a
     warning and uses defaults (load) or reports False (save)."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
+    def __init__(self, directory: Path | str | None = None,
+                 credentials: CredentialStore | None = None) -> None:
         self._directory = Path(directory) if directory is not None else default_config_dir()
+        self.credentials = credentials if credentials is not None \
+            else CredentialStore(self._directory)
+
+    @property
+    def directory(self) -> Path:
+        """The config directory (settings, and the credential file where no keyring is)."""
+        return self._directory
 
     @property
     def path(self) -> Path:
@@ -116,6 +135,8 @@ class SettingsStore:
     def load(self) -> Settings:
         """The saved settings; defaults (with a logged warning) when the file is bad."""
         try:
+            tighten(self._directory, 0o700)
+            tighten(self.path, FILE_MODE)
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return Settings()
@@ -127,16 +148,53 @@ class SettingsStore:
         except json.JSONDecodeError as error:
             log.warning("Settings file %s is not valid JSON (%s); using defaults", self.path, error)
             return Settings()
-        return _from_json(data, self.path)
+        settings = _from_json(data, self.path)
+        if settings.password and not self._move_password_out(settings):
+            return settings if settings.remember_password else replace(settings, password="")
+        return self._with_password(settings)
+
+    def _move_password_out(self, settings: Settings) -> bool:
+        """An older LocalChat kept the server password here in plain text: put it in the
+        credential store and rewrite the file without it. False when the store refused it (the
+        file is left as it was)."""
+        key = server_key(settings.host, settings.port)
+        if settings.remember_password and not self.credentials.set(key, SERVER_PASSWORD,
+                                                                   settings.password):
+            log.warning("Could not move the saved password out of %s", self.path)
+            return False
+        if self._write(settings):
+            log.info("Moved the saved server password from %s to %s", self.path,
+                     self.credentials.where)
+        return True
+
+    def _with_password(self, settings: Settings) -> Settings:
+        """settings with the remembered server password from the credential store."""
+        if not settings.remember_password:
+            return replace(settings, password="")
+        found = self.credentials.get(server_key(settings.host, settings.port), SERVER_PASSWORD)
+        return replace(settings, password=found or "")
+
+    def _keep_password(self, settings: Settings) -> bool:
+        """Store the server password when it is to be remembered, else remove a stored one."""
+        key = server_key(settings.host, settings.port)
+        stored = self.credentials.get(key, SERVER_PASSWORD)
+        if settings.remember_password and settings.password:
+            return stored == settings.password or self.credentials.set(
+                key, SERVER_PASSWORD, settings.password)
+        return stored is None or self.credentials.delete(key, SERVER_PASSWORD)
 
     def save(self, settings: Settings) -> bool:
-        """Write settings atomically; False (with a logged warning) when that failed."""
+        """Write settings atomically (the server password to the credential store); False (with
+        a logged warning) when that failed."""
+        return self._keep_password(settings) & self._write(settings)
+
+    def _write(self, settings: Settings) -> bool:
         try:
-            self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(self._directory)
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self._directory, suffix=".tmp", delete=False
             ) as handle:
-                os.chmod(handle.name, 0o600)  # it may hold the server password
+                os.chmod(handle.name, FILE_MODE)
                 json.dump(_to_json(settings), handle, indent=2)
             os.replace(handle.name, self.path)
         except OSError as error:
@@ -157,10 +215,9 @@ class SettingsStore:
 
 
 def _to_json(settings: Settings) -> dict[str, Any]:
-    """settings as a JSON object; the password only when it is to be remembered."""
+    """settings as a JSON object, without the password (the credential store keeps it)."""
     data = asdict(settings)
-    if not settings.remember_password:
-        data["password"] = ""
+    del data["password"]
     return data
 
 

@@ -46,6 +46,9 @@ class ViewActions(Protocol):
     def on_switch(self, name: str) -> None:
         """The user picked another conversation (a channel or a private chat) to show."""
 
+    def on_account(self) -> None:
+        """The Account menu's 'Set a password...': offer the account dialog."""
+
 
 class ChatView(Protocol):
     """What a controller may ask of a view. All calls happen on the view's UI thread."""
@@ -58,9 +61,13 @@ class ChatView(Protocol):
         unless the returned handle is cancelled first or the view closes."""
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
-        """Modal connect dialog (host, port, nick, Use TLS, a masked password, Remember password)
-        filled with defaults, showing error inline when given; returns the values the user
-        confirmed, or None when they cancelled."""
+        """Modal connect dialog (host, port, nick, Use TLS, the account's and the server's masked
+        passwords, Remember server password) filled with defaults, showing error inline when
+        given; returns the values the user confirmed, or None when they cancelled."""
+
+    def ask_account_password(self, account: str, server: str, error: str = "") -> str | None:
+        """Modal account dialog: account on server, a new password typed twice (masked, the
+        same, no spaces), error shown inline when given; returns it, or None when cancelled."""
 
     def confirm_certificate(self, server: str, fingerprint: str) -> bool:
         """Modal: 'server presents a certificate not seen before, SHA-256 fingerprint ...; trust

@@ -90,6 +90,9 @@ class ModalDialog(Generic[T]):
         """The widget that gets the keyboard focus when the dialog opens."""
         return self.top
 
+    def shown(self) -> None:
+        """Once the dialog is on screen with the focus: subclasses may select text."""
+
     def run(self) -> T | None:
         """Show the dialog centred over master and wait for the answer."""
         self._show_master_first()
@@ -100,6 +103,7 @@ class ModalDialog(Generic[T]):
         self.top.lift()
         self._grab()
         self.focus_widget().focus_force()
+        self.shown()
         self.top.wait_window()
         return self.result
 
@@ -156,8 +160,9 @@ class ConfirmDialog(ModalDialog[bool]):
 
 
 class ConnectDialog(ModalDialog[ConnectParams]):
-    """Host, port, nickname, Use TLS, a masked password and Remember password, checked before the
-    dialog returns; errors shown inline in red."""
+    """Host, port, nickname, Use TLS, the account's password (optional: to log in to an account
+    from another device), the server password and Remember password, checked before the dialog
+    returns; errors shown inline in red."""
 
     title = "Connect — LocalChat"
     mask = "•"
@@ -168,6 +173,7 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         self.port_var = tkinter.StringVar(self.top, value=str(defaults.port))
         self.nick_var = tkinter.StringVar(self.top, value=defaults.nick)
         self.tls_var = tkinter.BooleanVar(self.top, value=defaults.tls)
+        self.account_password_var = tkinter.StringVar(self.top, value=defaults.account_password)
         self.password_var = tkinter.StringVar(self.top, value=defaults.password)
         self.remember_var = tkinter.BooleanVar(self.top, value=defaults.remember_password)
         self.error_var = tkinter.StringVar(self.top, value=error)
@@ -191,18 +197,26 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         ttk.Label(body, text="Nickname").grid(row=3, column=0, sticky="w", padx=(0, 10), pady=4)
         self.nick_entry = ttk.Entry(body, textvariable=self.nick_var, width=24)
         self.nick_entry.grid(row=3, column=1, sticky="ew", pady=4)
-        ttk.Label(body, text="Password").grid(row=4, column=0, sticky="w", padx=(0, 10), pady=4)
+        ttk.Label(body, text="Account password").grid(row=4, column=0, sticky="w",
+                                                      padx=(0, 10), pady=4)
+        self.account_password_entry = ttk.Entry(body, textvariable=self.account_password_var,
+                                                width=24, show=self.mask)
+        self.account_password_entry.grid(row=4, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="to log in from another device", foreground=muted_colour()).grid(
+            row=4, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
+        ttk.Label(body, text="Server password").grid(row=5, column=0, sticky="w", padx=(0, 10),
+                                                     pady=4)
         self.password_entry = ttk.Entry(body, textvariable=self.password_var, width=24,
                                         show=self.mask)
-        self.password_entry.grid(row=4, column=1, sticky="ew", pady=4)
+        self.password_entry.grid(row=5, column=1, sticky="ew", pady=4)
         ttk.Label(body, text="if the server has one", foreground=muted_colour()).grid(
-            row=4, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
-        self.remember_check = ttk.Checkbutton(body, text="Remember password",
+            row=5, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
+        self.remember_check = ttk.Checkbutton(body, text="Remember server password",
                                               variable=self.remember_var)
-        self.remember_check.grid(row=5, column=1, columnspan=3, sticky="w", pady=(2, 0))
+        self.remember_check.grid(row=6, column=1, columnspan=3, sticky="w", pady=(2, 0))
         self.error_label = ttk.Label(
             body, textvariable=self.error_var, bootstyle="danger", wraplength=460, justify="left")
-        self.error_label.grid(row=6, column=0, columnspan=4, sticky="w", pady=(10, 0))
+        self.error_label.grid(row=7, column=0, columnspan=4, sticky="w", pady=(10, 0))
         body.columnconfigure(1, weight=1)
 
     @property
@@ -211,11 +225,21 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         return self.error_var.get()
 
     def focus_widget(self) -> tkinter.Misc:
-        if self.error and "password" in self.error.lower() and self.nick_var.get():
+        error = self.error.lower()
+        if "belongs to someone else" in error:
+            return self.nick_entry  # a free variant is filled in: Enter takes it
+        if "login" in error or "account" in error:
+            return self.account_password_entry
+        if "password" in error and self.nick_var.get():
             return self.password_entry
         if not self.nick_var.get() or self.error:
             return self.nick_entry
         return self.connect_button
+
+    def shown(self) -> None:
+        if "belongs to someone else" in self.error.lower():
+            self.nick_entry.select_range(0, "end")  # typing replaces the suggested variant
+            self.nick_entry.icursor("end")
 
     def validate(self) -> ConnectParams | str:
         """The confirmed values, or why they cannot be used (settings.params_error)."""
@@ -225,7 +249,8 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         params = ConnectParams(host=self.host_var.get().strip(), port=int(port_text),
                                nick=self.nick_var.get().strip(), tls=self.tls_var.get(),
                                password=self.password_var.get(),
-                               remember_password=self.remember_var.get())
+                               remember_password=self.remember_var.get(),
+                               account_password=self.account_password_var.get())
         return params_error(params) or params
 
     def accept(self) -> None:

@@ -1,5 +1,6 @@
-"""The window's header: app name, nick and server, the connection badge and its detail, the Dark
-toggle; in the compact window also the user count and the conversation menu.
+"""The window's header: app name, nick and server, the connection badge and its detail, the
+Account menu, the Dark toggle; in the compact window also the user count and the conversation
+menu.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class Header:
     """The header row (and, when compact, the conversation menu under it)."""
 
     def __init__(self, root: tkinter.Misc, compact: bool, dark: bool,
-                 on_toggle: Callable[[], None], on_pick: Callable[[str], None]) -> None:
+                 on_toggle: Callable[[], None], on_pick: Callable[[str], None],
+                 on_account: Callable[[], None] = lambda: None) -> None:
         self.compact = compact
         self.frame = ttk.Frame(root, padding=(14, 10, 12, 8))
         top = ttk.Frame(self.frame)
@@ -30,6 +32,17 @@ class Header:
         self.theme_toggle = ttk.Checkbutton(top, text="Dark", variable=self.theme_var,
                                             bootstyle="round-toggle", command=on_toggle)
         self.theme_toggle.pack(side="right", padx=(14, 0))
+        if compact:  # an icon only: the narrow header keeps room for the nick and the count
+            self.account_button = ttk.Menubutton(top, image=ttk.Icon("person-circle", 16,
+                                                                     "primary"),
+                                                 bootstyle="primary-outline")
+        else:
+            self.account_button = ttk.Menubutton(top, text="Account",
+                                                 bootstyle="primary-outline")
+        self.account_menu = tkinter.Menu(self.account_button, tearoff=False)
+        self.account_menu.add_command(label="Set a password…", command=on_account)
+        self.account_button.configure(menu=self.account_menu)
+        self.account_button.pack(side="right", padx=(8, 0))
         self.status_label = ttk.Label(top, text="", padding=(8, 2), font="-size 9 -weight bold")
         self.status_label.pack(side="right")
         self._build_identity(top)

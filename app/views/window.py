@@ -17,6 +17,7 @@ import ttkbootstrap as ttk
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
+from app.views.accountdialog import AccountDialog
 from app.views.base import Conversation, Scheduled, ViewActions
 from app.views.conversations import ConversationList, ConversationMenu
 from app.views.dialogs import (
@@ -76,7 +77,7 @@ class ChatWindow:
         self.root.columnconfigure(0, weight=1)
         self.root.rowconfigure(1, weight=1)
         self.header = Header(self.root, self.compact, self.theme == "dark",
-                             self._on_theme_toggle, self._switcher.pick)
+                             self._on_theme_toggle, self._switcher.pick, self._on_account)
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
@@ -131,6 +132,10 @@ class ChatWindow:
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         """The connect dialog, filled with defaults and showing error; None when cancelled."""
         return self._run_dialog(ConnectDialog(self.root, defaults, error))
+
+    def ask_account_password(self, account: str, server: str, error: str = "") -> str | None:
+        """The account dialog for account on server; the new password, None when cancelled."""
+        return self._run_dialog(AccountDialog(self.root, account, server, error))
 
     def confirm_certificate(self, server: str, fingerprint: str) -> bool:
         """'Trust this server?' with the certificate's fingerprint; True only for Trust."""
@@ -305,6 +310,10 @@ class ChatWindow:
         self.theme = theme
         self.theme_var.set(theme == "dark")
         self._apply_theme_colours()
+
+    def _on_account(self) -> None:
+        if self.actions is not None:
+            self.actions.on_account()
 
     def _on_theme_toggle(self) -> None:
         theme = "dark" if self.theme_var.get() else "light"

@@ -13,6 +13,7 @@ from server.commands import (
     history,
     messaging,
     modes,
+    password,
     queries,
     registration,
     sasl,
@@ -41,10 +42,11 @@ COMMANDS: dict[str, Command] = {
     "QUIT": Command(registration.handle_quit, registered=False),
     "MOTD": Command(registration.handle_motd),
     "LUSERS": Command(registration.handle_lusers),
-    # accounts (server.commands.sasl, .accounts, .certfp)
+    # accounts (server.commands.sasl, .accounts, .certfp, .password)
     "AUTHENTICATE": Command(sasl.handle_authenticate, min_params=1, registered=False),
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
     "CERTFP": Command(certfp.handle_certfp, min_params=1),
+    "PASSWD": Command(password.handle_passwd, min_params=2),
     # channels (server.commands.channels, .modes)
     "JOIN": Command(channels.handle_join, min_params=1),
     "PART": Command(channels.handle_part, min_params=1),

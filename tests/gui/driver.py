@@ -46,6 +46,9 @@ class RecordingActions:
     def on_switch(self, name: str) -> None:
         self._record("on_switch", name)
 
+    def on_account(self) -> None:
+        self._record("on_account")
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 

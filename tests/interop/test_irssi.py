@@ -1,6 +1,8 @@
 """irssi (run in a private tmux) and a raw test client exchange messages through an IRC server.
 
 Checks both directions: the test client receives irssi's PRIVMSG; irssi's autolog holds ours.
+And irssi logs in with SASL PLAIN to an account that LocalChat's client registered by itself
+(its password set with /passwd).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from app.models.trust import server_key
+from server import config, tcp
+from tests.app.loopback.conftest import Clients, pump_until
 from tests.interop.programs import POLL_INTERVAL, require_program, wait_for_text
 from tests.interop.rawclient import RawClient, from_nick
 
@@ -140,3 +145,52 @@ def test_irssi_exchanges_messages_both_ways(
         tmux.type_line("/quit interop done")
         quit_message = tester.expect("QUIT", lambda m: from_nick(m, IRSSI_NICK))
         assert "interop done" in quit_message.param(0)
+
+
+def write_irssi_sasl_config(home: Path, port: int, log_dir: Path, nick: str,
+                            password: str) -> None:
+    """An irssi config that logs in to nick's account with SASL PLAIN and joins CHANNEL."""
+    home.mkdir(parents=True)
+    (home / "config").write_text(
+        f"""servers = (
+  {{ address = "127.0.0.1"; port = "{port}"; chatnet = "local"; autoconnect = "yes";
+     use_tls = "no"; }}
+);
+chatnets = {{ local = {{ type = "IRC"; autosendcmd = "/join {CHANNEL}";
+  sasl_mechanism = "PLAIN"; sasl_username = "{nick}"; sasl_password = "{password}"; }}; }};
+settings = {{
+  core = {{ real_name = "irssi interop"; user_name = "irssiuser"; nick = "{nick}"; }};
+  "irc/core" = {{ cmd_queue_speed = "0"; }};
+  "fe-common/core" = {{ autolog = "yes"; autolog_path = "{log_dir}/$0.log"; }};
+}};
+""",
+        encoding="utf-8",
+    )
+
+
+def test_irssi_logs_in_with_sasl_plain_to_an_account_our_client_registered(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    irssi = require_program("irssi")
+    clients = Clients(tmp_path / "client")
+    with tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=0)) as server:
+        try:
+            ours, view = clients.online(server.server_address, "dana")
+            ours.on_send("/passwd dana-from-irssi")
+            pump_until([view], lambda: clients.store("dana").credentials.get(
+                server_key(*server.server_address), "dana") == "dana-from-irssi",
+                "the new password to be stored")
+            ours.shut_down("over to irssi")
+        finally:
+            clients.close_all()
+        home, logs = tmp_path / "irssi", tmp_path / "irssi-logs"
+        write_irssi_sasl_config(home, server.server_address[1], logs, "dana",
+                                "dana-from-irssi")
+        with RawClient(server.server_address) as tester:
+            tester.register(TESTER_NICK)
+            tester.join(CHANNEL)
+            tmux.start([irssi, f"--home={home}"])
+            tester.expect("JOIN", lambda m: from_nick(m, "dana") and m.param(0) == CHANNEL)
+            with server.state.lock:
+                dana = server.state.find_nick("dana")
+                assert dana is not None and dana.account == "dana"

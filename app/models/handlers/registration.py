@@ -4,6 +4,7 @@ ISUPPORT (005), nick refusals before and after registration, and ERROR."""
 from __future__ import annotations
 
 from app.models import events as ev
+from app.models.handlers import accounts
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState
 from ircproto import numerics as num
@@ -22,8 +23,12 @@ def handle_pong(state: SessionState, message: Message, out: Outcome) -> None:
 
 # CAP <target> LS|ACK|NAK|NEW|DEL [*] :<caps>
 def handle_cap(state: SessionState, message: Message, out: Outcome) -> None:
-    if not state.registered:
-        out.outgoing.extend(state.caps.reply(message))
+    if state.registered:
+        return
+    lines = state.caps.reply(message)
+    if lines and lines[-1].params == ("END",) and accounts.begin(state, out):
+        lines.pop()  # CAP END waits for the login or the REGISTER
+    out.outgoing.extend(lines)
 
 
 # ERROR :<reason>
@@ -55,6 +60,8 @@ def handle_nick_refused(state: SessionState, message: Message, out: Outcome) -> 
     reason = message.param(-1)
     if state.registered:
         out.emit(state.log.error(f"Cannot change nick to {nick}: {reason}"))
+    elif accounts.is_owned(message):
+        accounts.nick_owned(state, nick, reason, out)
     elif message.command == num.ERR_NICKNAMEINUSE and state.fallback_nicks:
         state.nick = state.fallback_nicks.pop(0)
         out.emit(state.log.system(f"The nick {nick} is already in use; trying {state.nick}"))

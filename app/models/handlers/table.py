@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.models.handlers import channels, history, messages, numerics, registration
+from app.models.handlers import accounts, channels, history, messages, numerics, registration
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState
 from ircproto import numerics as num
@@ -35,6 +35,19 @@ COMMANDS: dict[str, Command] = {
     num.ERR_ERRONEUSNICKNAME: Command(registration.handle_nick_refused),
     num.ERR_NICKNAMEINUSE: Command(registration.handle_nick_refused),
     "436": Command(registration.handle_nick_refused),  # ERR_NICKCOLLISION
+    # accounts
+    "AUTHENTICATE": Command(accounts.handle_authenticate, 1),
+    "REGISTER": Command(accounts.handle_register, 2),
+    "PASSWD": Command(accounts.handle_passwd, 1),
+    num.RPL_LOGGEDIN: Command(accounts.handle_900),
+    num.RPL_LOGGEDOUT: Command(accounts.handle_901),
+    num.ERR_NICKLOCKED: Command(accounts.handle_sasl_failed),
+    num.RPL_SASLSUCCESS: Command(accounts.handle_903),
+    num.ERR_SASLFAIL: Command(accounts.handle_sasl_failed),
+    num.ERR_SASLTOOLONG: Command(accounts.handle_sasl_failed),
+    num.ERR_SASLABORTED: Command(accounts.handle_sasl_failed),
+    num.ERR_SASLALREADY: Command(numerics.handle_quietly),
+    num.RPL_SASLMECHS: Command(numerics.handle_quietly),
     # channels and users
     "JOIN": Command(channels.handle_join, 1),
     "PART": Command(channels.handle_part, 1),
@@ -55,7 +68,7 @@ COMMANDS: dict[str, Command] = {
     "BATCH": Command(history.handle_batch),
     "CHATHISTORY": Command(history.handle_chathistory),
     "MARKREAD": Command(history.handle_markread),
-    "FAIL": Command(history.handle_fail),
+    "FAIL": Command(accounts.handle_fail),
     "AWAY": Command(history.handle_away),
     # replies we show as they are, or not at all
     num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),

@@ -48,7 +48,7 @@ def test_registration_sends_cap_nick_user_then_joins_and_saves(rig):
     rig.conn.open()
     rig.view.pump()
     assert rig.conn.sent_lines() == ["CAP LS 302", "NICK me", "USER localchat 0 * :LocalChat user"]
-    rig.conn.feed(":srv CAP * LS :sasl tls", *WELCOME)
+    rig.conn.feed(":srv CAP * LS :account-tag tls", *WELCOME)
     rig.view.pump()
     assert rig.conn.sent_lines()[3:] == ["CAP END", "JOIN #lobby"]
     assert rig.view.identity == ("me", "127.0.0.1:13333")

@@ -11,8 +11,10 @@ import pytest
 
 from app.controllers import ClientController, start_client
 from app.models.connection import Connection
+from app.models.credentials import CredentialStore
 from app.models.settings import ConnectParams, SettingsStore
 from tests.fakes import FakeView
+from tests.memorykeyring import MemoryKeyring
 
 DEADLINE = 10.0
 TICK_MS = 50
@@ -38,16 +40,26 @@ class Clients:
         self._tmp = tmp_path
         self.controllers: list[ClientController] = []
         self._sockets: dict[int, list[socket.socket]] = {}
+        self.keyrings: dict[str, MemoryKeyring] = {}
+        """Each device's own keyring, by device name."""
+
+    def store(self, device: str) -> SettingsStore:
+        """The settings (and credentials, in its own keyring) of device."""
+        backend = self.keyrings.setdefault(device, MemoryKeyring())
+        return SettingsStore(self._tmp / device, CredentialStore(self._tmp / device, backend))
 
     def start(self, address: tuple[str, int], nick: str,
               answers: tuple[ConnectParams | None, ...] = (), *, tls: bool = False,
-              password: str = "", trust: tuple[bool, ...] = (), cache: bool = False
+              password: str = "", trust: tuple[bool, ...] = (), cache: bool = False,
+              device: str = "", account_password: str = ""
               ) -> tuple[ClientController, FakeView]:
-        """A controller connecting to address as nick (settings under tmp/nick, the log cache
-        under tmp/nick-data when cache); answers and trust script the dialogs."""
+        """A controller connecting to address as nick (settings and its own keyring under
+        device, by default nick; the log cache under tmp/nick-data when cache); answers and
+        trust script the dialogs."""
         view = FakeView(connect_answers=answers, certificate_answers=trust)
-        store = SettingsStore(self._tmp / nick)
-        params = ConnectParams(address[0], address[1], nick, tls, password)
+        store = self.store(device or nick)
+        params = ConnectParams(address[0], address[1], nick, tls, password,
+                               account_password=account_password)
         sockets: list[socket.socket] = []
 
         def recording(address: tuple[str, int], timeout: float) -> socket.socket:

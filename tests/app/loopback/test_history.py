@@ -174,8 +174,10 @@ def test_history_gap_across_server_sigkill_and_restart(server_process, clients):
     assert_exactly_once_in_order(alice, "alice", ["before", *first, *second])
 
 
-def test_history_offline_outbox_arrives_once_in_order_after_restart(clients):
-    srv = tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=0))
+def test_history_offline_outbox_arrives_once_in_order_after_restart(clients, tmp_path):
+    accounts = str(tmp_path / "accounts.sqlite3")  # the clients' accounts survive the restart
+    srv = tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=0,
+                                                      accounts_db=accounts))
     try:
         address = srv.server_address
         alice, alice_view = clients.online(address, "alice")
@@ -187,7 +189,8 @@ def test_history_offline_outbox_arrives_once_in_order_after_restart(clients):
             alice.on_send(text)
         shown = [e for e in alice_view.entries if e.text in typed]
         assert [e.text for e in shown] == typed and all(e.pending for e in shown)
-        srv = tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=address[1]))
+        srv = tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=address[1],
+                                                          accounts_db=accounts))
         pump_until([alice_view, bob_view], lambda: lines_from(bob, "alice") == typed
                    and pending(alice) == 0, "the outbox to arrive", deadline=30)
         pump_until([alice_view, bob_view], lambda: bob.caught_up and alice.caught_up,

@@ -13,8 +13,9 @@ from server import config, tcp
 from tests.app.loopback.conftest import pump_until
 
 
-def start_server(port: int = 0):
-    return tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=port))
+def start_server(port: int = 0, accounts: str = ":memory:"):
+    return tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=port,
+                                                       accounts_db=accounts))
 
 
 @pytest.fixture
@@ -77,15 +78,26 @@ def test_loopback_user_list_follows_joins_and_quits(server, clients):
 
 
 def test_loopback_nick_collision_brings_the_dialog_back(server, clients):
-    clients.online(server.server_address, "alice")
+    clients.online(server.server_address, "alice")  # alice's client registered the nick
     _, view = clients.start(server.server_address, "Alice", answers=(None,))
     pump_until([view], lambda: view.closed, "the dialog to come back")
     [(shown, error)] = view.called("ask_connection")
-    assert shown.nick == "Alice" and "Alice" in error and "in use" in error.lower()
+    assert shown.nick == "Alice2" and "Alice belongs to someone else" in error
 
 
-def test_loopback_reconnects_after_server_restart_on_same_port(clients):
-    srv = start_server()
+def test_loopback_nick_collision_of_guests_brings_the_dialog_back(clients):
+    with tcp.start_server_thread(config.ServerConfig(host="127.0.0.1", port=0,
+                                                     registration="closed")) as srv:
+        clients.online(srv.server_address, "alice")
+        _, view = clients.start(srv.server_address, "Alice", answers=(None,))
+        pump_until([view], lambda: view.closed, "the dialog to come back")
+        [(shown, error)] = view.called("ask_connection")
+        assert shown.nick == "Alice" and "Alice" in error and "in use" in error.lower()
+
+
+def test_loopback_reconnects_after_server_restart_on_same_port(clients, tmp_path):
+    accounts = str(tmp_path / "accounts.sqlite3")  # alice's account survives the restart
+    srv = start_server(accounts=accounts)
     try:
         address = srv.server_address
         alice, view = clients.online(address, "alice")
@@ -94,7 +106,7 @@ def test_loopback_reconnects_after_server_restart_on_same_port(clients):
         srv.stop()
         pump_until([view], lambda: view.status[0] == "disconnected", "the loss to show")
         assert any("Reconnecting in 1 s" in text for text in view.texts())
-        srv = start_server(address[1])
+        srv = start_server(address[1], accounts)
         pump_until([view], lambda: alice.online and len(alice.session.channels()) == 2,
                    "alice to reconnect and rejoin")
         assert sorted(alice.session.channels()) == ["#dev", "#lobby"]

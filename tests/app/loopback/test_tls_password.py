@@ -24,7 +24,7 @@ PASSWORD = "lan party"
 def start_server(data_dir: Path, port: int = 0, tls_port: int = 0, password: str | None = None):
     return tcp.start_server_thread(config.ServerConfig(
         host="127.0.0.1", port=port, tls_port=tls_port, data_dir=str(data_dir),
-        password=password))
+        password=password, accounts_db=str(data_dir / "accounts.sqlite3")))
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_loopback_wrong_password_brings_the_dialog_back_then_the_right_one_works
     pump_until([view], lambda: controller.online, "registration with the right password")
     [(defaults, error)] = shown
     assert error == WRONG_PASSWORD and defaults.password == "" and defaults.nick == "alice"
-    saved = SettingsStore(tmp_path / "alice").load()
+    saved = clients.store("alice").load()
     assert (saved.password, saved.remember_password) == (PASSWORD, True)
     assert PASSWORD not in " ".join(view.texts())
 

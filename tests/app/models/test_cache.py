@@ -82,3 +82,16 @@ def test_cache_load_prunes_lines_past_the_limit(tmp_path):
     roomy = LogCache(tmp_path, "a", limit=10)
     assert [e.text for e in roomy.load()[0].entries] == ["t3", "t4"]
     roomy.close()
+
+
+def test_cache_file_is_0600_in_a_0700_directory_and_an_old_0644_one_is_tightened(tmp_path):
+    directory = tmp_path / "data"
+    LogCache(directory, "a").close()
+    assert (directory / "cache.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert directory.stat().st_mode & 0o777 == 0o700
+    (directory / "cache.sqlite3").chmod(0o644)
+    directory.chmod(0o755)
+    cache = LogCache(directory, "a")
+    assert not cache.error
+    assert (directory / "cache.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert directory.stat().st_mode & 0o777 == 0o700

@@ -15,14 +15,23 @@ def test_capabilities_opening_asks_for_ls_302_unless_disabled():
 
 def test_capabilities_wait_for_the_last_ls_line_then_request_wanted_ones():
     negotiation = CapNegotiation()
-    assert answers(negotiation, ":srv CAP * LS * :sasl=PLAIN server-time") == []
+    assert answers(negotiation, ":srv CAP * LS * :account-tag server-time") == []
     assert answers(negotiation, ":srv CAP * LS :batch labeled-response") == [
         "CAP REQ :batch server-time"]
-    assert negotiation.offered == {"sasl", "server-time", "batch", "labeled-response"}
+    assert negotiation.offered == {"account-tag", "server-time", "batch", "labeled-response"}
+
+
+def test_capabilities_keep_each_value_and_read_the_sasl_mechanisms():
+    negotiation = CapNegotiation()
+    answers(negotiation, ":srv CAP * LS :sasl=PLAIN,SCRAM-SHA-256 draft/account-registration"
+                         "=before-connect batch")
+    assert negotiation.values["draft/account-registration"] == "before-connect"
+    assert negotiation.sasl_mechanisms == ["PLAIN", "SCRAM-SHA-256"]
+    assert CapNegotiation().sasl_mechanisms == []
 
 
 def test_capabilities_end_when_nothing_wanted_is_offered():
-    assert answers(CapNegotiation(), ":srv CAP * LS :sasl setname") == ["CAP END"]
+    assert answers(CapNegotiation(), ":srv CAP * LS :account-tag setname") == ["CAP END"]
 
 
 def test_capabilities_ack_grants_and_ends_nak_just_ends():

@@ -101,6 +101,20 @@ def test_catchup_rejoin_resumes_after_what_we_hold_and_waits_for_the_join():
     assert "CHATHISTORY AFTER #lobby msgid=seen 3" in requests
 
 
+def test_catchup_asks_no_private_targets_as_a_guest_where_the_server_has_accounts():
+    guest = Replay(f":srv CAP * LS :{CAPS} sasl=SCRAM-SHA-256", f":srv CAP me ACK :{CAPS}",
+                   *REGISTER[2:])
+    guest.lines(msg("p1", 1, "hi", target="me", batch=""))
+    guest.planner.registered(["#lobby"])
+    requests, _ = guest.join()
+    assert requests and not any("TARGETS" in line for line in requests)
+    member = Replay(f":srv CAP * LS :{CAPS} sasl=SCRAM-SHA-256", f":srv CAP me ACK :{CAPS}",
+                    ":srv 900 me me!u@h me :You are now logged in as me", *REGISTER[2:])
+    member.lines(msg("p1", 1, "hi", target="me", batch=""))
+    member.planner.registered(["#lobby"])
+    assert member.join()[0][0].startswith("CHATHISTORY TARGETS ")
+
+
 def test_catchup_asks_targets_once_and_fetches_missed_private_chats():
     replay = Replay()
     replay.lines(msg("p1", 1, "hi", target="me", batch=""))

@@ -60,7 +60,7 @@ def test_session_cap_ls_ends_negotiation_after_last_line():
 
 def test_session_requests_multi_prefix_when_offered_then_ends():
     session = make_session()
-    assert feed(session, ":srv CAP * LS * :sasl multi-prefix")[1] == []
+    assert feed(session, ":srv CAP * LS * :account-tag multi-prefix")[1] == []
     assert feed(session, ":srv CAP * LS :echo-message")[1] == [
         "CAP REQ :echo-message multi-prefix"]
     assert feed(session, ":srv CAP * ACK :multi-prefix")[1] == ["CAP END"]

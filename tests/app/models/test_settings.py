@@ -144,3 +144,14 @@ def test_params_error_names_the_first_problem_and_accepts_good_params():
     assert "between 1 and 65535, not 0" in params_error(ConnectParams("h", 0, "ann"))
     assert params_error(ConnectParams("h", 6667, "9x")).startswith("Invalid nickname: ")
     assert "line breaks" in params_error(ConnectParams("h", 6667, "ann", password="a\nb"))
+
+
+def test_settingsstore_tightens_an_old_0644_file_and_0755_directory_on_load(tmp_path):
+    directory = tmp_path / "cfg"
+    store = SettingsStore(directory)
+    assert store.save(Settings(nick="ann"))
+    store.path.chmod(0o644)
+    directory.chmod(0o755)
+    assert store.load().nick == "ann"
+    assert store.path.stat().st_mode & 0o777 == 0o600
+    assert directory.stat().st_mode & 0o777 == 0o700

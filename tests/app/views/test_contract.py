@@ -12,6 +12,7 @@ import pytest
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
+from app.views.accountdialog import AccountDialog
 from app.views.base import STATUSES, Conversation
 from app.views.conversations import line, listed
 from app.views.dialogs import CertificateDialog, ConnectDialog, UsersDialog
@@ -86,8 +87,21 @@ class RealProbe:
                 dialog.tls_check.invoke()
             dialog.password_entry.delete(0, "end")
             dialog.password_entry.insert(0, params.password)
+            dialog.account_password_entry.delete(0, "end")
+            dialog.account_password_entry.insert(0, params.account_password)
             if dialog.remember_var.get() != params.remember_password:
                 dialog.remember_check.invoke()
+            enter(dialog)
+
+        self.answer_next_dialog(fill)
+
+    def will_set_password(self, password: str | None) -> None:
+        def fill(dialog: AccountDialog) -> None:
+            if password is None:
+                escape(dialog)
+                return
+            dialog.new_entry.insert(0, password)
+            dialog.repeat_entry.insert(0, password)
             enter(dialog)
 
         self.answer_next_dialog(fill)
@@ -163,6 +177,9 @@ class FakeProbe:
 
     def will_trust(self, answer: bool) -> None:
         self.view.certificate_answers.append(answer)
+
+    def will_set_password(self, password: str | None) -> None:
+        self.view.account_answers.append(password)
 
     def will_close_users(self) -> None:
         pass
@@ -375,6 +392,22 @@ def test_view_ask_connection_returns_tls_password_and_remember(probe: Probe) -> 
     probe.will_connect(chosen)
     result = probe.view.ask_connection(ConnectParams("127.0.0.1", 13333, "alice"), "")
     assert result == chosen and result is not None and result.password == "open sesame"
+
+
+def test_view_ask_connection_returns_the_account_password(probe: Probe) -> None:
+    chosen = ConnectParams("10.0.0.2", 6667, "alice", account_password="my-own-password")
+    probe.will_connect(chosen)
+    result = probe.view.ask_connection(ConnectParams("127.0.0.1", 13333, "alice"), "")
+    assert result == chosen and result is not None
+    assert result.account_password == "my-own-password"
+
+
+@pytest.mark.parametrize("password", ["my-own-password", None])
+def test_view_ask_account_password_returns_the_typed_one_or_none(probe: Probe,
+                                                                  password: str | None) -> None:
+    probe.will_set_password(password)
+    assert probe.view.ask_account_password("alice", "10.0.0.2:6667") == password
+    assert not probe.is_closed()
 
 
 FINGERPRINT = ":".join(f"{n:02X}" for n in range(0, 256, 8))
