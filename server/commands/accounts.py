@@ -14,7 +14,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
 from server.commands.base import Context, Failure, Finish, failing, with_cap
-from server.commands.founders import forget_founder
+from server.commands.founders import after_login, forget_founder
 from server.state import fold
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def log_in(ctx: Context, account: str) -> None:
         watchers = with_cap(ctx.state.peers(client), "account-notify")
         if watchers:
             ctx.broadcast_sessions(watchers, Message("ACCOUNT", (account,), client.prefix))
+    after_login(ctx)  # a founder logging in on its channel gets +o there
 
 
 # REGISTER <account> {<email> | *} <password>

@@ -45,6 +45,14 @@ def after_join(ctx: Context, channel: Channel, created: bool) -> None:
         give_op(ctx, channel, client)
 
 
+def after_login(ctx: Context) -> None:
+    """The sender just logged in (SASL or REGISTER after registering): +o where it founded."""
+    client = ctx.client
+    for channel in list(client.channels.values()):
+        if ctx.state.founders.is_founder(channel.key, client.account):
+            give_op(ctx, channel, client)
+
+
 def give_op(ctx: Context, channel: Channel, client: Client) -> None:
     """+o for client in channel, from the server, unless it has it already."""
     if channel.is_op(client):

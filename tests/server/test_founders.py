@@ -249,3 +249,17 @@ def test_founders_survive_a_restart_and_get_op_on_join(data_config, tmp_path: Pa
         assert [(r.channel, r.account) for r in store.founders()] == [("#den", "alice")]
     finally:
         store.close()
+
+
+def test_founders_logging_in_while_on_the_channel_gives_op():
+    h = harness()
+    alice = member(h, "alice")
+    h.send(alice, "JOIN #den", "PART #den", "QUIT")
+    bob, guest = h.connect("bob"), h.connect("alice")  # alice again, as a guest at first
+    h.send(bob, "JOIN #den")
+    h.send(guest, "JOIN #den", "CAP REQ sasl", "AUTHENTICATE PLAIN")
+    h.take(bob)
+    replies = h.send(guest, f"AUTHENTICATE {plain('alice', PASSWORD)}")
+    mode = Message("MODE", ("#den", "+o", "alice"), SERVER)
+    assert commands(replies) == ["900", "MODE", "903"] and replies[1] == mode
+    assert h.peek(bob) == [mode]
