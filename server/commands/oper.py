@@ -6,6 +6,10 @@ password. The password is verified and the flag read in deferred work (ctx.defer
 state lock, so a flag the CLI sets or clears while the server runs counts at the next OPER; an
 oper keeps the privilege until it leaves or de-opers. A wrong password and an account without
 the flag get the same 464, so OPER does not tell which accounts are operators.
+
+KILL, as Modern IRC describes it: the victim gets `KILL <nick> :<comment>` from the oper, then
+`ERROR :Closing Link: <server> (Killed (<oper> (<comment>)))`; its channels see it QUIT with
+`Killed (<oper> (<comment>))`.
 """
 
 from __future__ import annotations
@@ -80,8 +84,10 @@ def handle_kill(ctx: Context, message: Message) -> None:
     error = f"Closing Link: {ctx.server_name} ({reason})"
     log.info("%s killed %s: %s", killer.prefix, victim.prefix, comment)
     if victim is killer:
+        ctx.send(killer, Message("KILL", (killer.nick, comment), killer.prefix))
         ctx.close(reason, error)
         return
+    ctx.send(victim, Message("KILL", (victim.nick, comment), killer.prefix))  # as Modern IRC
     remove_client(ctx.state, ctx.out, victim, reason)  # its reader only sends ERROR, closes
     ctx.notice(f"Killed {victim.nick} ({comment})")
     ctx.out.abort(victim, error)

@@ -108,7 +108,8 @@ def test_oper_kill_closes_the_victim_and_its_channels_see_the_quit():
     replies = h.send(root, "KILL BOB :spamming the lobby")
     assert Message("QUIT", (KILLED,), prefix) in replies  # root is in #lobby too
     assert find(replies, "NOTICE").params[-1] == "Killed bob (spamming the lobby)"
-    assert h.outbox(bob).aborted == CLOSING
+    assert h.outbox(bob).aborted == CLOSING  # its reader sends that ERROR, then closes
+    assert h.peek(bob) == [Message("KILL", ("bob", "spamming the lobby"), root.prefix)]
     assert h.peek(carol) == [Message("QUIT", (KILLED,), prefix)]
     assert h.state.find_nick("bob") is None and bob.gone
     assert commands(h.send(carol, "WHOIS bob"))[0] == "401"
@@ -183,7 +184,9 @@ def test_oper_kill_at_the_wire(server, connect, root_account):
     root.expect(command="381")
     root.expect(command="MODE", params=["root", "+o"], source=SERVER)
     root.send("KILL bob :spamming the lobby")
-    assert bob.expect_closed()[-1] == Message("ERROR", (CLOSING,))
+    last = bob.expect_closed()[-2:]
+    assert last == [Message("KILL", ("bob", "spamming the lobby"), "root!root@127.0.0.1"),
+                    Message("ERROR", (CLOSING,))]
     carol.expect(command="QUIT", params=[KILLED], source="bob!bob@127.0.0.1")
     root.expect(command="QUIT", params=[KILLED])
     carol.send("WHOIS bob")
