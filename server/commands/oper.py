@@ -67,11 +67,12 @@ def become_oper(ctx: Context, account: str) -> None:
     log.info("%s is now an operator (account %s)", client.prefix, account)
     ctx.reply(n.RPL_YOUREOPER, "You are now an IRC operator")
     if not is_operator(client):
-        client.modes.add("o")
-        ctx.send(client, Message("MODE", (client.nick, "+o"), ctx.server_name))
+        client.modes.add("o")  # the identity's: each of its devices is told
+        ctx.broadcast_sessions(client.sessions, Message("MODE", (client.nick, "+o"),
+                                                        ctx.server_name))
 
 
-# KILL <nickname> <comment>
+# KILL <nickname> <comment>   (every device of the nick's identity goes)
 def handle_kill(ctx: Context, message: Message) -> None:
     killer = ctx.client
     if not is_operator(killer):
@@ -83,11 +84,14 @@ def handle_kill(ctx: Context, message: Message) -> None:
     reason = f"Killed ({killer.nick} ({comment}))"
     error = f"Closing Link: {ctx.server_name} ({reason})"
     log.info("%s killed %s: %s", killer.prefix, victim.prefix, comment)
-    if victim is killer:
-        ctx.send(killer, Message("KILL", (killer.nick, comment), killer.prefix))
+    sessions = victim.sessions  # the identity first, then its devices
+    kill = Message("KILL", (victim.nick, comment), killer.prefix)  # as Modern IRC says
+    ctx.broadcast_sessions(sessions, kill)
+    others = [session for session in reversed(sessions) if session is not ctx.session]
+    for session in others:  # devices leave quietly; the last one out QUITs
+        remove_client(ctx.state, ctx.out, session, reason)
+        ctx.out.abort(session, error)  # its reader then only sends ERROR and closes
+    if len(others) < len(sessions):  # the oper killed its own nick
         ctx.close(reason, error)
-        return
-    ctx.send(victim, Message("KILL", (victim.nick, comment), killer.prefix))  # as Modern IRC
-    remove_client(ctx.state, ctx.out, victim, reason)  # its reader only sends ERROR, closes
-    ctx.notice(f"Killed {victim.nick} ({comment})")
-    ctx.out.abort(victim, error)
+    else:
+        ctx.notice(f"Killed {victim.nick} ({comment})")

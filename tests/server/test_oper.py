@@ -11,6 +11,7 @@ from ircproto.message import Message
 from server.tcp import ServerHandle
 from tests.server.fakes import Harness, commands, find
 from tests.server.test_accounts import LockCheckingHasher
+from tests.server.test_devices import device
 
 PASSWORD = "correct horse"
 SERVER = "localchat"
@@ -191,4 +192,44 @@ def test_oper_kill_at_the_wire(server, connect, root_account):
     root.expect(command="QUIT", params=[KILLED])
     carol.send("WHOIS bob")
     carol.expect(command="401")
+    assert server.take_errors() == []
+
+
+def test_oper_kill_of_a_nick_with_two_devices_closes_both_and_quits_once(server, connect,
+                                                                         root_account):
+    server.state.accounts.create("bob", PASSWORD)
+    carol, root = connect("carol"), connect("root")
+    first = device(connect)
+    first.expect(command="366")
+    second = device(connect)
+    second.expect(command="366")
+    carol.expect(command="JOIN", source="bob!bob@127.0.0.1")
+    root.send(f"OPER root :{PASSWORD}")
+    root.expect(command="381")
+    root.send("KILL bob :spamming the lobby")
+    for each in (first, second):
+        last = each.expect_closed()[-2:]
+        assert [m.command for m in last] == ["KILL", "ERROR"] and last[1].params == (CLOSING,)
+    carol.expect(command="QUIT", params=[KILLED], source="bob!bob@127.0.0.1")
+    carol.send("PING :sync")
+    assert [m.command for m in carol.collect_until("PONG")] == ["PONG"]  # one QUIT only
+    with server.state.lock:
+        assert server.state.find_nick("bob") is None and server.state.device_count == 0
+
+
+def test_oper_from_one_device_is_oper_on_every_device(server, connect):
+    account = server.state.accounts.create("bob", PASSWORD)
+    server.state.privileges.set_oper(account, True)
+    first = device(connect)
+    first.expect(command="366")
+    second = device(connect)
+    second.expect(command="366")
+    first.send(f"OPER bob :{PASSWORD}")
+    first.expect(command="381")
+    for each in (first, second):
+        each.expect(command="MODE", params=["bob", "+o"], source=SERVER)
+    second.send("KILL bob :both of us")  # its own nick: every device goes
+    for each in (first, second):
+        assert each.expect_closed()[-1].params == (
+            f"Closing Link: {SERVER} (Killed (bob (both of us)))",)
     assert server.take_errors() == []
