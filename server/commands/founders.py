@@ -4,7 +4,9 @@ restarts); FOUNDER tells or hands over founder status.
 
 Founders live in memory (State.founders, server.founders) under the state lock; every change
 is saved by deferred work (ctx.defer) into the privilege store (server.privileges), so no
-SQLite I/O happens under the lock.
+SQLite I/O happens under the lock. `python -m server accounts delete` removes an account's
+founder rows from the store; a server running meanwhile forgets them in memory when the name is
+registered again (REGISTER) or at its next start, so a new account never inherits them.
 
     FOUNDER <channel>            -> NOTE FOUNDER CHANNEL_FOUNDER <channel> <account> :...
                                     NOTE FOUNDER NO_FOUNDER <channel> :...

@@ -263,3 +263,42 @@ def test_founders_logging_in_while_on_the_channel_gives_op():
     mode = Message("MODE", ("#den", "+o", "alice"), SERVER)
     assert commands(replies) == ["900", "MODE", "903"] and replies[1] == mode
     assert h.peek(bob) == [mode]
+
+
+class LockCheckingStore(PrivilegeStore):
+    """Fails the test if the privilege store is ever used while the state lock is held."""
+
+    def __init__(self, harness: Harness) -> None:
+        super().__init__(":memory:")
+        self.harness, self.calls = harness, 0
+
+    def _check(self) -> None:
+        assert not self.harness.state.lock.locked()
+        self.calls += 1
+
+    def save_founder(self, record: FounderRecord) -> None:
+        self._check()
+        super().save_founder(record)
+
+    def forget_account(self, name: str) -> int:
+        self._check()
+        return super().forget_account(name)
+
+    def is_oper(self, account) -> bool:
+        self._check()
+        return super().is_oper(account)
+
+
+def test_founders_and_opers_never_touch_the_store_under_the_state_lock():
+    h = harness()
+    store = h.state.privileges = LockCheckingStore(h)
+    store.set_oper(h.state.accounts.create("root", PASSWORD), True)
+    with h.state.lock:
+        h.state.founders.change("#old", "#old", "dave")  # a deleted account's channel
+    alice, root = member(h, "alice"), h.connect("root")
+    member(h, "dave")  # registered again: forgets #old
+    h.send(alice, "JOIN #den,#lair")
+    h.send(alice, "FOUNDER #den root")
+    h.send(root, f"OPER root :{PASSWORD}")
+    assert store.calls == 5 and h.bugs == []
+    assert stored(h) == {"#den": "root", "#lair": "alice"}
