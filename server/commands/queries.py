@@ -35,7 +35,8 @@ def parse_whox(param: str) -> Whox | None:
 
 
 def who_flags(ctx: Context, client: Client, channel: Channel | None) -> str:
-    """H (here) or G (gone), then the membership prefixes (all of them with multi-prefix)."""
+    """H (here) or G (gone), * for an IRC operator, then the membership prefixes (all of them
+    with multi-prefix)."""
     flags = "G" if client.away is not None else "H"
     if is_operator(client):
         flags += "*"
