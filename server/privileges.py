@@ -83,6 +83,13 @@ class PrivilegeStore:
                                     "FROM founders ORDER BY channel_key").fetchall()
         return [FounderRecord(*row) for row in rows]
 
+    def founded_by(self, account: str) -> set[str]:
+        """The keys of the channels account founded."""
+        with self._lock:
+            rows = self._db.execute("SELECT channel_key FROM founders WHERE account_key = ?",
+                                    (name_key(account),)).fetchall()
+        return {row[0] for row in rows}
+
     def save_founder(self, record: FounderRecord) -> None:
         """Store record unless a row of a higher version is there already."""
         with self._lock:

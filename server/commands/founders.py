@@ -5,8 +5,9 @@ restarts); FOUNDER tells or hands over founder status.
 Founders live in memory (State.founders, server.founders) under the state lock; every change
 is saved by deferred work (ctx.defer) into the privilege store (server.privileges), so no
 SQLite I/O happens under the lock. `python -m server accounts delete` removes an account's
-founder rows from the store; a server running meanwhile forgets them in memory when the name is
-registered again (REGISTER) or at its next start, so a new account never inherits them.
+founder rows from the store; a server running meanwhile forgets them in memory when an account
+of that name logs in (after_login checks memory against the store) or registers, or at its next
+start, so a new account of the same name never inherits them.
 
     FOUNDER <channel>            -> NOTE FOUNDER CHANNEL_FOUNDER <channel> <account> :...
                                     NOTE FOUNDER NO_FOUNDER <channel> :...
@@ -48,11 +49,34 @@ def after_join(ctx: Context, channel: Channel, created: bool) -> None:
 
 
 def after_login(ctx: Context) -> None:
-    """The sender just logged in (SASL or REGISTER after registering): +o where it founded."""
-    client = ctx.client
-    for channel in list(client.channels.values()):
-        if ctx.state.founders.is_founder(channel.key, client.account):
-            give_op(ctx, channel, client)
+    """The sender just logged in: first check, in deferred work, that the store still has the
+    channels memory says it founded (a CLI delete while the server ran, then an account of the
+    same name: it inherits nothing); then +o on those of them it is on."""
+    account, founders = ctx.client.account, ctx.state.founders
+    if account is None:
+        return
+    store, seen = ctx.state.privileges, founders.version
+    defer_also(ctx, lambda: check_founded(store, account, seen))
+
+
+def check_founded(store: PrivilegeStore, account: str, seen: int) -> Finish:
+    """Deferred work: the channels the store says account founded; the Finish drops the others
+    from memory and gives +o where the account is."""
+    try:
+        stored = store.founded_by(account)
+    except sqlite3.Error:
+        log.exception("cannot read the founders of %s", account)
+        stored = None
+
+    def finish(ctx: Context) -> None:
+        founders, client = ctx.state.founders, ctx.client
+        if stored is not None and founders.drop_stale(account, stored, seen):
+            log.info("%s was deleted meanwhile: its channels have no founder now", account)
+        for channel in list(client.channels.values()):
+            if founders.is_founder(channel.key, client.account):
+                give_op(ctx, channel, client)
+
+    return finish
 
 
 def give_op(ctx: Context, channel: Channel, client: Client) -> None:
@@ -75,7 +99,7 @@ def save_founder(store: PrivilegeStore, record: FounderRecord) -> Finish:
         store.save_founder(record)
     except sqlite3.Error:
         log.exception("cannot save %s as the founder of %s", record.account, record.channel)
-    return lambda ctx: None
+    return lambda ctx: ctx.state.founders.saved(record)
 
 
 def forget_founder(ctx: Context, account: str) -> None:

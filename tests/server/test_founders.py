@@ -170,6 +170,22 @@ def test_founders_a_new_account_does_not_inherit_a_deleted_ones_channels():
     assert stored(h) == {"#den": "Dave"}
 
 
+def test_founders_an_account_deleted_and_added_again_by_the_cli_inherits_nothing():
+    h = harness()
+    alice, bob = member(h, "alice"), h.connect("bob")
+    h.send(alice, "JOIN #den", "QUIT")
+    h.send(bob, "JOIN #den")
+    assert h.state.accounts.delete("alice")  # what `accounts delete` and `add` do meanwhile
+    assert h.state.privileges.forget_account("alice") == 1
+    h.state.accounts.create("alice", PASSWORD)
+    newcomer = h.connect()
+    h.send(newcomer, "CAP REQ sasl", "NICK alice", "USER a 0 * :A", "AUTHENTICATE PLAIN")
+    h.send(newcomer, f"AUTHENTICATE {plain('alice', PASSWORD)}", "CAP END")
+    replies = h.send(newcomer, "JOIN #den")
+    assert "MODE" not in commands(replies) and sorted(names(replies)) == ["@bob", "alice"]
+    assert founder_of(h, bob, "#den").params[:2] == ("FOUNDER", "NO_FOUNDER")
+
+
 # -- the store and the memory keep the newest change
 
 
@@ -193,6 +209,19 @@ def test_founders_memory_versions_continue_from_the_store_and_ignore_older_chang
     assert founders.apply(FounderRecord("#den", "#den", "alice", 9))
     assert founders.account("#den") == "alice"
     assert founders.forget_account("ALICE") == ["#den"] and founders.get("#den") is None
+
+
+def test_founders_drop_stale_spares_changes_not_saved_yet_or_newer_than_the_read():
+    founders = Founders()
+    record = founders.change("#den", "#den", "alice")
+    assert founders.drop_stale("alice", set(), founders.version) == []  # its save is running
+    founders.saved(record)
+    seen = founders.version
+    newer = founders.change("#lair", "#lair", "alice")
+    founders.saved(newer)
+    assert founders.drop_stale("ALICE", set(), seen) == ["#den"]  # #lair came after the read
+    assert founders.account("#lair") == "alice"
+    assert founders.drop_stale("alice", {"#lair"}, founders.version) == []
 
 
 # -- across a restart, on a real server
@@ -261,7 +290,7 @@ def test_founders_logging_in_while_on_the_channel_gives_op():
     h.take(bob)
     replies = h.send(guest, f"AUTHENTICATE {plain('alice', PASSWORD)}")
     mode = Message("MODE", ("#den", "+o", "alice"), SERVER)
-    assert commands(replies) == ["900", "MODE", "903"] and replies[1] == mode
+    assert commands(replies) == ["900", "903", "MODE"] and replies[2] == mode
     assert h.peek(bob) == [mode]
 
 
@@ -284,6 +313,10 @@ class LockCheckingStore(PrivilegeStore):
         self._check()
         return super().forget_account(name)
 
+    def founded_by(self, account: str) -> set[str]:
+        self._check()
+        return super().founded_by(account)
+
     def is_oper(self, account) -> bool:
         self._check()
         return super().is_oper(account)
@@ -300,5 +333,7 @@ def test_founders_and_opers_never_touch_the_store_under_the_state_lock():
     h.send(alice, "JOIN #den,#lair")
     h.send(alice, "FOUNDER #den root")
     h.send(root, f"OPER root :{PASSWORD}")
-    assert store.calls == 5 and h.bugs == []
+    # saves of #den, #lair and the hand-over; dave's forget; the founders check of each login
+    # (alice, dave); root's flag
+    assert store.calls == 7 and h.bugs == []
     assert stored(h) == {"#den": "root", "#lair": "alice"}
