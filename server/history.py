@@ -1,4 +1,5 @@
 """Persistent message history and read markers in SQLite: stored before relay, read by CHATHISTORY.
+Private messages and read markers belong to accounts (schema: server.historyschema).
 
 One connection behind its own lock; callers use it under the state lock, so the stored order is
 the delivery order. No socket I/O ever happens while either lock is held.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
+from server.historyschema import set_up
 from server.privatefiles import create_private_file
 
 log = logging.getLogger(__name__)
@@ -27,33 +29,6 @@ PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stor
 PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
 
-# Clustered by (target_key, ts, id): a store updates two b-trees (rows, msgid), a page of history
-# is one range scan. ts never goes back and id only grows, so (ts, id) order is arrival order.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    target_key TEXT NOT NULL,
-    ts INTEGER NOT NULL,
-    id INTEGER NOT NULL,
-    msgid TEXT NOT NULL UNIQUE,
-    target TEXT NOT NULL,
-    source TEXT NOT NULL,
-    command TEXT NOT NULL,
-    text TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    sender_key TEXT,
-    recipient_key TEXT,
-    PRIMARY KEY (target_key, ts, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_key, ts) WHERE sender_key NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_recipient ON messages (recipient_key, ts)
-    WHERE recipient_key NOT NULL;
-CREATE TABLE IF NOT EXISTS read_markers (
-    nick_key TEXT NOT NULL,
-    target_key TEXT NOT NULL,
-    ts INTEGER NOT NULL,
-    PRIMARY KEY (nick_key, target_key)
-);
-"""
 COLUMNS = "id, msgid, ts, target, source, command, text, tags"
 
 
@@ -64,11 +39,6 @@ _msgid_counter = itertools.count(1)
 def new_msgid() -> str:
     """A message id unique across runs of the server: a random prefix and a counter."""
     return f"{_msgid_prefix}{next(_msgid_counter):x}"
-
-
-def conversation_key(nick_key: str, other_key: str) -> str:
-    """The target key of a private conversation: both casefolded nicks, sorted."""
-    return "\n".join(sorted((nick_key, other_key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +103,7 @@ class HistoryStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it
         self._db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
-        self._db.executescript(SCHEMA)
+        set_up(self._db)
 
     @property
     def autocheckpoint(self) -> int:
@@ -161,18 +131,20 @@ class HistoryStore:
     def store(
         self, msgid: str, ts: int, target_key: str, target: str, source: str, command: str,
         text: str, tags: dict[str, str], sender_key: str | None = None,
-        recipient_key: str | None = None,
+        recipient_key: str | None = None, owner_key: str | None = None, peer: str | None = None,
     ) -> None:
         """Add one relayed message to the open transaction (raises sqlite3.Error when it
-        cannot); commit() makes it durable, before anyone is sent it."""
+        cannot); commit() makes it durable, before anyone is sent it. A private message is
+        stored once per owner (an account's key), with peer, the nick it was with."""
         with self._lock:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             self._db.execute(
                 "INSERT INTO messages (id, msgid, ts, target_key, target, source, command, text,"
-                " tags, sender_key, recipient_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tags, sender_key, recipient_key, owner_key, peer)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (next(self._ids), msgid, ts, target_key, target, source, command, text,
-                 json.dumps(tags) if tags else "", sender_key, recipient_key),
+                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer),
             )
             self._stores_since_prune += 1
             due = self.clock() - self._pruned_at >= PRUNE_EVERY_SECONDS
@@ -254,45 +226,40 @@ class HistoryStore:
             for row in rows
         ]
 
-    def targets(self, channel_keys: list[str], nick_key: str, low: int, high: int, limit: int
-                ) -> list[tuple[str, int]]:
-        """(target name, latest ts) of the channels in channel_keys and of nick_key's private
-        conversations with messages between low and high (ms, exclusive), oldest activity first."""
+    def targets(self, channel_keys: list[str], owner_key: str | None, low: int, high: int,
+                limit: int) -> list[tuple[str, int]]:
+        """(target name, latest ts) of the channels in channel_keys and of the private
+        conversations of owner_key (an account; None: a guest, who has none) with messages
+        between low and high (ms, exclusive), oldest activity first."""
         marks = ",".join("?" * len(channel_keys))
         with self._lock:
             rows = self._db.execute(
-                "SELECT target_key, MAX(ts), target, source, sender_key FROM messages"
-                f" WHERE ts > ? AND ts < ? AND (target_key IN ({marks})"
-                " OR sender_key = ? OR recipient_key = ?) GROUP BY target_key"
-                " ORDER BY MAX(ts) LIMIT ?",
-                (low, high, *channel_keys, nick_key, nick_key, limit),
+                "SELECT target_key, MAX(ts), target, peer FROM messages"
+                f" WHERE ts > ? AND ts < ? AND (target_key IN ({marks}) OR owner_key = ?)"
+                " GROUP BY target_key ORDER BY MAX(ts) LIMIT ?",
+                (low, high, *channel_keys, owner_key, limit),
             ).fetchall()
-        result = []
-        for _key, ts, target, source, sender_key in rows:
-            if sender_key is not None and sender_key != nick_key:
-                target = source.split("!", 1)[0]  # a private message to me: name the sender
-            result.append((target, ts))
-        return result
+        return [(peer if peer is not None else target, ts) for _key, ts, target, peer in rows]
 
-    # -- read markers
+    # -- read markers, per account
 
-    def mark_read(self, nick_key: str, target_key: str, ts: int) -> int:
-        """Move nick_key's read marker for target_key forward to ts; returns the marker now."""
+    def mark_read(self, account_key: str, target_key: str, ts: int) -> int:
+        """Move account_key's read marker for target_key forward to ts; returns the marker now."""
         with self._lock:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             self._db.execute(
-                "INSERT INTO read_markers (nick_key, target_key, ts) VALUES (?, ?, ?)"
-                " ON CONFLICT (nick_key, target_key) DO UPDATE SET ts = excluded.ts"
-                " WHERE excluded.ts > read_markers.ts",
-                (nick_key, target_key, ts),
+                "INSERT INTO account_markers (account_key, target_key, ts) VALUES (?, ?, ?)"
+                " ON CONFLICT (account_key, target_key) DO UPDATE SET ts = excluded.ts"
+                " WHERE excluded.ts > account_markers.ts",
+                (account_key, target_key, ts),
             )
-        return self.read_marker(nick_key, target_key) or ts
+        return self.read_marker(account_key, target_key) or ts
 
-    def read_marker(self, nick_key: str, target_key: str) -> int | None:
+    def read_marker(self, account_key: str, target_key: str) -> int | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT ts FROM read_markers WHERE nick_key = ? AND target_key = ?",
-                (nick_key, target_key),
+                "SELECT ts FROM account_markers WHERE account_key = ? AND target_key = ?",
+                (account_key, target_key),
             ).fetchone()
         return row[0] if row else None

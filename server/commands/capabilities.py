@@ -58,8 +58,8 @@ def handle_cap(ctx: Context, message: Message) -> None:
         send_cap_list(ctx, "LIST", sorted(client.caps))
     elif sub == "REQ":
         request_caps(ctx, message.param(1))
-    elif sub == "END":
-        if client.cap_negotiating and not client.registered:
+    elif sub == "END":  # again after a refused nick: registration is tried once more
+        if not client.registered:
             client.cap_negotiating = False
             complete_registration(ctx)
     else:

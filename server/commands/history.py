@@ -1,8 +1,8 @@
 """History commands: CHATHISTORY (IRCv3 draft/chathistory) and MARKREAD (draft/read-marker).
 
-Channel history is for members only; private history is keyed by both nicks, so a client can
-only ever read its own conversations. Without accounts a nick is the identity: whoever holds a
-nick later can read that nick's private history.
+Channel history is for members only. Private history and read markers belong to accounts: a
+client logged in to an account reads that account's conversations (whatever its nick), a guest
+has none, and a guest's read markers are not kept.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from ircproto.message import Message
 from ircproto.names import is_channel, nick_error
 from ircproto.servertime import format_server_time_ms, parse_server_time_ms
+from server.accounts import name_key
 from server.commands.base import Context, Failure
 from server.commands.isupport import CHATHISTORY_MAX
 from server.delivery import new_batch_id
-from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage, conversation_key
-from server.state import fold
+from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage
+from server.historyschema import private_key
+from server.state import Client, fold
 
 log = logging.getLogger(__name__)
 TIMESTAMP = "timestamp="
@@ -74,8 +76,14 @@ def parse_limit(sub: str, text: str) -> int:
     return min(int(text), CHATHISTORY_MAX)
 
 
-def history_key(ctx: Context, sub: str, target: str) -> str:
-    """The store key for target, if the sender may read it; INVALID_TARGET otherwise."""
+def account_key(client: Client) -> str | None:
+    """The key that client's private history and read markers are kept under; None for a guest."""
+    return name_key(client.account) if client.account is not None else None
+
+
+def history_key(ctx: Context, sub: str, target: str) -> str | None:
+    """The store key for target, if the sender may read it; INVALID_TARGET otherwise. None for
+    a nick when the sender is a guest: it has no private history."""
     if is_channel(target):
         channel = ctx.state.find_channel(target)
         if channel is None or ctx.client not in channel.members:
@@ -83,7 +91,8 @@ def history_key(ctx: Context, sub: str, target: str) -> str:
         return channel.key
     if nick_error(target):
         raise Failure("INVALID_TARGET", sub, target, "No such channel or nick")
-    return conversation_key(ctx.client.nick_key, fold(target))
+    owner = account_key(ctx.client)
+    return private_key(owner, fold(target)) if owner is not None else None
 
 
 Found = list[StoredMessage]
@@ -140,8 +149,8 @@ def handle_chathistory(ctx: Context, message: Message) -> None:
     query, count = QUERIES[sub]
     if len(args) < count:
         raise Failure("NEED_MORE_PARAMS", sub, "Missing parameters")
-    key = history_key(ctx, sub, args[0])
-    found = query(ctx, sub, key, args[: count - 1], parse_limit(sub, args[count - 1]))
+    key, limit = history_key(ctx, sub, args[0]), parse_limit(sub, args[count - 1])
+    found = query(ctx, sub, key, args[: count - 1], limit) if key is not None else []
     send_batch(ctx, ["chathistory", args[0]], [replayed(stored) for stored in found])
 
 
@@ -175,7 +184,7 @@ def send_targets(ctx: Context, args: list[str]) -> None:
     low, high = sorted(t for t in times if t is not None)
     channel_keys = list(ctx.client.channels)
     found = ctx.state.history.targets(
-        channel_keys, ctx.client.nick_key, low, high, parse_limit("TARGETS", args[2])
+        channel_keys, account_key(ctx.client), low, high, parse_limit("TARGETS", args[2])
     )
     lines = [Message("CHATHISTORY", ("TARGETS", name, format_server_time_ms(ts)), ctx.server_name)
              for name, ts in found]
@@ -190,10 +199,12 @@ def marker_key(target: str) -> str | None:
 
 
 def send_read_marker(ctx: Context, target: str, asked: bool = False) -> None:
-    """MARKREAD <target> timestamp=... (or *): on request, or (on JOIN) with draft/read-marker."""
-    if not asked and "draft/read-marker" not in ctx.session.caps:
+    """MARKREAD <target> timestamp=... (or *): on request, or (on JOIN) with draft/read-marker
+    to a client logged in (a guest has no markers: `*` when it asks, nothing on JOIN)."""
+    owner = account_key(ctx.client)
+    if not asked and ("draft/read-marker" not in ctx.session.caps or owner is None):
         return
-    ts = ctx.state.history.read_marker(ctx.client.nick_key, fold(target))
+    ts = ctx.state.history.read_marker(owner, fold(target)) if owner is not None else None
     value = TIMESTAMP + format_server_time_ms(ts) if ts is not None else "*"
     ctx.send(ctx.client, Message("MARKREAD", (target, value), ctx.server_name))
 
@@ -211,7 +222,13 @@ def handle_markread(ctx: Context, message: Message) -> None:
         ms = timestamp_ref(params[1])
         if ms is None:
             raise Failure("INVALID_PARAMS", target, params[1], "Invalid timestamp")
-        ctx.state.history.mark_read(ctx.client.nick_key, key, ms)
+        owner = account_key(ctx.client)
+        if owner is None:
+            raise Failure("ACCOUNT_REQUIRED", target,
+                          "Read markers are kept only for accounts: log in to keep yours")
+        ctx.state.history.mark_read(owner, key, ms)
+        for device in ctx.other_devices():  # the identity's other devices learn it too
+            send_read_marker(ctx.for_session(device), target)
     send_read_marker(ctx, target, asked=True)
 
 

@@ -1,5 +1,6 @@
 """Talking: PRIVMSG, NOTICE and TAGMSG to channels and nicks (stored, then relayed with time,
-msgid and client tags), and what others see of you: AWAY (away-notify) and SETNAME.
+msgid and client tags; a private message is kept only for the parties logged in to an
+account), and what others see of you: AWAY (away-notify) and SETNAME.
 
 NOTICE never gets an error reply: the Modern IRC spec says servers "must not send any error
 back to the client on receipt of a NOTICE command" (the table marks it silent).
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 
 from ircproto import numerics as n
 from ircproto.message import Message, format_tags, is_client_tag
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
+from server.accounts import name_key
 from server.commands.base import (
     Context,
     Failure,
@@ -25,7 +28,8 @@ from server.commands.base import (
 )
 from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
 from server.delivery import every_session
-from server.history import conversation_key, new_msgid
+from server.history import new_msgid
+from server.historyschema import private_key
 from server.state import Channel, Client
 
 CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
@@ -88,17 +92,44 @@ def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str
     return Message(verb, params, ctx.client.prefix, stamp), ms
 
 
-def record(ctx: Context, relay: Message, ms: int, target_key: str, peer: Client | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Where one stored copy of a message goes: its target key and, for a private message, the
+    account it belongs to and the nick it was with (server.historyschema)."""
+
+    target_key: str
+    owner_key: str | None = None
+    peer: str | None = None
+
+
+def private_copies(sender: Client, recipient: Client) -> list[Copy]:
+    """One copy for each party logged in to an account (one when both are the same account and
+    nick); none between guests: a guest has no private history."""
+    copies: list[Copy] = []
+    for owner, peer in ((sender, recipient), (recipient, sender)):
+        if owner.account is None:
+            continue
+        copy = Copy(private_key(name_key(owner.account), peer.nick_key), name_key(owner.account),
+                    peer.nick)
+        if all(copy.target_key != other.target_key for other in copies):
+            copies.append(copy)
+    return copies
+
+
+def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Client | None
+           ) -> bool:
     """Commit relay to history before it is sent; False (and the sender told) if that failed."""
     if relay.verb not in STORED:
         return True
     tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
     try:
-        ctx.state.history.store(
-            relay.tags["msgid"], ms, target_key, relay.params[0],
-            relay.source or "", relay.verb, relay.params[1], tags,
-            ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
-        )
+        for copy in copies:
+            ctx.state.history.store(
+                relay.tags["msgid"], ms, copy.target_key, relay.params[0],
+                relay.source or "", relay.verb, relay.params[1], tags,
+                ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
+                copy.owner_key, copy.peer,
+            )
     except sqlite3.Error as error:
         log.exception("cannot store a message from %s", ctx.client.prefix)
         why = f"Message not sent: history is unavailable ({error})"
@@ -114,7 +145,7 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
         if not channel.can_speak(sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
         relay, ms = stamped(ctx, verb, channel.name, text, tags)
-        if not record(ctx, relay, ms, channel.key, None):
+        if not record(ctx, relay, ms, [Copy(channel.key)], None):
             return
         send_to_channel(ctx, channel, relay)
         return
@@ -122,8 +153,7 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
     if recipient is None:
         raise no_such_nick(target)
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
-    key = conversation_key(sender.nick_key, recipient.nick_key)
-    if not record(ctx, relay, ms, key, recipient):
+    if not record(ctx, relay, ms, private_copies(sender, recipient), recipient):
         return
     identities = [recipient] if recipient is sender else [recipient, sender]
     sessions = [s for who in identities for s in who.sessions if wants(s, relay, ctx.session)]

@@ -1,6 +1,8 @@
 """Connection registration and upkeep: PASS, NICK, USER, PING, PONG, QUIT, MOTD, LUSERS.
 
 NICK and USER hand over to complete_registration() (server.commands.welcome), as CAP END does.
+Before registration NICK is taken provisionally (ownership is checked as registration completes);
+after it, a registered nick is only taken by its account (server.commands.nickowner).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from ircproto.message import Message
 from ircproto.names import nick_error
 from server.commands.base import Context, ReplyError
 from server.commands.isupport import USERLEN
+from server.commands.nickowner import when_allowed
 from server.commands.welcome import complete_registration, send_lusers, send_motd
 from server.devices import may_become_device, rename
+from server.state import fold
 
 _USER_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -41,21 +45,40 @@ def handle_nick(ctx: Context, message: Message) -> None:
     why = nick_error(nick)
     if why:
         raise ReplyError(n.ERR_ERRONEUSNICKNAME, nick, f"Erroneous nickname: {why}")
-    owner = state.find_nick(nick)
-    if owner is not None and owner is not client:
-        if client.registered or not may_become_device(owner):
-            raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
-        state.want_nick(client, nick)  # a device of owner if it logs in to owner's account
-        complete_registration(ctx)
-        return
-    if nick == client.nick and state.nicks.get(client.nick_key) is client:
-        return
+    holder = state.find_nick(nick)
     if client.registered:
-        change = Message("NICK", (nick,), client.prefix)
-        ctx.broadcast([client, *state.peers(client)], change)
-    state.set_nick(client, nick)
-    rename(client)
+        check_free(ctx, nick)
+        if fold(nick) == client.nick_key:
+            change_nick(ctx, nick)  # its own nick in other case
+        else:
+            when_allowed(ctx, nick, lambda ctx: change_nick(ctx, nick))
+        return
+    if holder is not None and holder is not client:
+        if not may_become_device(holder):
+            raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+        state.want_nick(client, nick)  # a device of holder if it logs in to holder's account
+    else:
+        state.set_nick(client, nick)  # provisionally: complete_registration() checks the owner
     complete_registration(ctx)
+
+
+def check_free(ctx: Context, nick: str) -> None:
+    """433 when another identity holds nick."""
+    holder = ctx.state.find_nick(nick)
+    if holder is not None and holder is not ctx.client:
+        raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+
+
+def change_nick(ctx: Context, nick: str) -> None:
+    """A registered client's nick becomes nick (checked again: someone may have taken it while
+    its owner was looked up); it, its devices and its peers see the NICK."""
+    client = ctx.client
+    check_free(ctx, nick)
+    if nick == client.nick or client.gone:
+        return
+    ctx.broadcast([client, *ctx.state.peers(client)], Message("NICK", (nick,), client.prefix))
+    ctx.state.set_nick(client, nick)
+    rename(client)
 
 
 # USER <username> <mode> <unused> :<realname>

@@ -1,6 +1,7 @@
 """Completing registration: once NICK and USER are in (and CAP END, when negotiation started),
-the welcome burst 001-005, LUSERS, the MOTD, and the default channel. NICK, USER and CAP END
-all end in complete_registration()."""
+and the nick is not registered to another account (server.commands.nickowner), the welcome
+burst 001-005, LUSERS, the MOTD, and the default channel. NICK, USER and CAP END all end in
+complete_registration()."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ircproto import numerics as n
 from server.commands.base import Context
 from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import isupport_tokens, myinfo_modes
+from server.commands.nickowner import when_allowed
 from server.commands.sasl import abort_sasl
 from server.config import VERSION
 from server.devices import attach, can_attach
@@ -18,14 +20,32 @@ from server.state import Client
 ISUPPORT_PER_LINE = 12
 
 
+def ready(client: Client) -> bool:
+    """Whether nothing the client must send before registering is missing."""
+    return not (client.registered or not client.user or not client.nick_key
+                or client.cap_negotiating)
+
+
 def complete_registration(ctx: Context) -> None:
-    """Register the sender if nothing is missing any more; a wrong PASS gets 464 and a close."""
+    """Register the sender if nothing is missing any more and its nick is not registered to
+    another account (else 433, and it may send another NICK or log in); a wrong PASS gets 464
+    and a close."""
     client, config = ctx.client, ctx.state.config
-    if client.registered or not client.user or not client.nick_key or client.cap_negotiating:
+    if not ready(client):
         return
     if config.password is not None and not client.password_ok:
         ctx.reply(n.ERR_PASSWDMISMATCH, "Password incorrect")
         ctx.close("Bad password", "Password incorrect")
+        return
+    nick = client.nick
+    when_allowed(ctx, nick, lambda ctx: register(ctx, nick))
+
+
+def register(ctx: Context, nick: str) -> None:
+    """The nick was checked: register the sender (or attach it as a device of the nick's
+    holder), unless something changed meanwhile."""
+    client, config = ctx.client, ctx.state.config
+    if not ready(client) or client.nick != nick:
         return
     holder = ctx.state.nicks.get(client.nick_key)
     if holder is not client and not take_nick(ctx, holder):

@@ -3,11 +3,15 @@ Harness that feeds lines through dispatch() for several fake clients."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from typing import Any
 
+import argon2
+
 from ircproto.framing import LineDecoder
 from ircproto.message import Message
+from server.accounts import name_key
 from server.commands import disconnect, dispatch
 from server.config import ServerConfig
 from server.state import Client, State
@@ -55,12 +59,23 @@ class FakeClock:
         self.now += seconds
 
 
+PASSWORD = "correct horse"  # of the accounts tests make
+FAST_HASHER = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only
+
+
+def sasl_plain(account: str, password: str = PASSWORD) -> str:
+    """The AUTHENTICATE payload of SASL PLAIN for account."""
+    return base64.b64encode(f"\0{account}\0{password}".encode()).decode("ascii")
+
+
 class Harness:
-    """A State with fake clients: h.send(alice, "JOIN #x"); h.take(alice) -> [Message, ...]."""
+    """A State with fake clients: h.send(alice, "JOIN #x"); h.take(alice) -> [Message, ...].
+    Its account store hashes cheaply (argon2 at its lowest cost), as tests may."""
 
     def __init__(self, **config: Any) -> None:
         self.clock = FakeClock()
         self.state = State(replace(ServerConfig(host="127.0.0.1", port=0), **config), self.clock)
+        self.state.accounts._hasher = FAST_HASHER
         self.bugs: list[BaseException] = []
         self.state.error_hook = self.bugs.append
         self.closed: dict[Client, tuple[str, str]] = {}
@@ -72,6 +87,21 @@ class Harness:
             self.send(client, f"NICK {nick}", f"USER {nick.lower()} 0 * :Real {nick}")
             assert client.registered, self.take(client)
             self.drain()
+        return client
+
+    def log_in(self, nick: str, *caps: str, account: str | None = None) -> Client:
+        """A client registered as nick and logged in (SASL PLAIN, before registration) to
+        account (nick by default), created first if need be, with caps enabled."""
+        account = account or nick
+        known = {name_key(found.name) for found in self.state.accounts.accounts()}
+        if name_key(account) not in known:
+            self.state.accounts.create(account, PASSWORD)
+        client = self.connect()
+        replies = self.send(client, "CAP LS 302", f"CAP REQ :{' '.join(('sasl', *caps))}",
+                            f"NICK {nick}", f"USER {nick} 0 * :R", "AUTHENTICATE PLAIN",
+                            f"AUTHENTICATE {sasl_plain(account)}", "CAP END")
+        assert client.registered and client.account is not None, replies
+        self.drain()
         return client
 
     def drain(self) -> None:

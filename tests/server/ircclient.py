@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import time
 from collections.abc import Sequence
@@ -131,6 +132,25 @@ class RawClient:
         """NICK + USER, then wait for the end of the welcome burst (and the auto-join names)."""
         self.send(f"NICK {nick}")
         self.send(f"USER {user or nick} 0 * :Real {nick}")
+        welcome = self.expect(command="001")
+        self.expect(command="376")
+        return welcome
+
+
+    def log_in(self, nick: str, account: str, password: str, caps: str = "") -> Message:
+        """Register as nick logged in to account with SASL PLAIN (before CAP END), caps also
+        requested; waits for the end of the welcome burst."""
+        self.send("CAP LS 302")
+        self.send(f"CAP REQ :{' '.join(('sasl', *caps.split()))}")
+        self.expect(command="CAP", params=["*", "ACK"])
+        self.send(f"NICK {nick}")
+        self.send(f"USER {nick} 0 * :Real {nick}")
+        self.send("AUTHENTICATE PLAIN")
+        self.expect(command="AUTHENTICATE", params=["+"])
+        payload = base64.b64encode(f"\0{account}\0{password}".encode()).decode("ascii")
+        self.send(f"AUTHENTICATE {payload}")
+        self.expect(command="903")
+        self.send("CAP END")
         welcome = self.expect(command="001")
         self.expect(command="376")
         return welcome

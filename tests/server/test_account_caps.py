@@ -92,14 +92,14 @@ def test_extended_join_on_the_joiners_own_echo(server, connect, bob_account):
 def test_account_notify_when_a_guest_logs_in(server, connect, bob_account):
     notified = watcher(connect, "carol", "account-notify")
     unnotified = watcher(connect, "dave", "multi-prefix")
-    bob = connect("bob")
+    bob = connect("bobby")  # a guest may not take bob's nick (nick ownership)
     bob.send("CAP REQ sasl")
     bob.expect(command="CAP", params=[None, "ACK"])
     start_plain(bob)
     bob.send(f"AUTHENTICATE {plain('bob', PASSWORD)}")
     bob.expect(command="903")
     change = notified.expect(command="ACCOUNT")
-    assert (change.source, change.params) == ("bob!bob@127.0.0.1", ("Bob",))
+    assert (change.source, change.params) == ("bobby!bobby@127.0.0.1", ("Bob",))
     unnotified.send("PING :sync")
     assert [m.command for m in unnotified.collect_until("PONG")].count("ACCOUNT") == 0
 

@@ -102,7 +102,8 @@ def test_accounts_register_after_connect_with_the_nick_as_name(server, connect):
 ])
 def test_accounts_register_fails_with_the_spec_code(server, connect, line, code, context):
     server.state.accounts.create("ALICE", "taken-password")
-    client = connect("alice")
+    client = connect()
+    client.send("NICK alice")  # provisionally: registration cannot complete with alice's nick
     client.send(line)
     fail = client.expect(command="FAIL")
     assert fail.params[:3] == ("REGISTER", code, context)
@@ -199,22 +200,22 @@ def test_accounts_sasl_plain_bad_credentials_fail_904_and_may_retry(server, conn
 
 
 def test_accounts_sasl_abort_is_906_and_registers_as_guest(server, connect, alice_account):
-    client = negotiating(connect())
+    client = negotiating(connect(), nick="dana")
     start_plain(client)
     client.send("AUTHENTICATE *")
-    client.expect(command="906", params=["alice"])
+    client.expect(command="906", params=["dana"])
     client.send("CAP END")
     client.expect(command="001")
-    assert client_of(server, "alice").account is None
+    assert client_of(server, "dana").account is None
 
 
 def test_accounts_sasl_cap_end_during_an_attempt_aborts_it(server, connect, alice_account):
-    client = negotiating(connect())
+    client = negotiating(connect(), nick="dana")
     start_plain(client)
     client.send("CAP END")
     seen = [m.command for m in client.collect_until("001")]
     assert "906" in seen
-    assert client_of(server, "alice").account is None
+    assert client_of(server, "dana").account is None
 
 
 def test_accounts_sasl_a_chunk_over_400_bytes_is_905(connect, alice_account):
@@ -270,12 +271,12 @@ def test_accounts_sasl_again_after_logging_in_is_907(connect, alice_account):
 
 
 def test_accounts_sasl_after_registration_as_a_guest_logs_in(server, connect, alice_account):
-    client = connect("alice")  # sasl-3.2: AUTHENTICATE at any time
+    client = connect("dana")  # sasl-3.2: AUTHENTICATE at any time
     client.send("CAP REQ sasl")
     client.expect(command="CAP", params=[None, "ACK"])
     start_plain(client)
     client.send(f"AUTHENTICATE {plain('alice', PASSWORD)}")
-    client.expect(command="900", params=["alice", None, "Alice"])
+    client.expect(command="900", params=["dana", None, "Alice"])
     client.expect(command="903")
 
 

@@ -82,21 +82,21 @@ def test_certfp_tls_without_a_certificate_connects_and_lists_no_external(server,
     client = connect()
     assert cap_values(client)["sasl"] == "PLAIN,SCRAM-SHA-256"
     client.send("CAP END")
-    client.register("alice")
-    assert client_of(server, "alice").certfp is None
+    client.register("carol")  # a guest: alice is an account's nick
+    assert client_of(server, "carol").certfp is None
     client.send("PRIVMSG #lobby :no certificate here")
-    client.send("WHOIS alice")
+    client.send("WHOIS carol")
     assert "276" not in [m.command for m in client.collect_until("318")]
 
 
 def test_certfp_external_without_a_certificate_is_904(server, connect):
-    client = negotiating(connect())
+    client = negotiating(connect(), "carol")
     client.send("AUTHENTICATE EXTERNAL")
-    client.expect(command="908", params=["alice", "PLAIN,SCRAM-SHA-256"])
-    client.expect(command="904", params=["alice"])
+    client.expect(command="908", params=["carol", "PLAIN,SCRAM-SHA-256"])
+    client.expect(command="904", params=["carol"])
     client.send("CAP END")
     client.expect(command="001")
-    assert client_of(server, "alice").account is None
+    assert client_of(server, "carol").account is None
 
 
 # -- with a certificate
@@ -106,11 +106,11 @@ def test_certfp_the_server_knows_the_certificates_fingerprint(server, connect, c
     client = connect(cert)
     assert cap_values(client)["sasl"] == "PLAIN,SCRAM-SHA-256,EXTERNAL"
     client.send("CAP END")
-    client.register("alice")
-    assert client_of(server, "alice").certfp == cert.fingerprint
-    client.send("WHOIS alice")
+    client.register("carol")
+    assert client_of(server, "carol").certfp == cert.fingerprint
+    client.send("WHOIS carol")
     certfp = client.expect(command="276")
-    assert certfp.params == ("alice", "alice",
+    assert certfp.params == ("carol", "carol",
                              f"has client certificate fingerprint {cert.fingerprint}")
 
 
@@ -265,8 +265,7 @@ def test_certfp_store_work_runs_outside_the_state_lock(mocker):
 ])
 def test_certfp_bad_requests_get_a_fail(line, fail):
     h = harness_with_alice()
-    client = h.connect("alice")
-    client.account = "alice"
+    client = h.log_in("alice")
     assert find(h.send(client, line), "FAIL").params[:3] == fail
 
 
@@ -274,16 +273,14 @@ def test_certfp_needs_registration_and_a_parameter():
     h = harness_with_alice()
     client = h.connect()
     assert find(h.send(client, "CERTFP LIST"), "451")
-    h.send(client, "NICK alice", "USER a 0 * :A")
+    h.send(client, "NICK carol", "USER a 0 * :A")
     assert find(h.send(client, "CERTFP"), "461").params[1] == "CERTFP"
 
 
 def test_certfp_labeled_list_is_one_batch():
     h = harness_with_alice()
     h.state.accounts.add_certfp("alice", FP)
-    client = h.connect()
-    h.send(client, "CAP REQ :labeled-response batch", "NICK alice", "USER a 0 * :A", "CAP END")
-    client.account = "alice"
+    client = h.log_in("alice", "labeled-response", "batch")
     got = h.send(client, "@label=l1 CERTFP LIST")
     assert commands(got) == ["BATCH", "CERTFP", "CERTFP", "BATCH"]
     assert got[0].tags["label"] == "l1"
@@ -291,7 +288,7 @@ def test_certfp_labeled_list_is_one_batch():
 
 def test_certfp_whois_shows_the_fingerprint_to_the_user_and_to_opers_only():
     h = harness_with_alice()
-    alice, bob, oper = h.connect("alice"), h.connect("bob"), h.connect("oper")
+    alice, bob, oper = h.log_in("alice"), h.connect("bob"), h.connect("oper")
     alice.certfp = FP
     oper.modes.add("o")
     text = f"has client certificate fingerprint {FP}"

@@ -1,4 +1,5 @@
-"""CHATHISTORY (every subcommand, paging, limits, refusals) and MARKREAD, with fake clients."""
+"""CHATHISTORY (every subcommand, paging, limits, refusals) and MARKREAD, with fake clients
+logged in to accounts (what guests get: test_private_history)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ class StepClock:
 
 
 def setup(count: int = 0) -> tuple[Harness, Client, Client]:
-    """alice and bob in #lobby with the history caps; alice said "m0".."m<count-1>"."""
+    """alice and bob, logged in to their accounts, in #lobby with the history caps; alice said
+    "m0".."m<count-1>"."""
     h = Harness()
     h.state.history.clock = StepClock()
-    alice, bob = joined(h, "alice", *CAPS), joined(h, "bob", *CAPS)
+    alice, bob = h.log_in("alice", *CAPS), h.log_in("bob", *CAPS)
     for i in range(count):
         h.send(alice, f"PRIVMSG #lobby :m{i}")
     h.drain()
@@ -154,7 +156,7 @@ def test_chathistory_refuses_channels_the_client_is_not_in():
 
 def test_chathistory_private_messages_only_for_the_two_people():
     h, alice, bob = setup()
-    eve = joined(h, "eve", *CAPS)
+    eve = h.log_in("eve", *CAPS)
     h.send(alice, "PRIVMSG bob :secret plan")
     h.send(bob, "PRIVMSG alice :agreed")
     h.drain()
@@ -196,7 +198,7 @@ def test_chathistory_without_batch_sends_the_messages_plainly():
 
 def test_chathistory_targets_lists_channels_and_conversations_in_a_time_window():
     h, alice, bob = setup()
-    carol = joined(h, "carol", *CAPS)
+    carol = h.log_in("carol", *CAPS)
     h.send(alice, "JOIN #other")
     h.send(bob, "JOIN #other", "PRIVMSG #other :x")
     h.send(carol, "PRIVMSG alice :hi alice", "JOIN #carols", "PRIVMSG #carols :mine")
@@ -223,7 +225,7 @@ def test_markread_only_moves_forward_and_answers_the_marker():
     )
     kept = h.send(alice, f"MARKREAD #LOBBY timestamp={earlier}")[0]
     assert kept.params[1] == f"timestamp={later}"
-    assert h.send(bob, "MARKREAD #lobby")[0].params[1] == "*"  # per nick
+    assert h.send(bob, "MARKREAD #lobby")[0].params[1] == "*"  # per account
 
 
 def test_markread_is_sent_on_join_with_the_cap():

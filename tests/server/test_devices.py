@@ -191,3 +191,15 @@ def test_devices_a_new_device_with_extended_join_gets_its_channels_so(server, co
     device(connect).expect(command="366")
     second = device(connect, caps="sasl extended-join")
     assert second.expect(command="JOIN").params == ("#lobby", "bob", "Real bob")
+
+
+def test_devices_a_read_marker_set_on_one_reaches_the_other(server, connect, bob_account):
+    first = device(connect, caps="sasl draft/read-marker")
+    first.expect(command="366")
+    second = device(connect, caps="sasl draft/read-marker")
+    second.expect(command="MARKREAD", params=["#lobby", "*"])  # with its replayed JOIN
+    second.expect(command="366")
+    first.send("MARKREAD #lobby timestamp=2026-12-01T10:00:00.000Z")
+    marker = ("#lobby", "timestamp=2026-12-01T10:00:00.000Z")
+    assert first.expect(command="MARKREAD").params == marker
+    assert second.expect(command="MARKREAD").params == marker

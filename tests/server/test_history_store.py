@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ircproto.servertime import format_server_time, format_server_time_ms, parse_server_time_ms
-from server.history import NEWEST_BOUND, HistoryStore, conversation_key, new_msgid
+from server.history import NEWEST_BOUND, HistoryStore, new_msgid
+from server.historyschema import private_key
 
 DAY = 86400.0
 
@@ -153,7 +154,8 @@ def test_history_time_format_is_the_one_the_client_reads_and_writes():
         assert format_server_time(moment) == format_server_time_ms(ms)
 
 
-def test_history_conversation_key_is_the_same_from_both_sides():
-    assert conversation_key("alice", "bob") == conversation_key("bob", "alice")
-    assert conversation_key("alice", "bob") != conversation_key("alice", "eve")
+def test_history_private_key_is_the_owners_own():
+    assert private_key("alice", "bob") != private_key("bob", "alice")
+    assert private_key("alice", "bob") != private_key("alice", "eve")
+    assert private_key("alice", "bob") != "alice\nbob"  # a key from before accounts
     assert new_msgid() != new_msgid()

@@ -1,5 +1,5 @@
 """History survives the server: `python -m server --db FILE` killed with SIGKILL and restarted
-returns every relayed message in order; read markers follow a nick across reconnects."""
+returns every relayed message in order; read markers follow an account across reconnects."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from server.accounts import ACCOUNTS_FILE, AccountStore
 from server.tcp import ServerHandle
 from tests.server.conftest import config
+from tests.server.fakes import FAST_HASHER, PASSWORD, sasl_plain
 from tests.server.ircclient import RawClient
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,9 +70,16 @@ def spawn(tmp_path: Path) -> Iterator:
 
 
 def login(address: tuple[str, int], nick: str) -> RawClient:
-    client = negotiate(RawClient(address, timeout=5.0), nick, HISTORY_CAPS)
+    """nick, logged in to the account of that name (PASSWORD), in #lobby with HISTORY_CAPS."""
+    client = RawClient(address, timeout=5.0)
+    client.log_in(nick, nick, PASSWORD, HISTORY_CAPS)
     client.expect(command="366")  # the auto-join's names
     return client
+
+
+def create_accounts(store: AccountStore, *names: str) -> None:
+    for name in names:
+        store.create(name, PASSWORD)
 
 
 def negotiate(client: RawClient, nick: str, caps: str) -> RawClient:
@@ -98,6 +107,9 @@ def history(client: RawClient, line: str) -> list[tuple[str, str, str]]:
 
 def test_persistence_every_relayed_message_survives_sigkill(spawn, tmp_path: Path):
     db = tmp_path / "history.sqlite3"
+    store = AccountStore(str(tmp_path / ACCOUNTS_FILE), hasher=FAST_HASHER)
+    create_accounts(store, "alice", "bob")  # the spawned servers use this data dir
+    store.close()
     first = spawn(db)
     alice, bob = login(first.address, "alice"), login(first.address, "bob")
     relayed: list[tuple[str, str, str]] = []
@@ -123,17 +135,26 @@ def server_config(tmp_path: Path):
     return config(db=str(tmp_path / "markers.sqlite3"))
 
 
-def test_persistence_markread_follows_the_nick_across_reconnects(server: ServerHandle):
+def test_persistence_markread_follows_the_account_across_reconnects(server: ServerHandle):
     stamp = "2026-11-24T12:34:56.789Z"
+    server.state.accounts._hasher = FAST_HASHER
+    create_accounts(server.state.accounts, "alice")
     with login(server.server_address, "alice") as alice:
         alice.send(f"MARKREAD #lobby timestamp={stamp}")
         alice.expect(command="MARKREAD", params=["#lobby", f"timestamp={stamp}"])
         alice.send("QUIT")
         alice.expect_closed()
-    with negotiate(RawClient(server.server_address), "alice", "draft/read-marker") as again:
+    with RawClient(server.server_address) as again:
+        again.send("CAP LS 302")
+        again.send("CAP REQ :sasl draft/read-marker")
+        again.send("NICK ally")  # another nick: the marker is the account's
+        again.send("USER ally 0 * :R")
+        again.send("AUTHENTICATE PLAIN")
+        again.send(f"AUTHENTICATE {sasl_plain('alice')}")
+        again.send("CAP END")
         join = again.expect(command="JOIN", params=["#lobby"])
         marker = again.expect(command="MARKREAD", skip=False)
-        assert (join.source or "").startswith("alice!")
+        assert (join.source or "").startswith("ally!")
         assert marker.params == ("#lobby", f"timestamp={stamp}")
         again.expect(command="366")
 
