@@ -284,14 +284,19 @@ def test_founders_logging_in_while_on_the_channel_gives_op():
     h = harness()
     alice = member(h, "alice")
     h.send(alice, "JOIN #den", "PART #den", "QUIT")
-    bob, guest = h.connect("bob"), h.connect("alice")  # alice again, as a guest at first
+    # alice again, as a guest at first: under another nick, since the nick alice is the
+    # account's and a guest may not hold it
+    bob, guest = h.connect("bob"), h.connect("alice_")
     h.send(bob, "JOIN #den")
-    h.send(guest, "JOIN #den", "CAP REQ sasl", "AUTHENTICATE PLAIN")
+    joined = h.send(guest, "JOIN #den")
+    assert sorted(names(joined)) == ["@bob", "alice_"]  # a guest: no op, though alice founded it
+    assert commands(h.send(guest, "CAP REQ sasl", "AUTHENTICATE PLAIN")) == ["CAP", "AUTHENTICATE"]
     h.take(bob)
     replies = h.send(guest, f"AUTHENTICATE {plain('alice', PASSWORD)}")
-    mode = Message("MODE", ("#den", "+o", "alice"), SERVER)
+    mode = Message("MODE", ("#den", "+o", "alice_"), SERVER)
     assert commands(replies) == ["900", "903", "MODE"] and replies[2] == mode
     assert h.peek(bob) == [mode]
+    assert guest.account == "alice"
 
 
 class LockCheckingStore(PrivilegeStore):
@@ -328,12 +333,12 @@ def test_founders_and_opers_never_touch_the_store_under_the_state_lock():
     store.set_oper(h.state.accounts.create("root", PASSWORD), True)
     with h.state.lock:
         h.state.founders.change("#old", "#old", "dave")  # a deleted account's channel
-    alice, root = member(h, "alice"), h.connect("root")
+    alice, root = member(h, "alice"), h.log_in("root")  # the nick root is the account's
     member(h, "dave")  # registered again: forgets #old
     h.send(alice, "JOIN #den,#lair")
     h.send(alice, "FOUNDER #den root")
     h.send(root, f"OPER root :{PASSWORD}")
     # saves of #den, #lair and the hand-over; dave's forget; the founders check of each login
-    # (alice, dave); root's flag
-    assert store.calls == 7 and h.bugs == []
+    # (alice, root, dave); root's flag
+    assert store.calls == 8 and h.bugs == []
     assert stored(h) == {"#den": "root", "#lair": "alice"}

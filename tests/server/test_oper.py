@@ -31,7 +31,9 @@ def oper_account(h: Harness, name: str = "root", oper: bool = True) -> None:
 
 
 def opered(h: Harness, nick: str = "root"):
-    client = h.connect(nick)
+    """nick, logged in to its account (the nick is the account's: a guest may not hold it), and
+    then opered as root."""
+    client = h.log_in(nick)
     replies = h.send(client, f"OPER root :{PASSWORD}")
     assert commands(replies) == ["381", "MODE"], replies
     return client
@@ -43,9 +45,9 @@ def opered(h: Harness, nick: str = "root"):
 def test_oper_success_is_381_and_user_mode_o_from_the_server():
     h = harness()
     oper_account(h)
-    hasher = LockCheckingHasher(h)  # the password is verified outside the state lock
+    root, bob = h.log_in("root"), h.connect("bob")  # the nick root is the account's
+    hasher = LockCheckingHasher(h)  # OPER verifies the password once, outside the state lock
     h.state.accounts._hasher = hasher
-    root, bob = h.connect("root"), h.connect("bob")
     replies = h.send(root, f"OPER root :{PASSWORD}")
     assert replies == [
         Message("381", ("root", "You are now an IRC operator"), SERVER),
@@ -180,7 +182,9 @@ def root_account(server: ServerHandle):
 
 
 def test_oper_kill_at_the_wire(server, connect, root_account):
-    bob, carol, root = connect("bob"), connect("carol"), connect("root")
+    bob, carol, root = connect("bob"), connect("carol"), connect()
+    root.log_in("root", "root", PASSWORD)  # the nick root is the account's
+    root.expect(command="366")
     root.send(f"OPER root :{PASSWORD}")
     root.expect(command="381")
     root.expect(command="MODE", params=["root", "+o"], source=SERVER)
@@ -198,7 +202,9 @@ def test_oper_kill_at_the_wire(server, connect, root_account):
 def test_oper_kill_of_a_nick_with_two_devices_closes_both_and_quits_once(server, connect,
                                                                          root_account):
     server.state.accounts.create("bob", PASSWORD)
-    carol, root = connect("carol"), connect("root")
+    carol, root = connect("carol"), connect()
+    root.log_in("root", "root", PASSWORD)  # the nick root is the account's
+    root.expect(command="366")
     first = device(connect)
     first.expect(command="366")
     second = device(connect)
