@@ -1,8 +1,9 @@
-"""`python -m server accounts list|add NAME|delete NAME|reset-password NAME`, and
-`add-cert|remove-cert NAME SHA256|certs NAME` for TLS client certificates (SASL EXTERNAL): the
-operator's account commands on the data directory's account store, safe while the server runs
-(SQLite WAL). Passwords come from a prompt (getpass, twice) or the first line of stdin, never
-from argv."""
+"""`python -m server accounts list|add NAME|delete NAME|reset-password NAME|set-oper NAME [--off]`,
+and `add-cert|remove-cert NAME SHA256|certs NAME` for TLS client certificates (SASL EXTERNAL):
+the operator's account commands on the data directory's account store and privilege tables
+(server.privileges), safe while the server runs (SQLite WAL; OPER reads the flag each time).
+Deleting an account also leaves its channels without founder. Passwords come from a prompt
+(getpass, twice) or the first line of stdin, never from argv."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from server.accounts import (
     password_error,
 )
 from server.accounts import default_path as accounts_path
+from server.privileges import PrivilegeStore
 
 PROG = "localchat-server accounts"
 CERT_ACTIONS = ("add-cert", "remove-cert", "certs")
@@ -57,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         cert.add_argument("fingerprint", help="its SHA-256 fingerprint (64 hex digits, colons "
                           "allowed)")
     sub.add_parser("certs", help="list an account's certificate fingerprints").add_argument("name")
+    oper = sub.add_parser("set-oper", help="let the account OPER (KILL, KICK anywhere)")
+    oper.add_argument("name")
+    oper.add_argument("--off", action="store_true", help="take the oper flag away")
     return parser
 
 
@@ -74,7 +79,8 @@ def read_password(stdin: TextIO) -> str:
     return password
 
 
-def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextIO) -> None:
+def run(args: argparse.Namespace, store: AccountStore, privileges: PrivilegeStore,
+        stdin: TextIO, out: TextIO) -> None:
     name: str = getattr(args, "name", "")
     if args.action in CERT_ACTIONS:
         run_certs(args, store, out)
@@ -82,7 +88,11 @@ def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextI
     if args.action == "list":
         for account in store.accounts():
             created = time.strftime("%Y-%m-%d %H:%M", time.gmtime(account.created_at))
-            print(f"{account.name}\t{account.email or '-'}\t{created}", file=out)
+            flag = "oper" if privileges.is_oper(account) else "-"
+            print(f"{account.name}\t{account.email or '-'}\t{created}\t{flag}", file=out)
+        return
+    if args.action == "set-oper":
+        set_oper(store, privileges, name, not args.off, out)
         return
     if args.action in ("add", "reset-password"):
         why = account_name_error(name)
@@ -96,6 +106,7 @@ def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextI
             store.create(name, password, args.email)
         except AccountExists:
             raise AdminError(f"the account {name} exists already") from None
+        privileges.forget_account(name)  # what a deleted account of that name had, if any
         print(f"account {name} created", file=out)
     elif args.action == "reset-password":
         if not store.set_password(name, password):
@@ -104,7 +115,20 @@ def run(args: argparse.Namespace, store: AccountStore, stdin: TextIO, out: TextI
     elif args.action == "delete":
         if not store.delete(name):
             raise AdminError(f"there is no account {name}")
+        founded = privileges.forget_account(name)
         print(f"account {name} deleted", file=out)
+        if founded:
+            print(f"{founded} channel(s) it founded have no founder now", file=out)
+
+
+def set_oper(store: AccountStore, privileges: PrivilegeStore, name: str, oper: bool,
+             out: TextIO) -> None:
+    account = store.find(name)
+    if account is None:
+        raise AdminError(f"there is no account {name}")
+    changed = privileges.set_oper(account, oper)
+    state = "is an operator" if oper else "is not an operator"
+    print(f"{account.name} {state}{' now' if changed else ' already'}", file=out)
 
 
 def run_certs(args: argparse.Namespace, store: AccountStore, out: TextIO) -> None:
@@ -149,7 +173,13 @@ def main(argv: Sequence[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdou
         print(f"{PROG}: error: cannot open the account store {path}: {error}", file=sys.stderr)
         return 2
     try:
-        run(args, store, stdin, out)
+        privileges = PrivilegeStore(path)
+    except (OSError, sqlite3.Error) as error:
+        store.close()
+        print(f"{PROG}: error: cannot open the account store {path}: {error}", file=sys.stderr)
+        return 2
+    try:
+        run(args, store, privileges, stdin, out)
     except AdminError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return error.status
@@ -157,5 +187,6 @@ def main(argv: Sequence[str], stdin: TextIO = sys.stdin, out: TextIO = sys.stdou
         print(f"{PROG}: error: the account store {path}: {error}", file=sys.stderr)
         return 1
     finally:
+        privileges.close()
         store.close()
     return 0

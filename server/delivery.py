@@ -72,7 +72,7 @@ class Outgoing:
     """An ordered batch of (recipients, bytes): build and commit() it under the lock, flush()
     after."""
 
-    __slots__ = ("_entries", "_held", "_label", "_labeled", "_touched")
+    __slots__ = ("_aborts", "_entries", "_held", "_label", "_labeled", "_touched")
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []
@@ -80,6 +80,7 @@ class Outgoing:
         self._labeled: Client | None = None
         self._label = ""
         self._held: list[Message] = []
+        self._aborts: list[tuple[Client, str]] = []
 
     def send(self, client: Client, message: Message, expand: bool = False) -> None:
         """message to client; with expand, to each of its devices as well."""
@@ -121,6 +122,11 @@ class Outgoing:
         for mask, members in groups.items():
             self._entries.append((members, encode_for(message, mask)))
 
+    def abort(self, client: Client, reason: str) -> None:
+        """After flush() has pushed everything: end client's connection (another reader's; the
+        sender ends its own with Context.close). Its reader sends `ERROR :<reason>` last."""
+        self._aborts.append((client, reason))
+
     def begin_label(self, client: Client, label: str) -> None:
         """Hold client's lines back until end_label(), which sends them labeled."""
         self._labeled, self._label, self._held = client, label, []
@@ -144,7 +150,7 @@ class Outgoing:
             self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
     def __bool__(self) -> bool:
-        return bool(self._entries or self._touched)
+        return bool(self._entries or self._touched or self._aborts)
 
     def per_client(self) -> dict[Client, bytes]:
         """The bytes each client gets, in order, joined."""
@@ -177,3 +183,6 @@ class Outgoing:
         touched, self._touched = self._touched, []
         for client in touched:
             client.outbox.push()
+        aborts, self._aborts = self._aborts, []
+        for client, reason in aborts:
+            client.outbox.abort(reason)

@@ -44,7 +44,7 @@ class Hub:
                                        config.exempt_loopback)
         self.listeners: list[Accepting] = []
         self.shutdown_hooks: list[Callable[[], None]] = [  # at the end
-            self.state.history.close, self.state.accounts.close,
+            self.state.history.close, self.state.accounts.close, self.state.privileges.close,
         ]
         self.record_errors = record_errors
         self._errors: list[BaseException] = []
@@ -67,6 +67,7 @@ class Hub:
         self.writer.close()
         self.state.history.close()
         self.state.accounts.close()
+        self.state.privileges.close()
 
     # -- bugs
 

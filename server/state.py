@@ -16,7 +16,9 @@ from typing import Protocol
 from ircproto.casemap import casefold
 from server.accounts import AccountStore
 from server.config import ServerConfig
+from server.founders import Founders
 from server.history import HistoryStore
+from server.privileges import PrivilegeStore
 from server.sasl import Exchange
 
 CASEMAPPING = "rfc1459"
@@ -149,6 +151,8 @@ class State:
         )
         self.accounts = AccountStore(config.accounts_db)  # never used under `lock`
         self.device_count = 0  # connections attached to another's identity (server.devices)
+        self.privileges = PrivilegeStore(config.accounts_db)  # founders, opers: not under `lock`
+        self.founders = Founders(self.privileges.founders())  # in memory, under `lock`
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from ircproto import numerics as n
 from ircproto.framing import LineError
 from ircproto.message import Message
-from server.commands.base import Context, Failure, Finish, ReplyError, Work, need_more_params
+from server.commands.base import (
+    Context,
+    Failure,
+    Finish,
+    ReplyError,
+    Work,
+    need_more_params,
+    remove_client,
+)
 from server.commands.history import commit_history
 from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
-from server.devices import leave_quietly
 from server.state import Client, State
 
 __all__ = ["COMMANDS", "Command", "Context", "Failure", "ReplyError", "disconnect", "dispatch"]
@@ -177,11 +184,6 @@ def disconnect(state: State, client: Client, reason: str) -> Outgoing:
     of its identity stays (server.devices). Safe to call twice."""
     out = Outgoing()
     with state.lock:
-        if client.gone or leave_quietly(state, client):
-            return out
-        peers = state.remove_client(client)
-        if client.registered and peers:
-            quit_line = Message("QUIT", (reason,), client.prefix)
-            out.broadcast(list(peers), quit_line, expand=state.device_count > 0)
+        remove_client(state, out, client, reason)
         out.commit()
     return out

@@ -13,7 +13,8 @@ import sqlite3
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
-from server.commands.base import Context, Failure, Finish, with_cap
+from server.commands.base import Context, Failure, Finish, failing, with_cap
+from server.commands.founders import after_login, forget_founder
 from server.state import fold
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def log_in(ctx: Context, account: str) -> None:
         watchers = with_cap(ctx.state.peers(client), "account-notify")
         if watchers:
             ctx.broadcast_sessions(watchers, Message("ACCOUNT", (account,), client.prefix))
+    after_login(ctx)  # a founder logging in on its channel gets +o there
 
 
 # REGISTER <account> {<email> | *} <password>
@@ -79,13 +81,7 @@ def create_account(store: AccountStore, account: str, password: str, email: str 
     def finish(ctx: Context) -> None:
         reply = Message("REGISTER", ("SUCCESS", created.name, "Account created"), ctx.server_name)
         ctx.send(ctx.client, reply)
+        forget_founder(ctx, created.name)  # a deleted account's channels are not handed on
         log_in(ctx, created.name)
-
-    return finish
-
-
-def failing(failure: Failure) -> Finish:
-    def finish(ctx: Context) -> None:
-        raise failure
 
     return finish

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.delivery import Outgoing
+from server.devices import leave_quietly
 from server.state import MEMBER_PREFIXES, Channel, Client, State
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
@@ -128,6 +129,35 @@ Finish = Callable[[Context], None]  # runs under the state lock
 Work = Callable[[], Finish]  # runs outside it; must not touch State or Client
 
 
+def defer_also(ctx: Context, work: Work) -> None:
+    """ctx.defer(work), after any work this command deferred already (JOIN #a,#b may found
+    both): the works run in order, then their Finishes."""
+    first = ctx.deferred
+    if first is None:
+        ctx.defer(work)
+        return
+
+    def both() -> Finish:
+        finish_first, finish_second = first(), work()
+
+        def finish(ctx: Context) -> None:
+            finish_first(ctx)
+            finish_second(ctx)
+
+        return finish
+
+    ctx.defer(both)
+
+
+def failing(failure: Failure) -> Finish:
+    """A Finish that answers with failure (deferred work that found the request refused)."""
+
+    def finish(ctx: Context) -> None:
+        raise failure
+
+    return finish
+
+
 def safe_middle(param: str) -> str:
     """param as a middle param: spaces become '_', a leading ':' goes, empty becomes '*'."""
     if param and " " not in param and param[0] != ":":
@@ -156,6 +186,38 @@ def not_channel_operator(channel: Channel) -> ReplyError:
 
 def need_more_params(verb: str) -> ReplyError:
     return ReplyError(n.ERR_NEEDMOREPARAMS, verb, "Not enough parameters")
+
+
+def no_privileges() -> ReplyError:
+    return ReplyError(n.ERR_NOPRIVILEGES, "Permission Denied- You're not an IRC operator")
+
+
+# -- privileges (server.commands.oper grants the user mode +o)
+
+
+def is_operator(client: Client) -> bool:
+    """Whether client is an IRC operator (OPER, user mode +o)."""
+    return "o" in client.modes
+
+
+def may_moderate(client: Client, channel: Channel) -> bool:
+    """Whether client may KICK and set modes in channel: its channel operators, and opers."""
+    return channel.is_op(client) or is_operator(client)
+
+
+# -- a client leaving
+
+
+def remove_client(state: State, out: Outgoing, client: Client, reason: str) -> None:
+    """Under the lock: forget connection client; its channels see it QUIT with reason, unless
+    another device of its identity stays (server.devices). Safe to call twice. The one home of
+    the rule: disconnect() and KILL use it."""
+    if client.gone or leave_quietly(state, client):  # another device of it stays
+        return
+    peers = state.remove_client(client)
+    if client.registered and peers:
+        quit_line = Message("QUIT", (reason,), client.prefix)
+        out.broadcast(list(peers), quit_line, expand=state.device_count > 0)
 
 
 # -- lookups

@@ -1,4 +1,5 @@
-"""Channel membership and information: JOIN, PART, TOPIC, NAMES, LIST, KICK."""
+"""Channel membership and information: JOIN (with its founder, server.commands.founders), PART,
+TOPIC, NAMES, LIST, KICK."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from server.commands.base import (
     channel_member,
     find_channel,
     fit_lines,
+    is_operator,
+    may_moderate,
     member_channel,
     names_entry,
     not_channel_operator,
@@ -21,6 +24,7 @@ from server.commands.base import (
     split_targets,
     with_cap,
 )
+from server.commands.founders import after_join
 from server.commands.history import send_read_marker
 from server.commands.isupport import KICKLEN, TOPICLEN
 from server.commands.messaging import announce_away
@@ -62,6 +66,7 @@ def join_channel(ctx: Context, name: str) -> None:
     channel = ctx.state.join(ctx.client, name)
     log.info("%s joined %s", ctx.client.nick, channel.name)
     announce_join(ctx, channel)
+    after_join(ctx, channel, created=existing is None)  # founders: found it, or +o
     announce_away(ctx, channel)  # away-notify
     send_join_burst(ctx, channel)
     for device in ctx.other_devices():  # they saw the JOIN too
@@ -177,10 +182,13 @@ def handle_list(ctx: Context, message: Message) -> None:
     ctx.reply(n.RPL_LISTEND, "End of /LIST")
 
 
-# KICK <channel> <user> [<comment>]
+# KICK <channel> <user> [<comment>]   (opers may kick in any channel, even from outside it)
 def handle_kick(ctx: Context, message: Message) -> None:
-    channel = member_channel(ctx, message.params[0])
-    if not channel.is_op(ctx.client):
+    if is_operator(ctx.client):
+        channel = find_channel(ctx, message.params[0])
+    else:
+        channel = member_channel(ctx, message.params[0])
+    if not may_moderate(ctx.client, channel):
         raise not_channel_operator(channel)
     reason = (message.param(2) or ctx.client.nick)[:KICKLEN]
 

@@ -15,7 +15,8 @@ KICKLEN = 255
 MAXTARGETS = 4
 MODES_PER_LINE = 4
 CHATHISTORY_MAX = 100  # most messages one CHATHISTORY reply holds
-USER_MODES = "i"
+USER_MODES = "io"
+GRANTED_USER_MODES = "o"  # user modes only the server sets (OPER); MODE may only unset them
 CHANNEL_FLAGS = "mnst"  # channel modes without an argument (CHANMODES type D)
 MEMBER_MODES = "".join(MEMBER_PREFIXES)  # "ov": channel modes that take a nick (PREFIX)
 

@@ -1,4 +1,5 @@
-"""MODE for channels (+o +v +t +n +m +s) and for users (+i).
+"""MODE for channels (+o +v +t +n +m +s; by channel operators and opers) and for users (+i, and
+-o to stop being an oper: +o comes only from OPER, so `MODE <nick> +o` is ignored).
 
 There are no bans, but `MODE #chan b` (the ban list query irssi sends when it syncs a channel)
 gets its empty list: irssi holds back later commands until the list ends.
@@ -14,11 +15,18 @@ from server.commands.base import (
     ReplyError,
     channel_member,
     find_channel,
+    may_moderate,
     need_more_params,
     no_such_nick,
     not_channel_operator,
 )
-from server.commands.isupport import CHANNEL_FLAGS, MEMBER_MODES, MODES_PER_LINE, USER_MODES
+from server.commands.isupport import (
+    CHANNEL_FLAGS,
+    GRANTED_USER_MODES,
+    MEMBER_MODES,
+    MODES_PER_LINE,
+    USER_MODES,
+)
 from server.state import Channel
 
 
@@ -38,7 +46,7 @@ def channel_mode(ctx: Context, channel: Channel, args: tuple[str, ...]) -> None:
     if args[0] in ("b", "+b") and len(args) == 1:
         ctx.reply(n.RPL_ENDOFBANLIST, channel.name, "End of channel ban list")
         return
-    if not channel.is_op(ctx.client):
+    if not may_moderate(ctx.client, channel):
         raise not_channel_operator(channel)
     changes = parse_mode_changes(ctx, args)
     applied = [canonical(ctx, c) for c in changes if apply_mode(ctx, channel, *c)]
@@ -115,6 +123,8 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
             sign = letter
         elif letter not in USER_MODES:
             ctx.reply(n.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")
+        elif letter in GRANTED_USER_MODES and sign == "+":
+            continue  # the spec: an attempt to make oneself an operator is ignored
         elif (letter in client.modes) != (sign == "+"):
             (client.modes.add if sign == "+" else client.modes.discard)(letter)
             changes.append((sign, letter, ""))

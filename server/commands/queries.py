@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
-from server.commands.base import Context, member_prefixes, no_such_nick
+from server.commands.base import Context, is_operator, member_prefixes, no_such_nick
 from server.state import Channel, Client
 
 WHOX_ORDER = "tcuihsnfdlaor"  # the WHOX fields, in the order a 354 reply gives them
@@ -35,8 +35,11 @@ def parse_whox(param: str) -> Whox | None:
 
 
 def who_flags(ctx: Context, client: Client, channel: Channel | None) -> str:
-    """H (here) or G (gone), then the membership prefixes (all of them with multi-prefix)."""
+    """H (here) or G (gone), * for an IRC operator, then the membership prefixes (all of them
+    with multi-prefix)."""
     flags = "G" if client.away is not None else "H"
+    if is_operator(client):
+        flags += "*"
     if channel is not None:
         flags += member_prefixes(ctx.session, channel, client)
     return flags
@@ -104,6 +107,8 @@ def handle_whois(ctx: Context, message: Message) -> None:
     ctx.reply(n.RPL_WHOISSERVER, target.nick, ctx.server_name, ctx.state.config.network)
     if target.account is not None:
         ctx.reply(n.RPL_WHOISACCOUNT, target.nick, target.account, "is logged in as")
+    if is_operator(target):
+        ctx.reply(n.RPL_WHOISOPERATOR, target.nick, "is an IRC operator")
     if target.away is not None:
         ctx.reply(n.RPL_AWAY, target.nick, target.away)
     if target.certfp and (target is ctx.client or "o" in ctx.client.modes):  # self, or an oper

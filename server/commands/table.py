@@ -10,9 +10,11 @@ from server.commands import (
     capabilities,
     certfp,
     channels,
+    founders,
     history,
     messaging,
     modes,
+    oper,
     password,
     queries,
     registration,
@@ -47,7 +49,7 @@ COMMANDS: dict[str, Command] = {
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
     "CERTFP": Command(certfp.handle_certfp, min_params=1),
     "PASSWD": Command(password.handle_passwd, min_params=2),
-    # channels (server.commands.channels, .modes)
+    # channels (server.commands.channels, .modes, .founders)
     "JOIN": Command(channels.handle_join, min_params=1),
     "PART": Command(channels.handle_part, min_params=1),
     "TOPIC": Command(channels.handle_topic, min_params=1),
@@ -55,6 +57,10 @@ COMMANDS: dict[str, Command] = {
     "LIST": Command(channels.handle_list),
     "KICK": Command(channels.handle_kick, min_params=2),
     "MODE": Command(modes.handle_mode, min_params=1),
+    "FOUNDER": Command(founders.handle_founder, min_params=1),
+    # the operator (server.commands.oper)
+    "OPER": Command(oper.handle_oper, min_params=2),
+    "KILL": Command(oper.handle_kill, min_params=2),
     # talking (server.commands.messaging)
     "PRIVMSG": Command(messaging.handle_privmsg),
     "NOTICE": Command(messaging.handle_notice, silent=True),

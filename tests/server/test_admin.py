@@ -1,5 +1,5 @@
-"""`python -m server accounts ...` in a subprocess: add, list, reset-password, delete, refusals,
-and that accounts added while the server runs can log in at once (SQLite WAL)."""
+"""`python -m server accounts ...` in a subprocess: add, list, reset-password, delete, set-oper,
+refusals, and that accounts and oper flags changed while the server runs count at once (WAL)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 
 from server import admin
 from server.accounts import AccountStore
+from server.privileges import FounderRecord, PrivilegeStore
 from tests.server.ircclient import RawClient
 from tests.server.test_main import ROOT, finish, run_server, wait_for_port
 
@@ -158,3 +159,68 @@ def test_admin_cert_refusals_are_one_line_errors(tmp_path):
         nobody = accounts(data, *args)
         assert nobody.returncode == 1 and "there is no account carol" in nobody.stderr
     assert accounts(data, "certs", "alice").stdout == FINGERPRINT + "\n"
+
+
+# -- set-oper, and what delete takes with it
+
+
+def oper_line(client: RawClient) -> str:
+    client.send(f"OPER root :{PASSWORD}")
+    return client.expect(command=None).command  # the first answer: 381 or 464
+
+
+def test_admin_set_oper_on_and_off_and_list_shows_it(tmp_path):
+    data = tmp_path / "data"
+    assert accounts(data, "add", "root", stdin=PASSWORD + "\n").returncode == 0
+    assert accounts(data, "add", "alice", stdin=PASSWORD + "\n").returncode == 0
+    on = accounts(data, "set-oper", "ROOT")
+    assert on.returncode == 0 and on.stdout == "root is an operator now\n"
+    assert accounts(data, "set-oper", "root").stdout == "root is an operator already\n"
+    listed = [line.split("\t") for line in accounts(data, "list").stdout.splitlines()]
+    assert [(row[0], row[3]) for row in listed] == [("alice", "-"), ("root", "oper")]
+    off = accounts(data, "set-oper", "root", "--off")
+    assert off.returncode == 0 and off.stdout == "root is not an operator now\n"
+    missing = accounts(data, "set-oper", "nobody")
+    assert missing.returncode == 1 and "no account nobody" in missing.stderr
+
+
+def test_admin_set_oper_counts_at_once_while_the_server_runs(tmp_path):
+    data = tmp_path / "data"
+    proc = run_server("--port", "0", "--data-dir", str(data), "--channel", "")
+    try:
+        port = wait_for_port(proc)
+        assert accounts(data, "add", "root", stdin=PASSWORD + "\n").returncode == 0
+        with RawClient(("127.0.0.1", port)) as client:
+            client.register("guest")
+            assert oper_line(client) == "464"  # an account, but no flag yet
+            assert accounts(data, "set-oper", "root").returncode == 0
+            assert oper_line(client) == "381"
+            client.expect(command="MODE", params=["guest", "+o"])
+            client.send("MODE guest -o")
+            client.expect(command="MODE", params=["guest", "-o"])
+            assert accounts(data, "set-oper", "root", "--off").returncode == 0
+            assert oper_line(client) == "464"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code, err = finish(proc, timeout=5)
+    assert code == 0, err
+    assert PASSWORD not in err and "Traceback" not in err
+
+
+def test_admin_delete_leaves_the_accounts_channels_without_founder(tmp_path):
+    data = tmp_path / "data"
+    assert accounts(data, "add", "alice", stdin=PASSWORD + "\n").returncode == 0
+    assert accounts(data, "set-oper", "alice").returncode == 0
+    store = PrivilegeStore(str(data / "accounts.sqlite3"))
+    try:
+        store.save_founder(FounderRecord("#den", "#den", "alice", 1))
+        store.save_founder(FounderRecord("#lair", "#lair", "bob", 2))
+        deleted = accounts(data, "delete", "alice")
+        assert deleted.returncode == 0
+        assert deleted.stdout == ("account alice deleted\n"
+                                  "1 channel(s) it founded have no founder now\n")
+        assert [record.channel for record in store.founders()] == ["#lair"]
+        assert accounts(data, "add", "alice", stdin=PASSWORD + "\n").returncode == 0
+        assert accounts(data, "list").stdout.rstrip("\n").endswith("\t-")  # not an oper
+    finally:
+        store.close()

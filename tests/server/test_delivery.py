@@ -63,3 +63,35 @@ def test_dispatch_queues_under_the_lock_so_a_join_echo_comes_first():
     spoke.out.flush()  # alice's thread flushes first...
     joined.out.flush()
     assert [m.command for m in h.peek(bob)] == ["JOIN", "353", "366", "PRIVMSG"]
+
+
+class RecordingOutbox(CountingOutbox):
+    """Records what happens to it, in order: queue, push, abort."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def queue(self, data: bytes) -> None:
+        self.events.append("queue")
+
+    def push(self) -> None:
+        self.events.append("push")
+
+    def abort(self, reason: str) -> None:
+        self.events.append(f"abort: {reason}")
+
+
+def test_outgoing_abort_waits_for_flush_after_the_push():
+    h = Harness()
+    victim = h.state.add_client(RecordingOutbox(), "h")
+    out = Outgoing()
+    out.abort(victim, "Killed")
+    out.send(victim, Message("KILL", ("victim", "bye")))
+    assert out
+    out.commit()
+    assert victim.outbox.events == ["queue"]  # nothing is closed under the lock
+    out.flush()
+    assert victim.outbox.events == ["queue", "push", "abort: Killed"]
+    out.flush()
+    assert len(victim.outbox.events) == 3 and not out
