@@ -13,6 +13,7 @@ from ircproto.message import Message
 from ircproto.servertime import format_server_time
 
 HistoryEvent = ev.HistoryReceived | ev.HistoryTargetFound | ev.RequestFailed
+NEW_DEVICE_WINDOW = timedelta(days=365)  # how far back a window holding nothing asks TARGETS
 
 
 class CatchUp:
@@ -30,6 +31,7 @@ class CatchUp:
         self._targets_pending = False
         self._want_targets = False
         self._since = clock()
+        self._fresh = False  # we held nothing: each private chat found starts at its latest page
 
     @property
     def done(self) -> bool:
@@ -73,8 +75,9 @@ class CatchUp:
             if self._session.is_channel(event.target):
                 return []
             found = self._conversations.open(event.target, private=True)
-            since = "" if found.last_msgid else f"timestamp={format_server_time(self._since)}"
-            return self._fetch(event.target, since)
+            if found.last_msgid or self._fresh:
+                return self._fetch(event.target)  # AFTER what we hold, or the LATEST page
+            return self._fetch(event.target, f"timestamp={format_server_time(self._since)}")
         if isinstance(event, ev.HistoryReceived) and not event.target:
             self._targets_pending = False
             return []
@@ -98,15 +101,18 @@ class CatchUp:
         return [session.history("LATEST", target, "*")]
 
     def _private_targets(self) -> list[Message]:
-        """Which private conversations had messages since the newest one we hold (not asked
-        as a guest where the server has accounts: it answers only an account)."""
+        """Which private conversations had messages since the newest one we hold, or, holding
+        nothing (a new device, a cleared cache), in the last NEW_DEVICE_WINDOW (not asked as a
+        guest where the server has accounts: it answers only an account)."""
         session = self._session
         seen = [c.last_time for c in self._conversations if c.last_time is not None]
         guest = session.does_accounts and not session.account
-        if not session.has_history or not session.history_limit or not seen or guest:
+        if not session.has_history or not session.history_limit or guest:
             return []
         self._targets_pending = True
-        self._since = max(seen) - timedelta(seconds=1)
+        self._fresh = not seen
+        newest = max(seen) - timedelta(seconds=1) if seen else None
+        self._since = newest or self._clock() - NEW_DEVICE_WINDOW
         return [session.history_targets(self._since, self._clock() + timedelta(days=1))]
 
     def _failed(self, event: ev.RequestFailed) -> list[Message]:

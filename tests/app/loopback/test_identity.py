@@ -143,3 +143,33 @@ def test_two_devices_of_one_account_are_online_at_once(server, clients):
                                          account_password="two-devices-pw")
     assert laptop.session.nick == "alice" and laptop.session.account == "alice"
     assert alice.online and laptop_view.called("ask_connection") == []
+
+
+def everything_shown(controller: ClientController) -> list[str]:
+    """The text of every line in every conversation the window holds."""
+    return [entry.text for found in controller.conversations for entry in found.entries()]
+
+
+def test_an_impostor_window_gets_neither_the_nick_nor_the_history(server, clients):
+    """The impostor of the issue, with real windows: bob's private message from carol is read by
+    nobody but bob's own device, which sees it exactly once when it comes back."""
+    bob, bob_view = clients.online(server.server_address, "bob")
+    carol, _ = clients.online(server.server_address, "carol")
+    carol.on_send("/msg bob bob, the door code is 4711")
+    pump_until([bob_view], lambda: any("4711" in text for text in everything_shown(bob)),
+               "bob to receive the door code")
+    leave(server, bob, "bob")
+
+    impostor, view = clients.start(server.server_address, "bob", device="impostor")
+    view.ask_connection = lambda defaults, error="": defaults  # takes the suggested name
+    pump_until([view], lambda: impostor.caught_up, "the impostor to be online and caught up")
+    assert impostor.session.nick == "bob2" and account_of(server, "bob") is None
+    assert not any("4711" in text for text in everything_shown(impostor))
+    assert impostor.conversations.get("carol") is None
+
+    again, again_view = clients.online(server.server_address, "bob")  # bob's own device
+    pump_until([again_view], lambda: again.caught_up, "bob to catch up")
+    assert again.session.nick == "bob" and account_of(server, "bob") == "bob"
+    conversation = again.conversations.get("carol")
+    assert conversation is not None
+    assert [e.text for e in conversation.entries()].count("bob, the door code is 4711") == 1

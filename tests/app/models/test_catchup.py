@@ -58,13 +58,29 @@ class Replay:
         return [m.format() for m in requests], awaited
 
 
-def test_catchup_first_join_with_nothing_seen_asks_latest():
+def test_catchup_first_join_with_nothing_seen_asks_targets_and_latest():
     replay = Replay()
     replay.planner.registered(())
-    assert replay.join() == (["CHATHISTORY LATEST #lobby * 3"], False)
+    requests, awaited = replay.join()
+    assert requests == ["CHATHISTORY TARGETS timestamp=2025-03-04T05:06:30.000Z "
+                        "timestamp=2026-03-05T05:06:30.000Z 3",
+                        "CHATHISTORY LATEST #lobby * 3"] and not awaited
     assert not replay.planner.done and replay.planner.waiting() == ["#lobby"]
     assert replay.lines(*page("#lobby")) == []
+    assert not replay.planner.done  # the TARGETS answer is still awaited
+    assert replay.lines(":srv BATCH +t draft/chathistory-targets", ":srv BATCH -t") == []
     assert replay.planner.done
+
+
+def test_catchup_a_new_device_fetches_the_latest_page_of_each_private_chat():
+    replay = Replay()
+    replay.planner.registered(["#lobby"])
+    replay.join()
+    found = replay.lines(":srv BATCH +t draft/chathistory-targets",
+                         f"@batch=t :srv CHATHISTORY TARGETS carol {at(9)}",
+                         ":srv BATCH -t")
+    assert found == ["CHATHISTORY LATEST carol * 3"]
+    assert replay.conversations.get("carol").private
 
 
 def test_catchup_latest_is_one_page_only():
@@ -73,7 +89,7 @@ def test_catchup_latest_is_one_page_only():
     replay.join()
     assert replay.lines(*page("#lobby", msg("a", 1, "one"), msg("b", 2, "two"),
                               msg("c", 3, "three"))) == []
-    assert replay.planner.done
+    assert replay.planner.waiting() == []  # no second page; only the TARGETS answer is awaited
 
 
 def test_catchup_pages_after_the_last_msgid_until_a_short_page():
