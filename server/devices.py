@@ -15,12 +15,6 @@ from server.state import Client, State, fold
 IDENTITY_FIELDS = ("nick", "nick_key", "user", "host", "realname", "account", "away", "modes")
 
 
-def may_become_device(holder: Client) -> bool:
-    """Whether a connection registering may ask for holder's nick: holder is a registered
-    identity logged into an account, which the newcomer may log in to before it completes."""
-    return holder.registered and holder.primary is None and holder.account is not None
-
-
 def can_attach(holder: Client | None, newcomer: Client) -> bool:
     """Whether newcomer (logged in, registering) may join holder as a device of its identity:
     holder is registered, and both are logged into the same account."""

@@ -14,6 +14,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountStore, name_key
 from server.commands.base import Context, Finish
+from server.devices import rename
 from server.state import Client
 
 log = logging.getLogger(__name__)
@@ -87,3 +88,29 @@ def when_allowed(ctx: Context, nick: str, then: Callable[[Context], None]) -> No
         return finish
 
     ctx.defer(work)
+
+
+def may_take_back(client: Client, holder: Client, nick: str) -> bool:
+    """Whether client may take nick from holder: nick is the name of client's account and
+    holder is someone registered who is not logged in to it (it had the nick before the
+    account existed, e.g. one the operator created since)."""
+    return (holder.registered and holder.primary is None and is_own_account(client, nick)
+            and not is_own_account(holder, nick))
+
+
+def take_back(ctx: Context, holder: Client, nick: str) -> None:
+    """The account's owner takes its nick back: holder becomes Guest<N> (its peers see the
+    NICK) and is told why."""
+    state = ctx.state
+    serial = holder.id
+    while state.find_nick(f"Guest{serial}") is not None:
+        serial += 1
+    guest_nick = f"Guest{serial}"
+    change = Message("NICK", (guest_nick,), holder.prefix)
+    ctx.broadcast([holder, *state.peers(holder)], change)
+    state.set_nick(holder, guest_nick)
+    rename(holder)
+    why = (f"The nick {nick} is registered to an account whose owner has logged in; "
+           f"you are now {guest_nick}")
+    ctx.send(holder, Message("NOTICE", (guest_nick, why), ctx.server_name))
+    log.info("%s took its nick back; the holder is now %s", nick, guest_nick)

@@ -15,9 +15,9 @@ from ircproto.message import Message
 from ircproto.names import nick_error
 from server.commands.base import Context, ReplyError
 from server.commands.isupport import USERLEN
-from server.commands.nickowner import when_allowed
+from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.welcome import complete_registration, send_lusers, send_motd
-from server.devices import may_become_device, rename
+from server.devices import rename
 from server.state import fold
 
 _USER_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
@@ -54,19 +54,24 @@ def handle_nick(ctx: Context, message: Message) -> None:
             when_allowed(ctx, nick, lambda ctx: change_nick(ctx, nick))
         return
     if holder is not None and holder is not client:
-        if not may_become_device(holder):
+        if not holder.registered:  # another connection registering with it
             raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
-        state.want_nick(client, nick)  # a device of holder if it logs in to holder's account
+        state.want_nick(client, nick)  # decided at completion: a device of holder, the
+        # account's owner taking the nick back, or 433 (server.commands.welcome.take_nick)
     else:
         state.set_nick(client, nick)  # provisionally: complete_registration() checks the owner
     complete_registration(ctx)
 
 
 def check_free(ctx: Context, nick: str) -> None:
-    """433 when another identity holds nick."""
+    """433 when another identity holds nick, unless nick is the sender's account's name: then
+    the sender takes it back (server.commands.nickowner.take_back)."""
     holder = ctx.state.find_nick(nick)
-    if holder is not None and holder is not ctx.client:
+    if holder is None or holder is ctx.client:
+        return
+    if not may_take_back(ctx.client, holder, nick):
         raise ReplyError(n.ERR_NICKNAMEINUSE, nick, "Nickname is already in use")
+    take_back(ctx, holder, nick)
 
 
 def change_nick(ctx: Context, nick: str) -> None:

@@ -11,7 +11,7 @@ from ircproto import numerics as n
 from server.commands.base import Context
 from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import isupport_tokens, myinfo_modes
-from server.commands.nickowner import when_allowed
+from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.sasl import abort_sasl
 from server.config import VERSION
 from server.devices import attach, can_attach
@@ -51,7 +51,7 @@ def register(ctx: Context, nick: str) -> None:
     if holder is not client and not take_nick(ctx, holder):
         return
     abort_sasl(ctx)  # sasl-3.1: registering ends an attempt still in progress
-    if holder is not None and holder is not client:
+    if holder is not None and holder is not client and can_attach(holder, client):
         attach(ctx.state, holder, client)
         ctx.client, ctx.connection = holder, client
         send_greeting(ctx)
@@ -72,6 +72,10 @@ def take_nick(ctx: Context, holder: Client | None) -> bool:
         ctx.state.set_nick(client, client.nick)
         return True
     if can_attach(holder, client):
+        return True
+    if may_take_back(client, holder, client.nick):
+        take_back(ctx, holder, client.nick)
+        ctx.state.set_nick(client, client.nick)
         return True
     nick = client.nick
     client.nick, client.nick_key = "*", ""

@@ -198,3 +198,44 @@ def test_nick_ownership_an_account_added_with_the_cli_protects_the_nick_at_once(
         assert impostor.expect(command="433").params == ("bob_", "bob", REGISTERED)
     with RawClient(server.server_address) as owner:
         owner.log_in("bob", "bob", PASSWORD)
+
+
+# -- the owner takes back a nick someone held before the account existed
+
+
+def test_nick_ownership_the_owner_logging_in_takes_its_nick_back_from_a_guest():
+    h = Harness()
+    squatter, carol = h.connect("dave"), h.connect("carol")  # dave: no account yet
+    h.state.accounts.create("dave", PASSWORD)  # the operator's CLI, say
+    h.drain()
+    owner = h.connect()
+    replies = h.send(owner, "CAP LS 302", "CAP REQ sasl", "NICK dave", "USER dave 0 * :D",
+                     "AUTHENTICATE PLAIN", f"AUTHENTICATE {sasl_plain('dave')}", "CAP END")
+    assert "001" in commands(replies) and "433" not in commands(replies)
+    assert owner.nick == "dave" and h.state.find_nick("dave") is owner
+    guest_nick = f"Guest{squatter.id}"
+    assert squatter.nick == guest_nick and h.state.find_nick(guest_nick) is squatter
+    seen = h.peek(squatter)
+    assert Message("NICK", (guest_nick,), "dave!dave@127.0.0.1") in seen
+    assert find(seen, "NOTICE").params[1].startswith("The nick dave is registered")
+    assert Message("NICK", (guest_nick,), "dave!dave@127.0.0.1") in h.peek(carol)  # #lobby
+
+
+def test_nick_ownership_the_owner_takes_it_back_with_nick_after_registration():
+    h = Harness()
+    squatter = h.connect("dave")
+    owner = h.log_in("dave2", account="dave")  # dave was held at connect time
+    replies = h.send(owner, "NICK dave")
+    assert [(m.source, m.params) for m in replies if m.command == "NICK"] == [
+        ("dave!dave@127.0.0.1", (f"Guest{squatter.id}",)),  # the squatter, seen in #lobby
+        ("dave2!dave2@127.0.0.1", ("dave",))]
+    assert owner.nick == "dave" and squatter.nick == f"Guest{squatter.id}"
+
+
+def test_nick_ownership_a_guest_cannot_take_back_what_is_not_its_account():
+    h = Harness()
+    holder = h.connect("erin")
+    h.state.accounts.create("erin", PASSWORD)
+    other = h.log_in("frank")
+    assert find(h.send(other, "NICK erin"), "433").params[1] == "erin"
+    assert holder.nick == "erin" and other.nick == "frank"
