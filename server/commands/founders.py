@@ -1,6 +1,7 @@
 """Channel founders on the wire: the first logged-in joiner of a channel without a founder
-founds it; the founder's account gets +o whenever it joins (a recreated channel too, across
-restarts); FOUNDER tells or hands over founder status.
+founds it (not the server's default channel, which everyone is put in: it belongs to the
+server, though an oper may name a founder with FOUNDER); the founder's account gets +o whenever
+it joins (a recreated channel too, across restarts); FOUNDER tells or hands over founder status.
 
 Founders live in memory (State.founders, server.founders) under the state lock; every change
 is saved by deferred work (ctx.defer) into the privilege store (server.privileges), so no
@@ -39,7 +40,7 @@ def after_join(ctx: Context, channel: Channel, created: bool) -> None:
     if client.account is None:
         return
     if founders.get(channel.key) is None:
-        if created:
+        if created and channel.key != fold(ctx.state.config.channel):
             record = founders.change(channel.key, channel.name, client.account)
             log.info("%s founded %s", client.account, channel.name)
             save_later(ctx, record)

@@ -342,3 +342,14 @@ def test_founders_and_opers_never_touch_the_store_under_the_state_lock():
     # (alice, root, dave); root's flag
     assert store.calls == 8 and h.bugs == []
     assert stored(h) == {"#den": "root", "#lair": "alice"}
+
+
+def test_founders_nobody_founds_the_default_channel_by_joining_it():
+    h = Harness()  # with the default channel, #lobby
+    h.state.accounts._hasher = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    first = h.log_in("alice")  # auto-joined to #lobby, which it created
+    lobby = h.state.find_channel("#lobby")
+    assert lobby is not None and first in lobby.members
+    assert h.state.founders.get(lobby.key) is None
+    replies = h.send(first, "FOUNDER #lobby")
+    assert find(replies, "NOTE").params[:2] == ("FOUNDER", "NO_FOUNDER")
