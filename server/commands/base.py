@@ -109,10 +109,8 @@ class Context:
         return [s for s in self.client.sessions if s is not self.session]
 
     def from_sender(self, verb: str, *params: str) -> Message:
-        """A message from the sender's identity, with the account tag when it is logged in
-        (account-tag: only clients with the capability are sent it)."""
-        account = self.client.account
-        return Message(verb, params, self.client.prefix, {"account": account} if account else {})
+        """A message from the sender's identity (see user_message)."""
+        return user_message(self.client, verb, *params)
 
     def close(self, reason: str, error: str) -> None:
         self.close_reason, self.close_error = reason, error
@@ -122,6 +120,13 @@ class Context:
         lock, runs work() in this reader thread, then runs the Finish it returns under the lock
         again, before this client's next line. The Finish may raise ReplyError or Failure."""
         self.deferred = work
+
+
+def user_message(client: Client, verb: str, *params: str) -> Message:
+    """A message from client, with the account tag when it is logged in (account-tag: only
+    clients with the capability are sent the tag)."""
+    account = client.account
+    return Message(verb, params, client.prefix, {"account": account} if account else {})
 
 
 Handler = Callable[[Context, Message], None]
@@ -216,7 +221,7 @@ def remove_client(state: State, out: Outgoing, client: Client, reason: str) -> N
         return
     peers = state.remove_client(client)
     if client.registered and peers:
-        quit_line = Message("QUIT", (reason,), client.prefix)
+        quit_line = user_message(client, "QUIT", reason)
         out.broadcast(list(peers), quit_line, expand=state.device_count > 0)
 
 

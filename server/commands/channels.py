@@ -107,7 +107,7 @@ def send_join_burst(ctx: Context, channel: Channel) -> None:
 def part_channel(ctx: Context, channel: Channel, reason: str) -> None:
     log.info("%s left %s", ctx.client.nick, channel.name)
     params = (channel.name, reason) if reason else (channel.name,)
-    ctx.broadcast(list(channel.members), Message("PART", params, ctx.client.prefix))
+    ctx.broadcast(list(channel.members), ctx.from_sender("PART", *params))
     ctx.state.leave(ctx.client, channel)
 
 
@@ -142,7 +142,7 @@ def handle_topic(ctx: Context, message: Message) -> None:
         raise not_channel_operator(channel)
     channel.topic = message.params[1][:TOPICLEN]
     channel.topic_by, channel.topic_at = ctx.client.prefix, ctx.state.wall_clock()
-    change = Message("TOPIC", (channel.name, channel.topic), ctx.client.prefix)
+    change = ctx.from_sender("TOPIC", channel.name, channel.topic)
     ctx.broadcast(list(channel.members), change)
 
 
@@ -194,7 +194,7 @@ def handle_kick(ctx: Context, message: Message) -> None:
 
     def kick(nick: str) -> None:
         target = channel_member(ctx, channel, nick)
-        kicked = Message("KICK", (channel.name, target.nick, reason), ctx.client.prefix)
+        kicked = ctx.from_sender("KICK", channel.name, target.nick, reason)
         ctx.broadcast(list(channel.members), kicked)
         ctx.state.leave(target, channel)
 

@@ -24,6 +24,7 @@ from server.commands.base import (
     find_channel,
     no_such_nick,
     split_targets,
+    user_message,
     with_cap,
 )
 from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
@@ -203,7 +204,8 @@ def handle_away(ctx: Context, message: Message) -> None:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
     watchers = with_cap(ctx.state.peers(client), "away-notify")
     if watchers:
-        ctx.broadcast_sessions(watchers, Message("AWAY", (text,) if text else (), client.prefix))
+        away = user_message(client, "AWAY", *((text,) if text else ()))
+        ctx.broadcast_sessions(watchers, away)
 
 
 def announce_away(ctx: Context, channel: Channel) -> None:
@@ -213,7 +215,7 @@ def announce_away(ctx: Context, channel: Channel) -> None:
         return
     watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
     if watchers:
-        ctx.broadcast_sessions(watchers, Message("AWAY", (client.away,), client.prefix))
+        ctx.broadcast_sessions(watchers, user_message(client, "AWAY", client.away))
 
 
 # SETNAME :<realname>
@@ -224,4 +226,4 @@ def handle_setname(ctx: Context, message: Message) -> None:
     client.realname = realname
     watchers = with_cap((client, *ctx.state.peers(client)), "setname")
     if watchers:
-        ctx.broadcast_sessions(watchers, Message("SETNAME", (realname,), client.prefix))
+        ctx.broadcast_sessions(watchers, user_message(client, "SETNAME", realname))

@@ -52,7 +52,7 @@ def channel_mode(ctx: Context, channel: Channel, args: tuple[str, ...]) -> None:
     applied = [canonical(ctx, c) for c in changes if apply_mode(ctx, channel, *c)]
     if applied:
         params = (channel.name, *format_mode_changes(applied))
-        ctx.broadcast(list(channel.members), Message("MODE", params, ctx.client.prefix))
+        ctx.broadcast(list(channel.members), ctx.from_sender("MODE", *params))
 
 
 def parse_mode_changes(ctx: Context, args: tuple[str, ...]) -> list[tuple[str, str, str]]:

@@ -81,7 +81,7 @@ def change_nick(ctx: Context, nick: str) -> None:
     check_free(ctx, nick)
     if nick == client.nick or client.gone:
         return
-    ctx.broadcast([client, *ctx.state.peers(client)], Message("NICK", (nick,), client.prefix))
+    ctx.broadcast([client, *ctx.state.peers(client)], ctx.from_sender("NICK", nick))
     ctx.state.set_nick(client, nick)
     rename(client)
 

@@ -159,3 +159,13 @@ def test_who_without_a_percent_is_the_classic_reply(connect):
     carol = connect("carol")
     carol.send("WHO carol")
     assert carol.expect(command="352").params[5] == "carol"
+
+
+def test_account_tag_on_everything_a_logged_in_user_does(server, connect, bob_account):
+    tagged = watcher(connect, "carol", "account-tag")
+    bob = logged_in_bob(connect)
+    tagged.expect(command="JOIN", source="bob!bob@127.0.0.1")
+    for line, command in [("NICK bobby", "NICK"),
+                          ("PART #lobby", "PART"), ("JOIN #lobby", "JOIN"), ("QUIT", "QUIT")]:
+        bob.send(line)
+        assert tagged.expect(command=command).tags.get("account") == "Bob", line
