@@ -74,8 +74,11 @@ class Discovery:
     """Browses while started; servers() is what is announced now, sorted by name."""
 
     def __init__(self, interfaces: Interfaces = InterfaceChoice.All,
-                 factory: ZeroconfFactory = _zeroconf) -> None:
+                 factory: ZeroconfFactory = _zeroconf,
+                 on_change: Callable[[], None] = lambda: None) -> None:
+        """on_change runs on zeroconf's thread after each change (the view polls instead)."""
         self._interfaces = interfaces
+        self._on_change = on_change
         self._factory = factory
         self._lock = threading.Lock()
         self._found: dict[str, DiscoveredServer] = {}
@@ -119,6 +122,7 @@ class Discovery:
         if state_change is ServiceStateChange.Removed:
             with self._lock:
                 self._found.pop(name, None)
+            self._on_change()
             return
         info = zeroconf.get_service_info(service_type, name, timeout=RESOLVE_TIMEOUT_MS)
         try:
@@ -126,7 +130,11 @@ class Discovery:
                 raise ValueError(f"{name} did not answer")
             server = server_from_info(info)
         except (TxtError, ValueError) as error:
-            log.info("ignoring the announcement of %s: %s", name, error)
+            log.warning("ignoring the announcement of %s: %s", name, error)
+            with self._lock:
+                self._found.pop(name, None)
+            self._on_change()
             return
         with self._lock:
             self._found[name] = server
+        self._on_change()
