@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from zeroconf import InterfaceChoice, ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
@@ -18,6 +18,7 @@ from ircproto.dnssd import SERVICE_TYPE, ServiceTxt, TxtError, parse_txt
 
 log = logging.getLogger(__name__)
 RESOLVE_TIMEOUT_MS = 3000
+INTERFACES_ENV = "LOCALCHAT_MDNS_INTERFACES"
 
 Interfaces = Sequence[str] | InterfaceChoice
 ZeroconfFactory = Callable[[Interfaces], Zeroconf]
@@ -64,6 +65,16 @@ def server_from_info(info: ServiceInfo) -> DiscoveredServer:
     address = next((a for a in addresses if ":" not in a), addresses[0])
     return DiscoveredServer(instance_label(info.name), address, info.port,
                             parse_txt(info.properties))
+
+
+def interfaces_from(environ: Mapping[str, str]) -> Interfaces | None:
+    """Where to browse: every interface, or $LOCALCHAT_MDNS_INTERFACES (addresses separated by
+    commas, e.g. 127.0.0.1 for tests and `make run`); None when it says 'off'."""
+    value = environ.get(INTERFACES_ENV, "").strip()
+    if value.lower() == "off":
+        return None
+    addresses = [part.strip() for part in value.split(",") if part.strip()]
+    return addresses or InterfaceChoice.All
 
 
 def _zeroconf(interfaces: Interfaces) -> Zeroconf:
