@@ -270,6 +270,8 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         self.port_var.set(str(server.tls_port or server.port))
         self.tls_var.set(server.tls_port is not None)
         self.error_var.set("")
+        if server.password and not self.password_var.get():
+            self.password_entry.focus_set()  # the server says it needs one
 
     def _announced(self, host: str, port: int) -> str:
         """The fingerprint the picked server announced, while host, port and TLS are its."""

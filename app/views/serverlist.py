@@ -9,7 +9,9 @@ from collections.abc import Callable
 import ttkbootstrap as ttk
 
 from app.models.discovery import DiscoveredServer, Discovery
+from app.views.palette import muted_colour
 
+STYLE = "Servers.Treeview"
 POLL_MS = 500
 ROWS = 4
 SEARCHING = "Looking for chat servers on your network…"
@@ -18,8 +20,8 @@ NONE_FOUND = "No chat server found on your network yet: type its address below."
 
 def server_marks(server: DiscoveredServer) -> str:
     """'TLS', 'password' or both, as the list shows them ('' for neither)."""
-    marks = (["🔒 TLS"] if server.tls_port else []) + (["🔑 password"] if server.password else [])
-    return "   ".join(marks)
+    marks = (["TLS"] if server.tls_port else []) + (["password"] if server.password else [])
+    return " · ".join(marks)
 
 
 def server_address(server: DiscoveredServer) -> str:
@@ -41,18 +43,21 @@ class ServerList:
         self.frame = ttk.Frame(master)
         self.frame.bind("<Destroy>", self._destroyed, add="+")
         ttk.Label(self.frame, text="On your network", font="-weight bold").pack(anchor="w")
-        self.tree = ttk.Treeview(self.frame, columns=("address", "marks"), height=ROWS,
-                                 selectmode="browse", bootstyle="primary")
-        self.tree.heading("#0", text="Server", anchor="w")
-        self.tree.heading("address", text="Address", anchor="w")
-        self.tree.heading("marks", text="", anchor="w")
-        self.tree.column("#0", width=210, stretch=True)
-        self.tree.column("address", width=150, stretch=False)
-        self.tree.column("marks", width=150, stretch=False)
+        ttk.Style.get_instance().configure(STYLE, rowheight=26)
+        self.tree = ttk.Treeview(self.frame, columns=("name", "address", "marks"), height=ROWS,
+                                 selectmode="browse", show="headings", style=STYLE)
+        for column, title, width, stretch in (("name", "Server", 230, True),
+                                              ("address", "Address", 150, False),
+                                              ("marks", "Needs", 130, False)):
+            self.tree.heading(column, text=title, anchor="w")
+            self.tree.column(column, width=width, stretch=stretch, anchor="w")
         self.tree.pack(fill="x", pady=(4, 2))
         self.tree.bind("<<TreeviewSelect>>", self._picked)
         self.note_var = tkinter.StringVar(self.frame, value=SEARCHING)
-        self.note = ttk.Label(self.frame, textvariable=self.note_var, bootstyle="secondary")
+        dark = ttk.Style.get_instance().theme_use().endswith("dark")
+        self.note = ttk.Label(self.frame, textvariable=self.note_var,
+                              foreground=muted_colour("dark" if dark else "light"),
+                              wraplength=560, justify="left")
         self.note.pack(anchor="w")
         discovery.start()
         self.refresh()
@@ -71,6 +76,7 @@ class ServerList:
             self._show(found)
         self._polls += 1
         if self._discovery.problem:
+            self.tree.pack_forget()  # nothing will be listed: only the quiet note stays
             self.note_var.set(self._discovery.problem + " You can still type an address.")
         elif not found and self._polls > 4:
             self.note_var.set(NONE_FOUND)
@@ -90,8 +96,8 @@ class ServerList:
     def _show(self, found: list[DiscoveredServer]) -> None:
         self.tree.delete(*self.tree.get_children())
         for index, server in enumerate(found):
-            self.tree.insert("", "end", iid=str(index), text=server.name,
-                             values=(server_address(server), server_marks(server)))
+            self.tree.insert("", "end", iid=str(index),
+                             values=(server.name, server_address(server), server_marks(server)))
         self._shown = found  # the selection goes: re-selecting would refill the fields
 
     def pick(self, index: int) -> None:
