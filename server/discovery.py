@@ -63,13 +63,16 @@ def interfaces_for(host: str) -> Interfaces:
 
 def addresses_for(host: str) -> list[str]:
     """The addresses a client can reach the server on: host itself, or for a wildcard every
-    address of the host's interfaces in that family."""
+    address of the host's interfaces in that family, loopback only when there is nothing else
+    (another machine cannot use 127.0.0.1)."""
     if not is_wildcard(host):
         return [host]
     version = 6 if ":" in host else 4
-    found = [str(ip.ip if isinstance(ip.ip, str) else ip.ip[0])
+    found = [ipaddress.ip_address(ip.ip if isinstance(ip.ip, str) else ip.ip[0])
              for adapter in ifaddr.get_adapters() for ip in adapter.ips]
-    return [a for a in found if ipaddress.ip_address(a.split("%")[0]).version == version]
+    usable = [a for a in found if a.version == version]
+    outside = [a for a in usable if not a.is_loopback and not a.is_link_local]
+    return [str(a) for a in (outside or usable)]
 
 
 def _zeroconf(interfaces: Interfaces, version: IPVersion) -> Zeroconf:

@@ -7,6 +7,7 @@ interface) is kept as `problem`, logged once, and never raised.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -62,7 +63,7 @@ def server_from_info(info: ServiceInfo) -> DiscoveredServer:
     addresses = info.parsed_scoped_addresses()
     if not addresses or not info.port:
         raise ValueError(f"{info.name} announces no address or port")
-    address = next((a for a in addresses if ":" not in a), addresses[0])
+    address = min(addresses, key=_preference)
     return DiscoveredServer(instance_label(info.name), address, info.port,
                             parse_txt(info.properties))
 
@@ -75,6 +76,12 @@ def interfaces_from(environ: Mapping[str, str]) -> Interfaces | None:
         return None
     addresses = [part.strip() for part in value.split(",") if part.strip()]
     return addresses or InterfaceChoice.All
+
+
+def _preference(address: str) -> tuple[bool, bool, bool]:
+    """IPv4 before IPv6, a LAN address before loopback and link-local ones."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    return ip.version == 6, ip.is_loopback, ip.is_link_local
 
 
 def _zeroconf(interfaces: Interfaces) -> Zeroconf:

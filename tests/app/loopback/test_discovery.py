@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
-from app.models.discovery import DiscoveredServer, Discovery
+from app.models.discovery import DiscoveredServer, Discovery, server_from_info
 from ircproto.dnssd import SERVICE_TYPE
 from server.config import VERSION, ServerConfig
 from server.tcp import start_server_thread
@@ -107,3 +107,12 @@ def test_a_failure_to_browse_is_a_problem_not_an_exception(
     assert "No such device" in discovery.problem
     assert discovery.servers() == []
     assert len([r for r in caplog.records if "LAN discovery" in r.getMessage()]) == 1
+
+
+def test_a_lan_address_is_preferred_to_loopback_and_ipv6() -> None:
+    info = ServiceInfo(SERVICE_TYPE, f"pc.{SERVICE_TYPE}", port=6667, server="pc.local.",
+                       parsed_addresses=["fe80::1", "127.0.0.1", "2001:db8::5", "192.0.2.7"])
+    assert server_from_info(info).address == "192.0.2.7"
+    loopback = ServiceInfo(SERVICE_TYPE, f"pc.{SERVICE_TYPE}", port=6667, server="pc.local.",
+                           parsed_addresses=["::1", "127.0.0.1"])
+    assert server_from_info(loopback) == DiscoveredServer("pc", "127.0.0.1", 6667)
