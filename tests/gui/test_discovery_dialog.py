@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from zeroconf import Zeroconf
 
+from app.controllers.client import start_client
 from app.models.discovery import Discovery
-from app.models.settings import ConnectParams
+from app.models.settings import ConnectParams, SettingsStore
 from app.views.dialogs import CertificateDialog, ConnectDialog, ModalDialog
 from app.views.serverlist import server_marks
 from app.views.window import ChatWindow
@@ -23,6 +24,7 @@ from server.tcp import ServerHandle, start_server_thread
 from server.tls import CERT_NAME, fingerprint
 from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.driver import enter, escape, screenshot, when_dialog
+from tests.gui.live import wait_until
 from tests.gui.test_screenshots import check_shot
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(90)]
@@ -188,3 +190,35 @@ def test_server_marks() -> None:
     assert server_marks(DiscoveredServer("x", "h", 1)) == ""
     both = server_marks(DiscoveredServer("x", "h", 1, ServiceTxt(tls_port=2, password=True)))
     assert "TLS" in both and "password" in both
+
+
+def test_gui_picking_a_discovered_tls_server_connects_and_the_certificate_matches(
+        announced, view: ChatWindow, tmp_path: Path) -> None:
+    _, tls_name, _, secure = announced
+    failures: list[str] = []
+    notes: list[str] = []
+
+    def pick_and_connect(dialog: ModalDialog) -> None:
+        assert isinstance(dialog, ConnectDialog)
+        listed(dialog, tls_name)
+        pick(dialog, tls_name)
+        dialog.password_var.set("pw")
+        when_dialog(view, trust, failures)
+        enter(dialog)
+
+    def trust(dialog: ModalDialog) -> None:
+        assert isinstance(dialog, CertificateDialog)
+        notes.append(dialog.announcement)
+        dialog.trust_button.invoke()
+
+    when_dialog(view, pick_and_connect, failures)
+    controller = start_client(view, defaults=ConnectParams("192.0.2.9", 13333, "alice"),
+                              settings_store=SettingsStore(tmp_path / "config"))
+    try:
+        wait_until(view, lambda: view.status == "connected", "connected to the picked server")
+        assert failures == []
+        assert notes and notes[0].startswith("✔ It matches")
+        host, port = secure.tls_address
+        assert view.title.endswith(f"alice @ {host}:{port}")
+    finally:
+        controller.shut_down()
