@@ -18,6 +18,7 @@ and withdraws the announcement first thing in stop().
 
 from __future__ import annotations
 
+import logging
 import threading
 from types import TracebackType
 
@@ -29,6 +30,7 @@ from server.listener import Listener
 from server.state import State
 from server.tls import certificate_path, fingerprint, listener_context
 
+log = logging.getLogger(__name__)
 ACCEPT_POLL = 0.05  # how often serve_forever checks for shutdown (stop() waits this long)
 
 
@@ -74,9 +76,17 @@ class ServerHandle:
         for thread in self._threads:
             thread.start()
         if self.hub.config.advertise:
-            self.advertiser = Advertiser()
-            self.advertiser.start(self.announcement())
+            self._advertise()
         return self
+
+    def _advertise(self) -> None:
+        try:
+            announcement = self.announcement()
+        except (OSError, ValueError) as error:  # the certificate file went away meanwhile
+            log.warning("cannot advertise the server on the LAN: %s", error)
+            return
+        self.advertiser = Advertiser()
+        self.advertiser.start(announcement)
 
     def announcement(self) -> Announcement:
         """What the server announces on the LAN: where it listens, TLS, password, channel."""
