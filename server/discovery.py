@@ -53,12 +53,23 @@ def is_wildcard(host: str) -> bool:
 
 
 def ip_version(host: str) -> IPVersion:
-    return IPVersion.V6Only if ":" in host else IPVersion.V4Only
+    return IPVersion.V6Only if ":" in listen_ip(host) else IPVersion.V4Only
+
+
+def listen_ip(host: str) -> str:
+    """host as an IP address ('localhost' -> '127.0.0.1'); a wildcard stays as it is.
+    OSError when a name does not resolve."""
+    if is_wildcard(host):
+        return host
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
 
 
 def interfaces_for(host: str) -> Interfaces:
     """Where to send: every interface for a wildcard address, else that address alone."""
-    return InterfaceChoice.All if is_wildcard(host) else [host]
+    return InterfaceChoice.All if is_wildcard(host) else [listen_ip(host)]
 
 
 def addresses_for(host: str) -> list[str]:
@@ -66,7 +77,7 @@ def addresses_for(host: str) -> list[str]:
     address of the host's interfaces in that family, loopback only when there is nothing else
     (another machine cannot use 127.0.0.1)."""
     if not is_wildcard(host):
-        return [host]
+        return [listen_ip(host)]
     version = 6 if ":" in host else 4
     found = [ipaddress.ip_address(ip.ip if isinstance(ip.ip, str) else ip.ip[0])
              for adapter in ifaddr.get_adapters() for ip in adapter.ips]

@@ -3,6 +3,7 @@ it changes, withdrawn at shutdown; a failure to advertise is one warning, never 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import signal
@@ -107,6 +108,8 @@ def test_without_advertise_nothing_is_registered() -> None:
 def test_it_advertises_where_it_listens() -> None:
     assert interfaces_for("127.0.0.1") == ["127.0.0.1"]
     assert addresses_for("127.0.0.1") == ["127.0.0.1"]
+    assert interfaces_for("localhost") == addresses_for("localhost")
+    assert ipaddress.ip_address(addresses_for("localhost")[0]).is_loopback
     assert interfaces_for("0.0.0.0") != ["127.0.0.1"]  # every interface
     every = addresses_for("0.0.0.0")
     assert every and all(":" not in a for a in every)
