@@ -86,6 +86,6 @@ def _text(value: bytes | None) -> str:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise TxtError(f"tls is not a port number: {text!r}")
     return int(text)

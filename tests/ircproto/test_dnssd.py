@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ircproto.dnssd import (
     ServiceTxt,
@@ -42,6 +44,7 @@ def test_an_empty_record_is_a_plain_server() -> None:
 @pytest.mark.parametrize("properties, problem", [
     ({b"tls": b"99999"}, "tls is not a port"),
     ({b"tls": b"abc"}, "tls is not a port"),
+    ({b"tls": "٦٦٩٧".encode()}, "tls is not a port"),  # digits, but not ASCII ones
     ({b"fp": b"12:34"}, "fp is not a SHA-256"),
     ({b"ch": b"\xff\xfe"}, "not UTF-8"),
 ])
@@ -59,3 +62,14 @@ def test_fingerprints_are_normalized() -> None:
 def test_instance_names() -> None:
     assert instance_name_error("LocalChat on pc") == ""
     assert "63" in instance_name_error("é" * 32)  # 64 bytes in UTF-8
+
+
+@given(st.dictionaries(st.sampled_from([b"tls", b"fp", b"pw", b"ch", b"v", b"x"]),
+                       st.one_of(st.none(), st.binary(max_size=80)), max_size=6))
+def test_any_txt_parses_or_raises_txt_error(properties: dict[bytes, bytes | None]) -> None:
+    try:
+        txt = parse_txt(properties)
+    except TxtError:
+        return
+    assert txt.tls_port is None or 0 < txt.tls_port < 65536
+    assert txt.fingerprint is None or len(txt.fingerprint) == 95
