@@ -44,14 +44,18 @@ class ServerList:
         self.frame.bind("<Destroy>", self._destroyed, add="+")
         ttk.Label(self.frame, text="On your network", font="-weight bold").pack(anchor="w")
         ttk.Style.get_instance().configure(STYLE, rowheight=26)
-        self.tree = ttk.Treeview(self.frame, columns=("name", "address", "marks"), height=ROWS,
+        self.box = ttk.Frame(self.frame)
+        self.box.pack(fill="x", pady=(4, 2))
+        self.tree = ttk.Treeview(self.box, columns=("name", "address", "marks"), height=ROWS,
                                  selectmode="browse", show="headings", style=STYLE)
         for column, title, width, stretch in (("name", "Server", 230, True),
                                               ("address", "Address", 150, False),
                                               ("marks", "Needs", 130, False)):
             self.tree.heading(column, text=title, anchor="w")
             self.tree.column(column, width=width, stretch=stretch, anchor="w")
-        self.tree.pack(fill="x", pady=(4, 2))
+        self.scrollbar = ttk.Scrollbar(self.box, command=self.tree.yview)
+        self.tree.configure(yscrollcommand=self.scrollbar.set)
+        self.tree.pack(side="left", fill="x", expand=True)
         self.tree.bind("<<TreeviewSelect>>", self._picked)
         self.note_var = tkinter.StringVar(self.frame, value=SEARCHING)
         dark = ttk.Style.get_instance().theme_use().endswith("dark")
@@ -76,7 +80,7 @@ class ServerList:
             self._show(found)
         self._polls += 1
         if self._discovery.problem:
-            self.tree.pack_forget()  # nothing will be listed: only the quiet note stays
+            self.box.pack_forget()  # nothing will be listed: only the quiet note stays
             self.note_var.set(self._discovery.problem + " You can still type an address.")
         elif not found and self._polls > 4:
             self.note_var.set(NONE_FOUND)
@@ -99,6 +103,10 @@ class ServerList:
             self.tree.insert("", "end", iid=str(index),
                              values=(server.name, server_address(server), server_marks(server)))
         self._shown = found  # the selection goes: re-selecting would refill the fields
+        if len(found) > ROWS:
+            self.scrollbar.pack(side="right", fill="y")
+        else:
+            self.scrollbar.pack_forget()
 
     def pick(self, index: int) -> None:
         """Select the index-th server (as a click does)."""

@@ -14,11 +14,12 @@ import pytest
 from zeroconf import Zeroconf
 
 from app.controllers.client import start_client
-from app.models.discovery import Discovery
+from app.models.discovery import DiscoveredServer, Discovery
 from app.models.settings import ConnectParams, SettingsStore
 from app.views.dialogs import CertificateDialog, ConnectDialog, ModalDialog
 from app.views.serverlist import server_marks
 from app.views.window import ChatWindow
+from ircproto.dnssd import ServiceTxt
 from server.config import ServerConfig
 from server.tcp import ServerHandle, start_server_thread
 from server.tls import CERT_NAME, fingerprint
@@ -185,8 +186,6 @@ def test_gui_the_trust_dialog_compares_with_the_announced_fingerprint(
 
 
 def test_server_marks() -> None:
-    from app.models.discovery import DiscoveredServer
-    from ircproto.dnssd import ServiceTxt
     assert server_marks(DiscoveredServer("x", "h", 1)) == ""
     both = server_marks(DiscoveredServer("x", "h", 1, ServiceTxt(tls_port=2, password=True)))
     assert "TLS" in both and "password" in both
@@ -222,3 +221,44 @@ def test_gui_picking_a_discovered_tls_server_connects_and_the_certificate_matche
         assert view.title.endswith(f"alice @ {host}:{port}")
     finally:
         controller.shut_down()
+
+
+class Listing:
+    """A Discovery stand-in holding a fixed list (the view only reads these three)."""
+
+    problem = ""
+
+    def __init__(self, servers: list) -> None:
+        self._servers = servers
+
+    def start(self) -> None:
+        pass
+
+    def servers(self) -> list:
+        return list(self._servers)
+
+
+def test_gui_a_long_list_scrolls_and_keeps_the_dialog_size() -> None:
+    many = [DiscoveredServer(f"Room {n}", f"192.0.2.{n}", 13333,
+                             ServiceTxt(tls_port=6697 if n % 2 else None, password=n % 3 == 0))
+            for n in range(1, 10)]
+    window = make_real_view("full")
+    window.discovery = Listing(many)  # type: ignore[assignment]
+    failures: list[str] = []
+    seen: list[tuple[int, bool]] = []
+
+    def look(dialog: ModalDialog) -> None:
+        assert isinstance(dialog, ConnectDialog) and dialog.server_list is not None
+        seen.append((len(dialog.server_list.tree.get_children()),
+                     bool(dialog.server_list.scrollbar.winfo_ismapped())))
+        check_shot(screenshot(dialog.top, "connect-dialog-discovered-many"), dialog.top)
+        dialog.server_list.pick(8)
+        dialog.top.update()
+        escape(dialog)
+
+    try:
+        when_dialog(window, look, failures)
+        assert window.ask_connection(ConnectParams("192.0.2.99", 13333, "alice")) is None
+    finally:
+        close_real_view(window)
+    assert failures == [] and seen == [(9, True)]
