@@ -30,8 +30,8 @@ def search_command(text: str, target: str | None = None, limit: int = SERVER_LIM
 
 def server_hits(messages: Iterable[Message], is_own: Callable[[str], bool],
                 is_channel: Callable[[str], bool]) -> list[Hit]:
-    """The PRIVMSGs and NOTICEs of a SEARCH answer as hits: a channel line in its channel, a
-    private one in the conversation with the other party (whoever sent it)."""
+    """The PRIVMSGs and NOTICEs of a SEARCH answer (oldest first) as hits, newest first: a
+    channel line in its channel, a private one in the conversation with the other party."""
     hits: list[Hit] = []
     for message in messages:
         if message.verb not in ("PRIVMSG", "NOTICE") or len(message.params) < 2:
@@ -43,7 +43,7 @@ def server_hits(messages: Iterable[Message], is_own: Callable[[str], bool],
         moment = parse_time(message.tags.get("time", "")) or datetime.now()
         hits.append(Hit(where, moment, sender, _plain_action(text), message.tags.get("msgid", ""),
                         private))
-    return hits
+    return hits[::-1]
 
 
 def _plain_action(text: str) -> str:
@@ -54,7 +54,8 @@ def _plain_action(text: str) -> str:
 
 
 def merge(*groups: Sequence[Hit], key: Callable[[str], str] = str.lower) -> list[Hit]:
-    """Every hit once (the same msgid in the same conversation is one line), newest first."""
+    """Every hit once (the same msgid in the same conversation is one line), newest first;
+    each group comes newest first, and lines of the same time keep that order."""
     seen: set[tuple[str, str]] = set()
     merged: list[Hit] = []
     for hit in sorted((hit for group in groups for hit in group), key=_when, reverse=True):

@@ -36,9 +36,9 @@ def test_searchquery_server_hits_conversations():
     )]
     hits = server_hits(lines, lambda nick: nick == "me", lambda name: name.startswith("#"))
     assert [(h.conversation, h.sender, h.text, h.msgid, h.private) for h in hits] == [
-        ("#dev", "bob", "in the channel", "a", False), ("bob", "bob", "to me", "b", True),
-        ("Carol", "me", "from me", "c", True), ("#dev", "bob", "* waves", "d", False)]
-    assert hits[0].time.tzinfo is None and hits[0].time.second == 7
+        ("#dev", "bob", "* waves", "d", False), ("Carol", "me", "from me", "c", True),
+        ("bob", "bob", "to me", "b", True), ("#dev", "bob", "in the channel", "a", False)]
+    assert hits[-1].time.tzinfo is None and hits[-1].time.second == 7
 
 
 def test_searchquery_merge_once_newest_first():
@@ -47,3 +47,5 @@ def test_searchquery_merge_once_newest_first():
     server = [Hit("#dev", T, "bob", "one", "a", False),
               Hit("bob", T.replace(second=9), "bob", "newest", "z", True)]
     assert [h.text for h in merge(cached, server)] == ["newest", "no id", "one"]
+    same = [Hit("#a", T, "x", "second", "2", False), Hit("#a", T, "x", "first", "1", False)]
+    assert [h.text for h in merge(same)] == ["second", "first"]

@@ -1,0 +1,86 @@
+"""Searching all conversations through the controller (fakes): the cache at once, SEARCH where
+the server offers soju.im/search, the two merged; a picked result opens its conversation at the
+message, fetched with CHATHISTORY AROUND when it is not held."""
+
+from __future__ import annotations
+
+from tests.app.controllers.test_conversations import (
+    JOIN,
+    cached_rig,
+    history,
+    msg,
+)
+
+CAPS = ("message-tags server-time echo-message batch draft/chathistory soju.im/search")
+REGISTER = (f":srv CAP * LS :{CAPS}", f":srv CAP me ACK :{CAPS}", ":srv 001 me :Welcome",
+            ":srv 005 me CHATHISTORY=3 MSGREFTYPES=msgid,timestamp :are supported")
+
+
+def online(rig, caps_register=REGISTER, *extra: str):
+    controller = rig.start()
+    rig.conn.open()
+    rig.conn.feed(*caps_register, *JOIN)
+    rig.view.pump()
+    rig.conn.feed(*history("#lobby"), *extra)
+    rig.view.pump()
+    rig.conn.sent.clear()
+    return controller
+
+
+def test_search_cache_then_server_merged(rig, tmp_path):
+    controller = online(cached_rig(rig, tmp_path), REGISTER, msg("c1", 1, "deploy today"))
+    controller.on_search("deploy")
+    assert rig.conn.sent_lines() == ["SEARCH text=deploy;limit=100"]
+    hits, note = rig.view.search_results, rig.view.search_note
+    assert [h.text for h in hits] == ["deploy today"] and "searching the server" in note
+    rig.conn.feed(":srv BATCH +s soju.im/search", msg("c1", 1, "deploy today", batch="s"),
+                  msg("p1", 9, "deploy secretly", sender="carol", target="me", batch="s"),
+                  ":srv BATCH -s")
+    rig.view.pump()
+    hits = rig.view.search_results
+    assert [(h.conversation, h.text) for h in hits] == [
+        ("carol", "deploy secretly"), ("#lobby", "deploy today")]
+    assert rig.view.search_note == "2 results, in this device's cache and on the server"
+    assert "deploy secretly" not in rig.view.texts()  # a result is not a new message
+    assert controller.conversations.get("carol") is None
+
+
+def test_search_without_the_cap_is_the_cache_only(rig, tmp_path):
+    plain = tuple(line.replace(" soju.im/search", "") for line in REGISTER)
+    controller = online(cached_rig(rig, tmp_path), plain, msg("c1", 1, "deploy today"))
+    controller.on_search("deploy")
+    assert rig.conn.sent_lines() == []
+    assert rig.view.search_note.startswith("1 result, in this device's cache")
+
+
+def test_search_too_many_words_is_said(rig, tmp_path):
+    controller = online(cached_rig(rig, tmp_path))
+    controller.on_search(" ".join(["w"] * 17))
+    assert rig.view.search_results == [] and "16 words" in rig.view.search_note
+    assert rig.conn.sent_lines() == []
+
+
+def test_search_pick_held_reveals_at_once(rig, tmp_path):
+    controller = online(cached_rig(rig, tmp_path), REGISTER, msg("c1", 1, "deploy today"))
+    controller.on_search("deploy")
+    controller.on_search_pick(rig.view.search_results[0])
+    assert rig.view.called("reveal_message") == [("c1",)]
+    assert rig.view.current == "#lobby"
+
+
+def test_search_pick_not_held_fetches_around_then_reveals(rig, tmp_path):
+    controller = online(cached_rig(rig, tmp_path), REGISTER)
+    controller.on_search("door")
+    rig.conn.feed(":srv BATCH +s soju.im/search",
+                  msg("p1", 5, "the door code", sender="carol", target="me", batch="s"),
+                  ":srv BATCH -s")
+    rig.view.pump()
+    rig.conn.sent.clear()
+    controller.on_search_pick(rig.view.search_results[0])
+    assert rig.view.current == "carol"
+    assert rig.conn.sent_lines() == ["CHATHISTORY AROUND carol msgid=p1 3"]
+    rig.conn.feed(*history("carol", msg("p0", 4, "hi", sender="carol", target="me", batch="h"),
+                           msg("p1", 5, "the door code", sender="carol", target="me", batch="h")))
+    rig.view.pump()
+    assert rig.view.called("reveal_message")[-1] == ("p1",)
+    assert "the door code" in rig.view.texts() and rig.view.current == "carol"
