@@ -52,8 +52,18 @@ def search_sql(scope: Scope, search: Search) -> tuple[str, list[object]] | None:
             where.append(clause)
             args.append(value)
     columns = ", ".join(f"m.{column.strip()}" for column in COLUMNS.split(","))
+    # newest first, in the index's own order: FTS5 and messages_id stream rows by id, so the
+    # LIMIT stops the walk as soon as enough readable matches were found
+    # (one conversation: its primary key, (ts, id), which is the same order; SEARCH asks for
+    # text= or in=, so a search never sorts all one may read)
+    if match is not None:
+        order = "f.rowid DESC"
+    elif search.target_key is not None:
+        order = "m.ts DESC, m.id DESC"
+    else:
+        order = "m.id DESC"
     sql = (f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)}"
-           " ORDER BY m.id DESC LIMIT ?")
+           f" ORDER BY {order} LIMIT ?")
     return sql, [*args, search.limit]
 
 

@@ -66,7 +66,11 @@ def target_key(ctx: Context, target: str) -> str | None:
 
 
 def parse_search(ctx: Context, attributes: dict[str, str]) -> Search | None:
-    """The Search the attributes ask for; None when it can find nothing (a guest's in=nick)."""
+    """The Search the attributes ask for; None when it can find nothing (a guest's in=nick).
+    It needs text= or in=: either is a bounded walk of an index (FTS5, or one conversation)."""
+    if "text" not in attributes and "in" not in attributes:
+        raise Failure("INVALID_PARAMS", "text", "SEARCH needs text= (words) or in= (a channel "
+                      "or nick)")
     key = target_key(ctx, attributes["in"]) if "in" in attributes else None
     if "in" in attributes and key is None:
         return None

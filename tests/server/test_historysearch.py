@@ -51,7 +51,9 @@ def test_search_sql_filters_in_order():
     sql, args = search_sql(Scope((), "alice"), search) or ("", [])
     assert "MATCH" not in sql
     assert args == ["alice", "#a", "bob", 10, 20, 7]
-    assert sql.endswith("ORDER BY m.id DESC LIMIT ?")
+    assert sql.endswith("ORDER BY m.ts DESC, m.id DESC LIMIT ?")
+    with_text = search_sql(Scope((), "alice"), Search(text="x")) or ("", [])
+    assert with_text[0].endswith("ORDER BY f.rowid DESC LIMIT ?")
 
 
 def db_with(rows: list[tuple[str, str | None, str]]) -> sqlite3.Connection:
@@ -87,3 +89,11 @@ def test_search_sql_the_index_follows_deletes():
     assert run(db, Scope(("#a",), None), Search(text="ephemeral")) == []
     assert db.execute("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'ephemeral'"
                       ).fetchone() == (0,)
+
+
+def test_search_sql_walks_the_indexes_in_order_without_sorting():
+    db = db_with([("#a", None, "x")])
+    for search in (Search(text="x"), Search(target_key="#a", from_key="bob")):
+        sql, args = search_sql(Scope(("#a",), "alice"), search) or ("", [])
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", args))
+        assert "TEMP B-TREE" not in plan, plan

@@ -61,7 +61,9 @@ def test_search_time_bounds():
     alice = joined(h, "alice", *SEARCH_CAPS)
     h.send(alice, "PRIVMSG #lobby :one", "PRIVMSG #lobby :two", "PRIVMSG #lobby :three")
     stamps = [m.tags["time"] for m in found(h, alice, "in=#lobby")]
-    assert texts(found(h, alice, f"after={stamps[0]};before={stamps[2]}")) == ["two"]
+    assert texts(found(h, alice, "in=#lobby;from=alice;limit=2")) == ["two", "three"]
+    assert texts(found(h, alice, f"in=#lobby;after={stamps[0]};before={stamps[2]}")) == ["two"]
+    assert texts(found(h, alice, f"text=one;after={stamps[0]}")) == []
 
 
 def test_search_channels_only_where_one_is_a_member():
@@ -99,7 +101,7 @@ def test_search_bad_attributes_get_a_clear_fail():
     h = harness()
     alice = joined(h, "alice", *SEARCH_CAPS)
     for attributes in ("colour=red", "text=", "text=a;text=b", "limit=0", "after=yesterday",
-                       "from=#chan", "in=no,such"):
+                       "from=#chan", "in=no,such", "from=bob", "limit=5"):
         reply = h.send(alice, f"SEARCH {attributes}")
         assert reply and reply[0].command == "FAIL" and reply[0].params[0] == "SEARCH", reply
     assert fail_code(h.send(alice, "SEARCH text=" + "\\sw" * 17)) == ("SEARCH", "INVALID_PARAMS")
