@@ -45,8 +45,7 @@ class Searcher:
             self._asked += 1
             self._show(self._cached, "searching the server too…")
         else:
-            self._show(self._cached, "in this device's cache" + (
-                "" if session is None else " (this server cannot search its history)"))
+            self._show(self._cached, self._offline_note(session is not None))
 
     def heard(self, events: list[ev.Event]) -> None:
         """Session events: a SEARCH answer, the history fetched around a picked result."""
@@ -56,7 +55,8 @@ class Searcher:
                 self._answered(event)
             elif isinstance(event, ev.RequestFailed) and event.command == "SEARCH" and self._asked:
                 self._asked -= 1
-                self._show(self._cached, "the server could not search; in this device's cache")
+                self._show(self._cached, "the server could not search: "
+                           + self._offline_note(False))
             elif isinstance(event, ev.HistoryReceived) and self._reveal is not None:
                 self._fetched(event)
 
@@ -65,8 +65,17 @@ class Searcher:
         if session is None:
             return
         found = server_hits(event.messages, session.is_own, session.is_channel)
-        self._show(merge(self._cached, found, key=session.key), "in this device's cache and "
-                   "on the server")
+        where = "in this device's cache and on the server" if self._archive.opened else \
+            "on the server"
+        self._show(merge(self._cached, found, key=session.key), where)
+
+    def _offline_note(self, online: bool) -> str:
+        """Where results come from when the server is not asked."""
+        if not self._archive.opened:
+            return "no cache on this device" + (
+                " and this server cannot search its history" if online else "")
+        return "in this device's cache" + (
+            " (this server cannot search its history)" if online else "")
 
     def _show(self, hits: list[Hit], where: str) -> None:
         count = f"{len(hits)} result{'' if len(hits) == 1 else 's'}"

@@ -13,6 +13,12 @@ from app.views.loglinks import LogLinks
 Event = tkinter.Event  # type: ignore[type-arg]
 
 
+def _menu(master: tkinter.Misc) -> ttk.Menu:
+    """A popup menu with a visible edge in both themes (no separators: ttkbootstrap draws them
+    as heavy black bars)."""
+    return ttk.Menu(master, tearoff=False, borderwidth=1, relief="solid", activeborderwidth=2)
+
+
 def _popup_keys(widget: tkinter.Misc, show: Callable[[Event], object]) -> None:
     """Open the menu on a right click (Button-3; Button-2 on macOS' Aqua), the Menu key and
     Shift+F10."""
@@ -33,10 +39,9 @@ class LogMenu:
     def __init__(self, text: tkinter.Text, links: LogLinks) -> None:
         self.text, self.links = text, links
         self.link: str | None = None
-        self.menu = ttk.Menu(text, tearoff=False)
+        self.menu = _menu(text)
         self.menu.add_command(label="Copy", command=self.copy, accelerator="Ctrl+C")
         self.menu.add_command(label="Copy link", command=self.copy_link)
-        self.menu.add_separator()
         self.menu.add_command(label="Select all", command=self.select_all, accelerator="Ctrl+A")
         _popup_keys(text, self.show)
         text.bind("<Control-a>", lambda _e: self._key(self.select_all))
@@ -82,7 +87,7 @@ class InputMenu:
 
     def __init__(self, entry: tkinter.Entry) -> None:
         self.entry = entry
-        self.menu = ttk.Menu(entry, tearoff=False)
+        self.menu = _menu(entry)
         for label, virtual, key in (("Cut", "<<Cut>>", "Ctrl+X"), ("Copy", "<<Copy>>", "Ctrl+C"),
                                     ("Paste", "<<Paste>>", "Ctrl+V")):
             self.menu.add_command(label=label, accelerator=key,

@@ -80,15 +80,20 @@ def test_gui_links_are_tagged_open_on_click_with_a_hand_cursor(
         close_chat(chat)
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 def test_gui_context_menus_copy_link_select_all_cut_paste(
-        server: ServerHandle, tmp_path: Path, peer_factory: Callable[[str], RawClient]) -> None:
-    chat = filled(server, tmp_path, peer_factory)
+        server: ServerHandle, tmp_path: Path, peer_factory: Callable[[str], RawClient],
+        theme: str) -> None:
+    chat = filled(server, tmp_path, peer_factory, theme)
     try:
         view = chat.view
         menu = view.log_tools.log_menu
         _, x, y = where(view, LINK)
-        view.log_text.event_generate("<Button-3>", x=x, y=y, rootx=x, rooty=y, when="now")
+        rootx, rooty = view.log_text.winfo_rootx() + x, view.log_text.winfo_rooty() + y
+        view.log_text.event_generate("<Button-3>", x=x, y=y, rootx=rootx, rooty=rooty,
+                                     when="now")
         pump(view)
+        check_shot(screenshot(view.root, f"menu-{theme}"), view.root)
         assert menu.menu.entrycget("Copy link", "state") == "normal"
         assert menu.menu.entrycget("Copy", "state") == "disabled"  # nothing selected
         menu.menu.invoke("Copy link")
