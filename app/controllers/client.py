@@ -56,7 +56,7 @@ class ClientController:
             waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
         self.searcher = Searcher(view, self.presenter, self.archive,
                                  lambda: self.session if self.online else None, self.send,
-                                 self.switch_to)
+                                 self.switch_to, lambda: self.caught_up)
 
     # --- state the view, the commands and the tests read ---
 

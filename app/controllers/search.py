@@ -24,9 +24,10 @@ class Searcher:
 
     def __init__(self, view: ChatView, presenter: Presenter, archive: Archive,
                  session: Callable[[], Session | None], send: Callable[[Message], bool],
-                 switch_to: Callable[[str], None]) -> None:
+                 switch_to: Callable[[str], None], caught_up: Callable[[], bool]) -> None:
         self._view, self._presenter, self._archive = view, presenter, archive
         self._session, self._send, self._switch_to = session, send, switch_to
+        self._caught_up = caught_up
         self._cached: list[Hit] = []
         self._asked = 0  # SEARCHes sent and not answered yet
         self._reveal: tuple[str, str] | None = None  # (conversation key, msgid) once fetched
@@ -93,6 +94,10 @@ class Searcher:
         if session is None or not session.has_history or not hit.msgid:
             self._presenter.error("That message is not in this device's cache, and the server "
                                   "cannot be asked for it now")
+            return
+        if not self._caught_up():  # a FAIL of ours must not look like one of catch-up's
+            self._presenter.error("Still catching up with the server: pick that result again "
+                                  "in a moment")
             return
         self._reveal = (session.key(hit.conversation), hit.msgid)
         self._send(session.history("AROUND", hit.conversation, f"msgid={hit.msgid}"))

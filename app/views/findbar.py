@@ -63,9 +63,11 @@ class FindBar:
         self._clear()
         self.count_label.configure(text="")
 
-    def refresh(self) -> None:
+    def refresh(self, move: bool = True) -> None:
         """Mark every match of the query (case-insensitive) and go to the newest one. Runs
-        whenever the query changes and when the log shows another conversation."""
+        whenever the query changes and when the log shows another conversation; with move
+        False (new lines came in) the current match and the view stay where they are."""
+        kept = tuple(str(index) for index in self.text.tag_ranges("foundcurrent"))
         self._clear()
         needle = self.query.get()
         if not needle or not self.shown:
@@ -80,6 +82,10 @@ class FindBar:
             self.text.tag_add("found", found, end)
             start = end
         matches = self.matches
+        if not move and kept in matches:
+            self.text.tag_add("foundcurrent", *kept)
+            self.count_label.configure(text=f"{self.current + 1} of {len(matches)}")
+            return
         self._go(matches[-1] if matches else None)
 
     @property

@@ -68,6 +68,11 @@ class LogTools:
         if self.find_bar.shown:
             self.find_bar.refresh()
 
+    def entries_shown(self) -> None:
+        """New lines came into the log: mark matches among them, staying where the user is."""
+        if self.find_bar.shown:
+            self.find_bar.refresh(move=False)
+
     def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
         if self.search_window is not None and self.search_window.open:
             self.search_window.show(hits, note)

@@ -162,6 +162,7 @@ class ChatWindow:
         the user scrolled up."""
         if entries:
             self._title.arrived(self.log_pane.show_entries(entries))
+            self.log_tools.entries_shown()
 
     def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
         """Show the conversations (channels first, then private chats) with their unread counts

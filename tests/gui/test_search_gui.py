@@ -152,6 +152,13 @@ def test_gui_ctrl_f_finds_in_the_conversation(
         assert bar.current == 2
         line = int(bar.matches[2][0].split(".")[0])
         assert "foundcurrent" in view.tags_at_line(line)
+        press(bar.entry, "<Shift-Return>")
+        assert bar.current == 1
+        peer_factory("dana").send("PRIVMSG #lobby :more lunch talk")
+        chat.wait_for_log("more lunch talk")
+        assert len(bar.matches) == 4 and bar.current == 1  # marked, and we stay where we were
+        press(bar.entry, "<Shift-Return>")
+        press(bar.entry, "<Shift-Return>")
         check_shot(screenshot(view.root, f"find-{theme}"), view.root)
         press(bar.entry, "<Escape>")
         assert not bar.shown and bar.matches == [] and not view.closed

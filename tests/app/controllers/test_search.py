@@ -4,6 +4,9 @@ message, fetched with CHATHISTORY AROUND when it is not held."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from app.models.cachesearch import Hit
 from tests.app.controllers.test_conversations import (
     JOIN,
     cached_rig,
@@ -11,6 +14,7 @@ from tests.app.controllers.test_conversations import (
     msg,
 )
 
+T = datetime(2026, 3, 4, 5, 6, 7)
 CAPS = ("message-tags server-time echo-message batch draft/chathistory soju.im/search")
 REGISTER = (f":srv CAP * LS :{CAPS}", f":srv CAP me ACK :{CAPS}", ":srv 001 me :Welcome",
             ":srv 005 me CHATHISTORY=3 MSGREFTYPES=msgid,timestamp :are supported")
@@ -21,8 +25,10 @@ def online(rig, caps_register=REGISTER, *extra: str):
     rig.conn.open()
     rig.conn.feed(*caps_register, *JOIN)
     rig.view.pump()
-    rig.conn.feed(*history("#lobby"), *extra)
+    rig.conn.feed(*history("#lobby"), ":srv BATCH +t draft/chathistory-targets",
+                  ":srv BATCH -t", *extra)
     rig.view.pump()
+    assert controller.caught_up
     rig.conn.sent.clear()
     return controller
 
@@ -84,3 +90,14 @@ def test_search_pick_not_held_fetches_around_then_reveals(rig, tmp_path):
     rig.view.pump()
     assert rig.view.called("reveal_message")[-1] == ("p1",)
     assert "the door code" in rig.view.texts() and rig.view.current == "carol"
+
+
+def test_search_pick_while_catching_up_waits(rig, tmp_path):
+    controller = cached_rig(rig, tmp_path).start()
+    rig.conn.open()
+    rig.conn.feed(*REGISTER, *JOIN)  # LATEST #lobby asked, not answered: catching up
+    rig.view.pump()
+    rig.conn.sent.clear()
+    controller.on_search_pick(Hit("carol", T, "carol", "x", "p1", True))
+    assert rig.conn.sent_lines() == []
+    assert any("Still catching up" in line for line in rig.view.texts())
