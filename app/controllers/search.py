@@ -38,7 +38,7 @@ class Searcher:
         try:
             cache = self._archive.cache
             self._cached = cache.search(text) if cache is not None else []
-            request = search_command(text) if session and SEARCH_CAP in session.caps else None
+            request = search_command(text) if session and _can_search(session) else None
         except SearchError as error:
             self._view.show_search_results([], str(error))
             return
@@ -112,3 +112,9 @@ class Searcher:
         self._switch_to(event.target)
         if not self._view.reveal_message(msgid):
             self._presenter.error("The server no longer holds that message")
+
+
+def _can_search(session: Session) -> bool:
+    """True when the server searches its history for us, its answer in a batch we can tell
+    from live chat (without batch its results would arrive as if just said)."""
+    return SEARCH_CAP in session.caps and "batch" in session.caps

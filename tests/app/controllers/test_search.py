@@ -101,3 +101,15 @@ def test_search_pick_while_catching_up_waits(rig, tmp_path):
     controller.on_search_pick(Hit("carol", T, "carol", "x", "p1", True))
     assert rig.conn.sent_lines() == []
     assert any("Still catching up" in line for line in rig.view.texts())
+
+
+def test_search_not_asked_without_batch(rig, tmp_path):
+    nobatch = tuple(line.replace(" batch", "") for line in REGISTER)
+    controller = cached_rig(rig, tmp_path).start()
+    rig.conn.open()
+    rig.conn.feed(*nobatch, *JOIN)
+    rig.view.pump()
+    rig.conn.sent.clear()
+    controller.on_search("deploy")
+    assert not [line for line in rig.conn.sent_lines() if line.startswith("SEARCH")]
+    assert "cannot search its history" in rig.view.search_note
