@@ -96,8 +96,12 @@ class LogTools:
             self._actions.on_search(text)
 
     def _pick(self, hit: Hit) -> None:
+        """Open hit, then bring the chat window up over the search window (which stays open
+        behind it for the next pick)."""
         if self._actions is not None:
             self._actions.on_search_pick(hit)
+        self.root.lift()
+        self.input_menu.entry.focus_set()
 
     @staticmethod
     def _key(action: Callable[[], None]) -> str:

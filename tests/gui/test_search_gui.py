@@ -198,6 +198,7 @@ def test_gui_search_all_conversations_opens_the_result(
         assert view.current_conversation == "#lobby"
         found = view.log_text.tag_ranges("revealed")
         assert found and "lunch at noon?" in view.log_text.get(found[0], found[1])
+        check_shot(screenshot(view.root, f"revealed-{theme}"), view.root)
         window.tree.selection_set("0")
         press(window.tree, "<Return>")
         wait_until(view, lambda: view.current_conversation == "carol", "carol's chat shown")
