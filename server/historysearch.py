@@ -52,19 +52,21 @@ def search_sql(scope: Scope, search: Search) -> tuple[str, list[object]] | None:
             where.append(clause)
             args.append(value)
     columns = ", ".join(f"m.{column.strip()}" for column in COLUMNS.split(","))
-    # newest first, in the index's own order: FTS5 and messages_id stream rows by id, so the
-    # LIMIT stops the walk as soon as enough readable matches were found
-    # (one conversation: its primary key, (ts, id), which is the same order; SEARCH asks for
-    # text= or in=, so a search never sorts all one may read)
-    if match is not None:
-        order = "f.rowid DESC"
-    elif search.target_key is not None:
-        order = "m.ts DESC, m.id DESC"
-    else:
-        order = "m.id DESC"
     sql = (f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)}"
-           f" ORDER BY {order} LIMIT ?")
+           f" ORDER BY {order_by(match is not None, search)} LIMIT ?")
     return sql, [*args, search.limit]
+
+
+def order_by(full_text: bool, search: Search) -> str:
+    """Newest first, in the walked index's own order, so the LIMIT stops the walk as soon as
+    enough readable rows were found: FTS5's rowid (the message id), one conversation's primary
+    key (ts, id: the same order), else messages_id. (SEARCH asks for text= or in=, so no search
+    sorts everything one may read.)"""
+    if full_text:
+        return "f.rowid DESC"
+    if search.target_key is not None:
+        return "m.ts DESC, m.id DESC"
+    return "m.id DESC"
 
 
 def readable_clause(scope: Scope) -> tuple[str | None, list[object]]:
