@@ -68,3 +68,23 @@ def test_search_view_reveal_scrolls_and_highlights(view: ChatWindow) -> None:
     assert view.log_text.get(first, last).endswith("line 5")
     assert view.reveal_message("m2999")
     assert not view.reveal_message("nope")
+
+
+def test_search_view_find_bar_in_both_windows(view: ChatWindow) -> None:
+    view.bind(RecordingActions())
+    view.show_conversation(entries(30))
+    press(view.log_text, "<Control-f>")
+    bar = view.log_tools.find_bar
+    assert bar.shown
+    bar.entry.insert(0, "line 2")  # line 2, line 20..29
+    pump(view)
+    assert len(bar.matches) == 11 and bar.current == 10
+    press(bar.entry, "<Return>")
+    assert bar.current == 0
+    view.show_entries([LogEntry(T, "bob", "#lobby", "line 2 again", EntryKind.CHAT)])
+    assert len(bar.matches) == 12 and bar.current == 0
+    bar.query.set("nothing like it")
+    assert bar.matches == [] and bar.count_label.cget("text") == "No matches"
+    press(bar.entry, "<Return>")  # nothing to go to: no error
+    press(bar.entry, "<Escape>")
+    assert not bar.shown and not view.closed
