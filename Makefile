@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	@$(PY) -m server --host $(HOST) --port $(PORT) & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
-	sleep 0.5; $(PY) -m app --host $(HOST) --port $(PORT) $(if $(NICK),--nick $(NICK))
+	sleep 0.5; $(if $(filter 127.0.0.1 localhost,$(HOST)),LOCALCHAT_MDNS_INTERFACES=127.0.0.1) $(PY) -m app --host $(HOST) --port $(PORT) $(if $(NICK),--nick $(NICK))
 
 server: $(VENV)/.installed
 	$(PY) -m server --host 0.0.0.0 --port $(PORT) -v

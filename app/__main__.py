@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from app.controllers.client import start_client
 from app.models.cache import data_dir
+from app.models.discovery import Discovery, interfaces_from
 from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, SettingsStore
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
@@ -110,6 +111,10 @@ def run_client(args: argparse.Namespace) -> int:
     except NoDisplayError as error:
         print(error, file=sys.stderr)
         return 2
+    interfaces = interfaces_from(os.environ)
+    discovery = Discovery(interfaces) if interfaces is not None else None
+    if hasattr(view, "discovery"):
+        view.discovery = discovery  # the connect dialog lists the servers it finds
     defaults = connect_defaults(args, remembered)
     direct = bool(args.host and args.port and args.nick)
     controller = start_client(view, params=defaults if direct else None, defaults=defaults,
@@ -119,6 +124,8 @@ def run_client(args: argparse.Namespace) -> int:
     finally:
         controller.shut_down()
         controller.wait_closed()  # the Tk loop has ended: let the QUIT go out
+        if discovery is not None:
+            discovery.stop()
     return 0
 
 

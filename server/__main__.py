@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_argument("--password-file", metavar="FILE",
                         help="server password, first line of FILE (safer than --password)")
     secret.add_argument("--password", help="server password (visible in the process list)")
+    parser.add_argument("--advertise-name", default="", metavar="NAME",
+                        help="the name clients see when they find the server on the LAN "
+                        "(default: 'LocalChat on HOSTNAME')")
+    parser.add_argument("--no-advertise", dest="advertise", action="store_false",
+                        help="do not announce the server on the LAN (mDNS/DNS-SD, 5353/udp)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     return parser
 
@@ -125,6 +130,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             db=args.db or default_db(args.data_dir), history_days=args.history_days,
             history_max_per_target=args.history_max_per_target,
             accounts_db=accounts_path(args.data_dir), registration=args.registration,
+            advertise=args.advertise, advertise_name=args.advertise_name,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None

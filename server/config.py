@@ -7,6 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
+from ircproto.dnssd import instance_name_error
 from ircproto.names import is_valid_channel
 
 DEFAULT_PORT = 13333
@@ -63,6 +64,10 @@ class ServerConfig:
     # accounts.sqlite3 in the data dir. registration: "open" lets clients REGISTER, "closed" not
     accounts_db: str = ":memory:"
     registration: str = "open"
+    # LAN discovery (server/discovery.py): `python -m server` turns it on (--no-advertise off);
+    # advertise_name '' means "LocalChat on HOSTNAME"
+    advertise: bool = False
+    advertise_name: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -93,6 +98,8 @@ class ServerConfig:
             raise ValueError("the server password must not be empty")
         if not self.name or " " in self.name or "." in self.name[:1]:
             raise ValueError(f"invalid server name {self.name!r}")
+        if self.advertise_name and (problem := instance_name_error(self.advertise_name)):
+            raise ValueError(problem)
         if self.channel and not is_valid_channel(self.channel):
             raise ValueError(f"invalid channel name {self.channel!r} (try '#lobby')")
 

@@ -11,20 +11,26 @@
     # are recorded: stop() then raises ServerBugsError, unless the test took them first with
     # handle.take_errors(). Pass record_errors=False to only log them.
 
-With config.tls_port a second listener serves TLS (server.tls), sharing the same hub.
+With config.tls_port a second listener serves TLS (server.tls), sharing the same hub. With
+config.advertise the handle announces the server over mDNS (server.discovery) once it listens,
+and withdraws the announcement first thing in stop().
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from types import TracebackType
 
-from server.config import ServerConfig
+from ircproto.dnssd import ServiceTxt
+from server.config import VERSION, ServerConfig
+from server.discovery import Advertiser, Announcement, default_instance_name
 from server.hub import Hub
 from server.listener import Listener
 from server.state import State
-from server.tls import listener_context
+from server.tls import certificate_path, fingerprint, listener_context
 
+log = logging.getLogger(__name__)
 ACCEPT_POLL = 0.05  # how often serve_forever checks for shutdown (stop() waits this long)
 
 
@@ -45,6 +51,7 @@ class ServerHandle:
             if listener is not None
         ]
         self._stopped = False
+        self.advertiser: Advertiser | None = None
 
     @property
     def server_address(self) -> tuple[str, int]:
@@ -68,7 +75,29 @@ class ServerHandle:
         self.hub.start()
         for thread in self._threads:
             thread.start()
+        if self.hub.config.advertise:
+            self._advertise()
         return self
+
+    def _advertise(self) -> None:
+        try:
+            announcement = self.announcement()
+        except (OSError, ValueError) as error:  # the certificate file went away meanwhile
+            log.warning("cannot advertise the server on the LAN: %s", error)
+            return
+        self.advertiser = Advertiser()
+        self.advertiser.start(announcement)
+
+    def announcement(self) -> Announcement:
+        """What the server announces on the LAN: where it listens, TLS, password, channel."""
+        config = self.hub.config
+        tls = self.tls_address
+        txt = ServiceTxt(
+            tls_port=tls[1] if tls else None,
+            fingerprint=fingerprint(certificate_path(config)) if tls else None,
+            password=config.password is not None, channel=config.channel, version=VERSION)
+        return Announcement(config.advertise_name or default_instance_name(), config.host,
+                            self.server_address[1], txt)
 
     def take_errors(self) -> list[BaseException]:
         """The bugs recorded so far (and forget them, so stop() does not raise for them)."""
@@ -78,6 +107,8 @@ class ServerHandle:
         """Stop the server and join its threads; raise ServerBugsError if bugs were recorded."""
         if not self._stopped:
             self._stopped = True
+            if self.advertiser is not None:
+                self.advertiser.stop()
             self.hub.stop()
             for thread in self._threads:
                 thread.join(2.0)

@@ -99,6 +99,11 @@ def listener_context(config: ServerConfig) -> SSL.Context:
                             + (f" ({where})" if where else "")) from error
 
 
+def certificate_path(config: ServerConfig) -> Path:
+    """The certificate config's TLS listener serves (the self-made one once it exists)."""
+    return Path(config.tls_cert) if config.tls_cert else ensure_certificate(config.data_path)[0]
+
+
 def context_for(cert: str | None, key: str | None, data_dir: Path) -> SSL.Context:
     """The server's context from the given files, or from the self-signed pair in data_dir
     (created on first use); logs the certificate's SHA-256 fingerprint."""

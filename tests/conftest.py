@@ -1,7 +1,8 @@
 """Every test runs with its own empty XDG data and config directories, so neither the tests nor
 the servers and clients they start as subprocesses (which inherit the environment) can read or
 write the user's real LocalChat history, cache or settings; and every test has its own empty
-in-memory keyring (tests/memorykeyring.py), never the user's."""
+in-memory keyring (tests/memorykeyring.py), never the user's. mDNS stays on loopback
+(tests/mdnsguard.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 import keyring
 import pytest
 
+from tests import mdnsguard
 from tests.memorykeyring import MemoryKeyring
 
 ISOLATED = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
@@ -30,6 +32,23 @@ def isolated_user_directories(tmp_path_factory: pytest.TempPathFactory) -> Itera
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+os.environ.update(mdnsguard.ENV)  # before any test starts a client subprocess
+
+
+@pytest.fixture(autouse=True, scope="session")
+def mdns_on_loopback_only() -> Iterator[None]:
+    with mdnsguard.guarded():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_mdns_off_loopback() -> Iterator[None]:
+    """A test fails when it made a Zeroconf off loopback, even if the refusal was swallowed."""
+    before = len(mdnsguard.violations)
+    yield
+    assert mdnsguard.violations[before:] == [], "mDNS off loopback"
 
 
 @pytest.fixture(autouse=True)

@@ -62,6 +62,7 @@ class FakeView:
         self.connect_answers: deque[ConnectParams | None] = deque(connect_answers)
         self.exit_answers: deque[bool] = deque(exit_answers)
         self.certificate_answers: deque[bool] = deque(certificate_answers)
+        self.announced_fingerprints: list[str] = []
         self.account_answers: deque[str | None] = deque(account_answers)
         self.entries: list[LogEntry] = []
         self.conversations: list[Conversation] = []
@@ -112,8 +113,9 @@ class FakeView:
             raise AssertionError(f"unexpected account dialog (error {error!r})")
         return self.account_answers.popleft()
 
-    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
+    def confirm_certificate(self, server: str, fingerprint: str, announced: str = "") -> bool:
         self._record("confirm_certificate", server, fingerprint)
+        self.announced_fingerprints.append(announced)
         if not self.certificate_answers:
             raise AssertionError(f"unexpected certificate question for {server}")
         return self.certificate_answers.popleft()

@@ -49,7 +49,7 @@ class Connector:
                  cancelled: Callable[[], None]) -> None:
         self.trust = TrustStep(link, store, presenter,
                                lambda reason, logged: self.refuse(reason, logged=logged),
-                               self.refused)
+                               self.refused, lambda: self.params.announced_fingerprint)
         self.identity = Identity(store.credentials, presenter.entry, self.refuse_with)
         self._link = link
         self._store = store

@@ -21,7 +21,9 @@ class TrustStep:
     """Answers a connection's CertificateReceived from the pins in store, or from the user."""
 
     def __init__(self, link: Link, store: SettingsStore, presenter: Presenter,
-                 refuse: Refuse, refused: Refused) -> None:
+                 refuse: Refuse, refused: Refused, announced: Callable[[], str] = str) -> None:
+        """announced: the fingerprint the server we connect to announced on the LAN ('')."""
+        self._announced = announced
         self._link = link
         self._store = store
         self._presenter = presenter
@@ -53,7 +55,8 @@ class TrustStep:
 
     def _ask(self, connection: ConnectionLike, item: CertificateReceived) -> None:
         server_id = server_key(item.host, item.port)
-        trusted = self._presenter.view.confirm_certificate(server_id, item.fingerprint)
+        trusted = self._presenter.view.confirm_certificate(server_id, item.fingerprint,
+                                                           self._announced())
         if connection is not self._link.connection:  # closed or replaced while asking
             return
         if not trusted:

@@ -52,6 +52,9 @@ class ConnectParams:
     """The password of the account named nick, typed to log in from another device ('' to use
     the stored one, or to register the nick); never remembered as such: once the server takes
     it, it goes to the CredentialStore."""
+    announced_fingerprint: str = ""
+    """The certificate fingerprint the server announced on the LAN (DNS-SD `fp=`) when it was
+    picked from the list: a hint the trust dialog compares with, never remembered."""
 
 
 def params_error(params: ConnectParams) -> str:

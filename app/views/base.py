@@ -77,9 +77,11 @@ class ChatView(Protocol):
         """Modal account dialog: account on server, a new password typed twice (masked, the
         same, no spaces), error shown inline when given; returns it, or None when cancelled."""
 
-    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
+    def confirm_certificate(self, server: str, fingerprint: str, announced: str = "") -> bool:
         """Modal: 'server presents a certificate not seen before, SHA-256 fingerprint ...; trust
-        it?'. True only when the user chose to trust it; Escape, X and the default answer no."""
+        it?'. True only when the user chose to trust it; Escape, X and the default answer no.
+        announced is the fingerprint the server announced on the LAN ('' when none): the dialog
+        says whether the certificate matches it (and still asks)."""
 
     def set_identity(self, nick: str, server: str) -> None:
         """Show who we are and where: the window title and the header."""

@@ -13,9 +13,11 @@ from typing import Generic, TypeVar
 
 import ttkbootstrap as ttk
 
+from app.models.discovery import DiscoveredServer, Discovery
 from app.models.settings import ConnectParams, params_error
 from app.models.trust import fingerprint_halves
 from app.models.users import UserItem
+from app.views.serverlist import ServerList
 
 T = TypeVar("T")
 
@@ -167,8 +169,12 @@ class ConnectDialog(ModalDialog[ConnectParams]):
     title = "Connect — LocalChat"
     mask = "•"
 
-    def __init__(self, master: tkinter.Misc, defaults: ConnectParams, error: str = "") -> None:
+    def __init__(self, master: tkinter.Misc, defaults: ConnectParams, error: str = "",
+                 discovery: Discovery | None = None) -> None:
         super().__init__(master)
+        self.picked: DiscoveredServer | None = None
+        self.server_list = ServerList(self.body, discovery, self.pick_server) \
+            if discovery is not None else None
         self.host_var = tkinter.StringVar(self.top, value=defaults.host)
         self.port_var = tkinter.StringVar(self.top, value=str(defaults.port))
         self.nick_var = tkinter.StringVar(self.top, value=defaults.nick)
@@ -186,37 +192,39 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         ttk.Label(body, text="  Connect to a chat server", font="-size 13 -weight bold",
                   image=ttk.Icon("chat-dots-fill", 24, "primary"), compound="left").grid(
             row=0, column=0, columnspan=4, sticky="w", pady=(0, 14))
-        ttk.Label(body, text="Server").grid(row=1, column=0, sticky="w", padx=(0, 10), pady=4)
+        if self.server_list is not None:
+            self.server_list.frame.grid(row=1, column=0, columnspan=4, sticky="ew", pady=(0, 12))
+        ttk.Label(body, text="Server").grid(row=2, column=0, sticky="w", padx=(0, 10), pady=4)
         self.host_entry = ttk.Entry(body, textvariable=self.host_var, width=24)
-        self.host_entry.grid(row=1, column=1, sticky="ew", pady=4)
-        ttk.Label(body, text="Port").grid(row=1, column=2, sticky="w", padx=(12, 8), pady=4)
+        self.host_entry.grid(row=2, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="Port").grid(row=2, column=2, sticky="w", padx=(12, 8), pady=4)
         self.port_entry = ttk.Entry(body, textvariable=self.port_var, width=7)
-        self.port_entry.grid(row=1, column=3, sticky="ew", pady=4)
+        self.port_entry.grid(row=2, column=3, sticky="ew", pady=4)
         self.tls_check = ttk.Checkbutton(body, text="Use TLS (encrypted)", variable=self.tls_var)
-        self.tls_check.grid(row=2, column=1, columnspan=3, sticky="w", pady=(2, 8))
-        ttk.Label(body, text="Nickname").grid(row=3, column=0, sticky="w", padx=(0, 10), pady=4)
+        self.tls_check.grid(row=3, column=1, columnspan=3, sticky="w", pady=(2, 8))
+        ttk.Label(body, text="Nickname").grid(row=4, column=0, sticky="w", padx=(0, 10), pady=4)
         self.nick_entry = ttk.Entry(body, textvariable=self.nick_var, width=24)
-        self.nick_entry.grid(row=3, column=1, sticky="ew", pady=4)
-        ttk.Label(body, text="Account password").grid(row=4, column=0, sticky="w",
+        self.nick_entry.grid(row=4, column=1, sticky="ew", pady=4)
+        ttk.Label(body, text="Account password").grid(row=5, column=0, sticky="w",
                                                       padx=(0, 10), pady=4)
         self.account_password_entry = ttk.Entry(body, textvariable=self.account_password_var,
                                                 width=24, show=self.mask)
-        self.account_password_entry.grid(row=4, column=1, sticky="ew", pady=4)
+        self.account_password_entry.grid(row=5, column=1, sticky="ew", pady=4)
         ttk.Label(body, text="to log in from another device", foreground=muted_colour()).grid(
-            row=4, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
-        ttk.Label(body, text="Server password").grid(row=5, column=0, sticky="w", padx=(0, 10),
+            row=5, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
+        ttk.Label(body, text="Server password").grid(row=6, column=0, sticky="w", padx=(0, 10),
                                                      pady=4)
         self.password_entry = ttk.Entry(body, textvariable=self.password_var, width=24,
                                         show=self.mask)
-        self.password_entry.grid(row=5, column=1, sticky="ew", pady=4)
+        self.password_entry.grid(row=6, column=1, sticky="ew", pady=4)
         ttk.Label(body, text="if the server has one", foreground=muted_colour()).grid(
-            row=5, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
+            row=6, column=2, columnspan=2, sticky="w", padx=(12, 0), pady=4)
         self.remember_check = ttk.Checkbutton(body, text="Remember server password",
                                               variable=self.remember_var)
-        self.remember_check.grid(row=6, column=1, columnspan=3, sticky="w", pady=(2, 0))
+        self.remember_check.grid(row=7, column=1, columnspan=3, sticky="w", pady=(2, 0))
         self.error_label = ttk.Label(
             body, textvariable=self.error_var, bootstyle="danger", wraplength=460, justify="left")
-        self.error_label.grid(row=7, column=0, columnspan=4, sticky="w", pady=(10, 0))
+        self.error_label.grid(row=8, column=0, columnspan=4, sticky="w", pady=(10, 0))
         body.columnconfigure(1, weight=1)
 
     @property
@@ -246,12 +254,31 @@ class ConnectDialog(ModalDialog[ConnectParams]):
         port_text = self.port_var.get().strip()
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:  # what the field holds
             return f"The port must be a number from 1 to 65535 (not {port_text!r})."
-        params = ConnectParams(host=self.host_var.get().strip(), port=int(port_text),
+        host = self.host_var.get().strip()
+        params = ConnectParams(host=host, port=int(port_text),
                                nick=self.nick_var.get().strip(), tls=self.tls_var.get(),
                                password=self.password_var.get(),
                                remember_password=self.remember_var.get(),
-                               account_password=self.account_password_var.get())
+                               account_password=self.account_password_var.get(),
+                               announced_fingerprint=self._announced(host, int(port_text)))
         return params_error(params) or params
+
+    def pick_server(self, server: DiscoveredServer) -> None:
+        """A server picked in the list: its address, its TLS port (or plain port) and TLS."""
+        self.picked = server
+        self.host_var.set(server.address)
+        self.port_var.set(str(server.tls_port or server.port))
+        self.tls_var.set(server.tls_port is not None)
+        self.error_var.set("")
+        if server.password and not self.password_var.get():
+            self.password_entry.focus_set()  # the server says it needs one
+
+    def _announced(self, host: str, port: int) -> str:
+        """The fingerprint the picked server announced, while host, port and TLS are its."""
+        server = self.picked
+        if server is None or not server.fingerprint or not self.tls_var.get():
+            return ""
+        return server.fingerprint if (host, port) == (server.address, server.tls_port) else ""
 
     def accept(self) -> None:
         checked = self.validate()
@@ -269,7 +296,8 @@ class CertificateDialog(ModalDialog[bool]):
 
     title = "New certificate — LocalChat"
 
-    def __init__(self, master: tkinter.Misc, server: str, fingerprint: str) -> None:
+    def __init__(self, master: tkinter.Misc, server: str, fingerprint: str,
+                 announced: str = "") -> None:
         super().__init__(master)
         self.server = server
         self.fingerprint = fingerprint
@@ -283,6 +311,11 @@ class CertificateDialog(ModalDialog[bool]):
         self.fingerprint_text = fingerprint_lines(fingerprint)
         ttk.Label(body, text=self.fingerprint_text, font="TkFixedFont", justify="left",
                   bootstyle="primary").pack(anchor="w", padx=(16, 0), pady=12)
+        self.announcement = announcement_note(fingerprint, announced)
+        if self.announcement:
+            ttk.Label(body, text=self.announcement, wraplength=440, justify="left",
+                      bootstyle="success" if announced == fingerprint else "danger").pack(
+                anchor="w", pady=(0, 10))
         ttk.Label(body, text="If you trust it, LocalChat remembers it, connects without asking "
                              "next time, and refuses to connect if it ever changes.",
                   wraplength=440, justify="left", foreground=muted_colour()).pack(anchor="w")
@@ -296,6 +329,17 @@ class CertificateDialog(ModalDialog[bool]):
 
     def focus_widget(self) -> tkinter.Misc:
         return self.reject_button
+
+
+def announcement_note(fingerprint: str, announced: str) -> str:
+    """What the trust dialog says about the fingerprint announced on the LAN ('' for none)."""
+    if not announced:
+        return ""
+    if announced == fingerprint:
+        return ("✔ It matches the fingerprint this server announced on your network. That is a "
+                "hint from the same network, not a proof: compare it with the owner if you can.")
+    return ("✘ It does NOT match the fingerprint announced on your network for this server. "
+            "Someone may be pretending to be it: do not trust it unless its owner confirms.")
 
 
 def fingerprint_lines(fingerprint: str) -> str:

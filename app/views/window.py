@@ -15,6 +15,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.models.cachesearch import Hit
+from app.models.discovery import Discovery
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
@@ -56,6 +57,7 @@ class ChatWindow:
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r}; expected one of {', '.join(THEMES)}")
         self.theme = theme
+        self.discovery: Discovery | None = None  # the connect dialog lists what it finds
         self.root = ttk.App(title=APP_NAME, theme=theme_for(theme), size=self.size,
                             minsize=self.min_size)
         self.root.report_callback_exception = self._report_callback_exception
@@ -137,15 +139,17 @@ class ChatWindow:
 
     def ask_connection(self, defaults: ConnectParams, error: str = "") -> ConnectParams | None:
         """The connect dialog, filled with defaults and showing error; None when cancelled."""
-        return self._run_dialog(ConnectDialog(self.root, defaults, error))
+        return self._run_dialog(ConnectDialog(self.root, defaults, error, self.discovery))
 
     def ask_account_password(self, account: str, server: str, error: str = "") -> str | None:
         """The account dialog for account on server; the new password, None when cancelled."""
         return self._run_dialog(AccountDialog(self.root, account, server, error))
 
-    def confirm_certificate(self, server: str, fingerprint: str) -> bool:
-        """'Trust this server?' with the certificate's fingerprint; True only for Trust."""
-        return bool(self._run_dialog(CertificateDialog(self.root, server, fingerprint)))
+    def confirm_certificate(self, server: str, fingerprint: str, announced: str = "") -> bool:
+        """'Trust this server?' with the certificate's fingerprint (and whether it matches the
+        one announced on the LAN); True only for Trust."""
+        return bool(self._run_dialog(CertificateDialog(self.root, server, fingerprint,
+                                                       announced)))
 
     def set_identity(self, nick: str, server: str) -> None:
         """Show nick and server in the title and the header."""

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_server(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", "127.0.0.1", *args],
+        [sys.executable, "-m", "server", "--host", "127.0.0.1", "--no-advertise", *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
 

@@ -39,9 +39,9 @@ def test_trust_log_line_comes_before_the_question(rig):
     rig.start(TLS)
     original = rig.view.confirm_certificate
 
-    def spy(server, fingerprint):
+    def spy(server, fingerprint, announced=""):
         order.append("asked after: " + rig.view.texts()[-1])
-        return original(server, fingerprint)
+        return original(server, fingerprint, announced)
 
     rig.view.confirm_certificate = spy
     rig.conn.present_certificate(FP1)
@@ -188,3 +188,21 @@ def test_trust_keepalive_survives_a_slow_certificate_answer(rig):
     rig.view.pump(200_000)  # silence while online: the keepalive PINGs, then gives up
     assert "PING localchat" in first.sent_lines() and first.closed
     assert any("No reply from 10.0.0.5:6697" in t for t in rig.view.texts())
+
+
+def test_trust_dialog_gets_the_fingerprint_announced_on_the_lan(rig):
+    rig.view.certificate_answers.append(True)
+    rig.start(replace(TLS, announced_fingerprint=FP2))
+    rig.conn.present_certificate(FP1)
+    rig.view.pump()
+    assert rig.view.called("confirm_certificate") == [(KEY, FP1)]  # it still asks
+    assert rig.view.announced_fingerprints == [FP2]
+
+
+def test_trust_dialog_without_an_announcement_gets_none(rig):
+    rig.view.certificate_answers.append(False)
+    rig.view.connect_answers.append(None)
+    rig.start(TLS)
+    rig.conn.present_certificate(FP1)
+    rig.view.pump()
+    assert rig.view.announced_fingerprints == [""]
