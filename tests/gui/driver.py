@@ -49,6 +49,9 @@ class RecordingActions:
     def on_account(self) -> None:
         self._record("on_account")
 
+    def on_input_changed(self, text: str) -> None:
+        self._record("on_input_changed", text)
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
