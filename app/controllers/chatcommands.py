@@ -1,11 +1,13 @@
 """The everyday IRC slash commands people expect: /whois, /query, /list, /invite, /kick, /mode,
-/clear, /ignore and /unignore (client side, remembered), /away and /back; and the keyboard
-shortcuts /help lists. What the server answers comes back as numerics, shown as status lines."""
+/clear, /ignore and /unignore (client side, remembered), /away and /back, /set (the chat
+options); and the keyboard shortcuts /help lists. What the server answers comes back as
+numerics, shown as status lines."""
 
 from __future__ import annotations
 
 from app.controllers.commandtypes import Command, CommandContext, session_of, usage_error
 from app.models.ignores import IGNORE_NICKLEN
+from app.models.options import USAGE
 from app.models.userinput import InvalidInput
 from ircproto.names import nick_error
 
@@ -137,6 +139,15 @@ def _back(context: CommandContext, args: str) -> bool:
     return context.set_away("")
 
 
+# /set [<option> <value>]
+def _set(context: CommandContext, args: str) -> bool:
+    name, _, value = args.partition(" ")
+    if name and not value.strip():
+        raise InvalidInput(f"/set {name} needs a value. Usage: {USAGE}")
+    context.set_option(name, value)
+    return True
+
+
 COMMANDS: dict[str, Command] = {
     "whois": Command("/whois <nick>", "who someone is (the server answers)", _whois,
                      needs_args=True),
@@ -157,6 +168,8 @@ COMMANDS: dict[str, Command] = {
                         needs_args=True, online=False),
     "away": Command("/away [message]", "mark yourself away", _away),
     "back": Command("/back", "you are back (no longer away)", _back),
+    "set": Command("/set [option value]", "show or change the options: typing on|off, "
+                   "joins compact|full, autoaway <minutes>", _set, online=False),
 }
 CHAT_COMMANDS = COMMANDS
 """The table commands.py merges into its own."""

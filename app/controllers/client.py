@@ -21,6 +21,7 @@ from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
 from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
+from app.models.options import describe, parse_option
 from app.models.session import Session
 from app.models.settings import (
     DEFAULT_CHANNEL,
@@ -261,6 +262,14 @@ class ClientController:
             return True
         self.presenter.error(f"Could not save the ignore list to {self.store.path}")
         return False
+
+    def set_option(self, name: str, value: str) -> None:
+        """/set: show the options (name ''), or change one, remember it and use it now."""
+        if name:
+            if not self.store.update(**parse_option(name, value)):
+                raise InvalidInput(f"Could not save the option to {self.store.path}")
+            self.apply_options(self.store.load())
+        self.inform("Options:", *describe(self.store.load()))
 
     def set_away(self, text: str) -> bool:
         """/away text, /back (''): AWAY, and automatic away leaves the user's choice alone."""

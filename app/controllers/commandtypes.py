@@ -65,6 +65,10 @@ class CommandContext(Protocol):
         """Remember the ignore list in the settings; False (with an error line) when that
         failed."""
 
+    def set_option(self, name: str, value: str) -> None:
+        """/set name value: change and remember a chat option (value '' shows them all);
+        InvalidInput for an unknown one."""
+
     def set_away(self, text: str) -> bool:
         """/away text or /back (text ''): the user's own away, which automatic away leaves
         alone."""

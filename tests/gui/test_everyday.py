@@ -12,6 +12,7 @@ import pytest
 from app.models.settings import SettingsStore
 from app.views.palette import muted_colour
 from server.tcp import ServerHandle
+from tests.app.views.realview import close_real_view, make_real_view
 from tests.gui.driver import screenshot
 from tests.gui.live import Chat, close_chat, open_chat, wait_until
 from tests.gui.test_screenshots import check_shot
@@ -80,3 +81,17 @@ def test_gui_typing_away_and_compact_join_lines(compact_chat: Chat, server: Serv
         wait_until(view, lambda: view.typing_text == "", "bob's typing to end")
     finally:
         bob.close()
+
+
+@pytest.mark.parametrize("name", ["full", "compact"])
+def test_gui_typing_line_shows_and_hides(name: str) -> None:
+    view = make_real_view(name, "light")
+    try:
+        view.show_typing("bob and carol are typing\u2026")
+        view.root.update()
+        assert view.typing_text == "bob and carol are typing\u2026"
+        assert view.typing_line.label.winfo_ismapped()
+        view.show_typing("")
+        assert view.typing_text == ""
+    finally:
+        close_real_view(view)

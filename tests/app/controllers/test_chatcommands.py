@@ -169,3 +169,34 @@ def test_chat_command_offline_says_it_needs_the_server(rig):
     for typed in ["/whois bob", "/list", "/away", "/back", "/kick bob", "/mode +m"]:
         controller.on_send(typed)
         assert last_error(rig) == f"Not connected: {typed.split()[0]} needs the server"
+
+
+def test_chat_command_set_changes_remembers_and_uses_the_options(rig):
+    controller = rig.online()
+    controller.on_send("/set")
+    assert rig.view.texts()[-4:] == [
+        "Options:", "typing on  (tell others when you type)",
+        "joins full  (join/part/quit lines)",
+        "autoaway 10  (away by itself: after 10 minutes without input)"]
+    controller.on_send("/set typing off")
+    controller.on_send("/set joins compact")
+    controller.on_send("/set autoaway 0")
+    saved = rig.store.load()
+    assert (saved.send_typing, saved.compact_joins, saved.auto_away_minutes) == (False, True, 0)
+    assert controller.activity.send_typing is False and controller.presenter.compact_joins
+    assert rig.view.texts()[-1] == "autoaway 0  (away by itself: never)"
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("/set typing", "/set typing needs a value. Usage: /set typing on|off, /set joins "
+                    "compact|full, /set autoaway <minutes> (0: never)"),
+    ("/set typing maybe", "Unknown option or value 'typing maybe'. Usage: /set typing on|off, "
+                          "/set joins compact|full, /set autoaway <minutes> (0: never)"),
+    ("/set autoaway -5", "/set autoaway takes minutes from 0 to 1440, not '-5'"),
+    ("/set autoaway 99999", "/set autoaway takes minutes from 0 to 1440, not '99999'"),
+])
+def test_chat_command_set_refuses_unknown_options(rig, typed, error):
+    rig.online()
+    rig.controller.on_send(typed)
+    assert last_error(rig) == error
+    assert rig.store.load().send_typing is True

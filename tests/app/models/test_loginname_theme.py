@@ -1,10 +1,18 @@
 """Pure tests of the default nick (the login name made a nick) and of reading the system's
 light/dark preference (with scripted command outputs, never the real desktop)."""
 
+import time
+
 import pytest
 
 from app.models.loginname import default_nick, nick_from_login
-from app.models.systemtheme import from_gtk_theme, from_portal, system_theme
+from app.models.systemtheme import (
+    PROBE_TIMEOUT_S,
+    from_gtk_theme,
+    from_portal,
+    run_quietly,
+    system_theme,
+)
 from ircproto.names import nick_error
 
 
@@ -71,3 +79,24 @@ def test_system_theme_without_any_answer_is_light():
 def test_system_theme_on_macos_reads_apple_interface_style():
     assert system_theme("darwin", Script(defaults="Dark\n"), {}) == "dark"
     assert system_theme("darwin", Script(), {}) == "light"
+
+
+def test_run_quietly_never_hangs_on_a_stuck_probe(tmp_path):
+    script = tmp_path / "stuck"
+    script.write_text("#!/bin/sh\nsleep 30\n")
+    script.chmod(0o755)
+    started = time.monotonic()
+    assert run_quietly([str(script)]) is None
+    assert time.monotonic() - started < PROBE_TIMEOUT_S + 2
+
+
+def test_run_quietly_missing_program_or_failure_is_no_answer(tmp_path):
+    assert run_quietly(["localchat-no-such-program"]) is None
+    failing = tmp_path / "failing"
+    failing.write_text("#!/bin/sh\necho dark\nexit 3\n")
+    failing.chmod(0o755)
+    assert run_quietly([str(failing)]) is None
+    ok = tmp_path / "ok"
+    ok.write_text("#!/bin/sh\necho '(<<uint32 1>>,)'\n")
+    ok.chmod(0o755)
+    assert from_portal(run_quietly([str(ok)]) or "") == "dark"
