@@ -28,8 +28,11 @@ class Activity:
 
     def __init__(self, view: ChatView, clock: Callable[[], datetime],
                  session: Callable[[], Session | None], current: Callable[[], str | None],
-                 send: Callable[[Message], bool], online: Callable[[], bool]) -> None:
+                 send: Callable[[Message], bool], online: Callable[[], bool],
+                 ignored: Callable[[str], bool] = lambda nick: False) -> None:
+        """ignored(nick): True for a nick whose typing is not shown either."""
         self._view, self._clock = view, clock
+        self._ignored = ignored
         self._session, self._current, self._send, self._online = session, current, send, online
         self.send_typing = True
         self.throttle = TypingThrottle()
@@ -106,6 +109,8 @@ class Activity:
         """A session event that may change who is typing."""
         now = self._now()
         if isinstance(event, ev.TypingNotified):
+            if self._ignored(event.nick):
+                return
             self.typists.notified(event.target, event.nick, event.state, now)
         elif isinstance(event, ev.MessageReceived):
             self._message(event.entry)

@@ -63,7 +63,8 @@ class ClientController:
             archive=self.archive, send=self.send, switch_to=self.switch_to,
             waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
         self.activity = Activity(view, clock, lambda: self.session, lambda: self.current,
-                                 self.send, lambda: self.online)
+                                 self.send, lambda: self.online,
+                                 lambda nick: self.presenter.ignores.ignores(nick))
         self.apply_options(settings_store.load())
 
     def apply_options(self, settings: Settings) -> None:

@@ -144,5 +144,9 @@ def handle_366(state: SessionState, message: Message, out: Outcome) -> None:
     if found is None:
         listed = ", ".join(users.nicks()) or "nobody"
         out.emit(state.log.system(f"Users in {name}: {listed}", name))
-    else:
-        out.emit(ev.UsersChanged(found.name, tuple(users.items())))
+        return
+    out.emit(ev.UsersChanged(found.name, tuple(users.items())))
+    key = state.features.key(found.name)
+    if "away-notify" in state.caps.granted and key not in state.who_pending:
+        state.who_pending.add(key)  # NAMES does not say who is away; WHO's flags do
+        out.send("WHO", found.name)

@@ -82,6 +82,8 @@ COMMANDS: dict[str, Command] = {
     num.RPL_AWAY: Command(presence.handle_301, 3),
     num.RPL_UNAWAY: Command(presence.handle_305),
     num.RPL_NOWAWAY: Command(presence.handle_306),
+    num.RPL_WHOREPLY: Command(presence.handle_352, 8),
+    num.RPL_ENDOFWHO: Command(presence.handle_315, 2),
     # replies we show as they are, or not at all
     num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),
     num.RPL_MYINFO: Command(numerics.handle_quietly),

@@ -180,3 +180,19 @@ def test_compact_joins_off_shows_every_line(rig):
     rig.online(":carol!c@h JOIN #lobby", ":bob!b@h PART #lobby")
     assert rig.view.texts()[-2:] == ["carol joined #lobby", "bob left #lobby"]
     assert all(e.kind is EntryKind.SYSTEM for e in rig.view.entries[-2:])
+
+
+def test_typing_of_an_ignored_nick_is_not_shown(rig):
+    rig.store.update(ignored=["bob"])
+    online_v3(rig, "@+typing=active :bob!b@h TAGMSG #lobby")
+    assert rig.view.typing == ""
+
+
+def test_who_after_joining_marks_who_was_away_before_we_came(rig):
+    online_v3(rig)
+    rig.conn.feed(":me!u@h JOIN #dev", ":srv 353 me = #dev :me zoe", ":srv 366 me #dev :End")
+    rig.view.pump()
+    assert "WHO #dev" in sent(rig)
+    rig.conn.feed(":srv 352 me #dev z h srv zoe G :0 Zoe", ":srv 315 me #dev :End of WHO list")
+    rig.view.pump()
+    assert [(u.nick, u.away) for u in rig.view.users] == [("me", False), ("zoe", True)]

@@ -197,3 +197,25 @@ def test_session_typing_tagmsg_becomes_an_event_not_a_line():
 def test_session_builds_typing_tagmsg():
     line = v3().build.typing("#lobby", "active").format()
     assert line == "@+typing=active TAGMSG #lobby"
+
+
+def test_session_asks_who_after_joining_to_learn_who_is_away():
+    session = v3()
+    _, out = feed(session, ":me!u@h JOIN #dev", ":srv 353 me = #dev :me bob carol",
+                  ":srv 366 me #dev :End")
+    assert out == ["WHO #dev"]
+    events, _ = feed(session, ":srv 352 me #dev u h srv bob G :0 Bob",
+                     ":srv 352 me #dev u h srv carol H :0 Carol",
+                     ":srv 315 me #dev :End of WHO list")
+    assert entries(events) == []
+    assert [(u.nick, u.away) for u in session.users("#dev")] == [
+        ("bob", True), ("carol", False), ("me", False)]
+    events, _ = feed(session, ":srv 352 me * u h srv zoe G :0 Zoe",
+                     ":srv 315 me zoe :End of WHO list")
+    assert len(entries(events)) == 2  # a WHO we did not ask for shows as status lines
+
+
+def test_session_without_away_notify_asks_no_who():
+    session = joined()
+    _, out = feed(session, ":me!u@h JOIN #dev", ":srv 366 me #dev :End")
+    assert out == []
