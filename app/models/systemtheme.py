@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 
-PROBE_TIMEOUT_S = 1.0
+PROBE_TIMEOUT_S = 0.5
 PORTAL = ("--dest", "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop")
 
 Runner = Callable[[list[str]], "str | None"]
