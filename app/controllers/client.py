@@ -285,6 +285,7 @@ class ClientController:
         error line; a bug is logged with its traceback and shown as an internal error."""
         if not text.strip():
             return
+        typed_in = self.current  # a /msg or /query may switch conversations
         try:
             if text.startswith("/") and not text.startswith("//"):
                 handled = commands.run(self, text)
@@ -298,7 +299,7 @@ class ClientController:
             self.presenter.error(f"Internal error (a bug, logged): {error!r}")
             handled = False
         if handled and not self._closed:
-            self.activity.spoke(self.current)
+            self.activity.spoke(typed_in)
             self.view.clear_input()
 
     def on_input_changed(self, text: str) -> None:

@@ -196,3 +196,14 @@ def test_who_after_joining_marks_who_was_away_before_we_came(rig):
     rig.conn.feed(":srv 352 me #dev z h srv zoe G :0 Zoe", ":srv 315 me #dev :End of WHO list")
     rig.view.pump()
     assert [(u.nick, u.away) for u in rig.view.users] == [("me", False), ("zoe", True)]
+
+
+def test_typing_ends_where_it_was_typed_when_a_msg_switches_away(rig):
+    controller = online_v3(rig)
+    controller.on_input_changed("/msg bob hi")  # a command: nothing to anyone
+    controller.on_input_changed("hello")
+    controller.on_send("/msg bob hi")
+    controller.on_input_changed("")
+    for _ in range(8):
+        wait(rig, 1)
+    assert typing_lines(rig) == ["@+typing=active TAGMSG #lobby"]
