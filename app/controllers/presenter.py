@@ -92,8 +92,10 @@ class Presenter:
     def _folded(self, conversation: Conversation, entry: LogEntry) -> LogEntry | None:
         """entry as the log should take it: a join/part/quit becomes (or grows, None) the
         compact line when compact_joins is on; any other line ends the run."""
+        if not self.compact_joins:
+            return entry
         key = self.key(conversation.name)
-        if not (self.compact_joins and entry.presence and entry.presence != SUMMARY):
+        if not entry.presence or entry.presence == SUMMARY:
             self._fold.end(key)
             return entry
         old, line = self._fold.fold(key, entry, conversation.log.last())

@@ -54,4 +54,5 @@ class IgnoreList:
 
     def hides(self, entry: LogEntry) -> bool:
         """True for a line an ignored nick said (never our own)."""
-        return not entry.own and entry.kind in HIDDEN_KINDS and self.ignores(entry.sender)
+        return bool(self._nicks) and not entry.own and entry.kind in HIDDEN_KINDS \
+            and self.ignores(entry.sender)
