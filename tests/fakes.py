@@ -73,6 +73,8 @@ class FakeView:
         self.typing = ""
         self.identity: tuple[str, str] = ("", "")
         self.closed = False
+        self.search_results: list[Any] = []
+        self.search_note = ""
         self.now_ms = 0
         self._scheduled: list[_Scheduled] = []
         self._order = 0
@@ -164,6 +166,14 @@ class FakeView:
 
     def clear_input(self) -> None:
         self._record("clear_input")
+
+    def show_search_results(self, hits: Sequence[Any], note: str) -> None:
+        self._record("show_search_results", list(hits), note)
+        self.search_results, self.search_note = list(hits), note
+
+    def reveal_message(self, msgid: str) -> bool:
+        self._record("reveal_message", msgid)
+        return any(entry.msgid == msgid for entry in self.entries)
 
     def close(self) -> None:
         self._record("close")

@@ -16,7 +16,9 @@ from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import Reactions
+from app.controllers.search import Searcher
 from app.controllers.sender import Sender
+from app.models.cachesearch import Hit
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
 from app.models.ignores import IgnoreList
@@ -65,6 +67,9 @@ class ClientController:
         self.activity = Activity(view, clock, lambda: self.session, lambda: self.current,
                                  self.send, lambda: self.online,
                                  lambda nick: self.presenter.ignores.ignores(nick))
+        self.searcher = Searcher(view, self.presenter, self.archive,
+                                 lambda: self.session if self.online else None, self.send,
+                                 self.switch_to, lambda: self.caught_up)
         self.apply_options(settings_store.load())
 
     def apply_options(self, settings: Settings) -> None:
@@ -174,6 +179,7 @@ class ClientController:
             outcome = self.session.feed(item)
             for event in outcome.events:
                 self.activity.heard(event)
+            self.searcher.heard(outcome.events)
             return self.reactions.apply(outcome) + self.connector.heard(item)
         return self.connector.on_item(item)
 
@@ -336,6 +342,14 @@ class ClientController:
             return
         if message is not None:
             self.send(message)
+
+    def on_search(self, text: str) -> None:
+        """Search all conversations: the cache, and the server's history (controllers.search)."""
+        self.searcher.search(text)
+
+    def on_search_pick(self, hit: Hit) -> None:
+        """Open a search result's conversation at that message."""
+        self.searcher.pick(hit)
 
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""

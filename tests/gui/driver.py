@@ -53,6 +53,11 @@ class RecordingActions:
 
     def on_input_changed(self, text: str) -> None:
         self.typed.append(text)
+    def on_search(self, text: str) -> None:
+        self._record("on_search", text)
+
+    def on_search_pick(self, hit: object) -> None:
+        self._record("on_search_pick", hit)
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
