@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from app.controllers.client import start_client
 from app.models.cache import data_dir
 from app.models.discovery import Discovery, interfaces_from
+from app.models.loginname import default_nick
 from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, SettingsStore
+from app.models.systemtheme import system_theme
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
 
@@ -38,7 +40,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--view", metavar="NAME",
                         help=f"the window layout: {', '.join(view_names())} "
                              f"(default {DEFAULT_VIEW})")
-    parser.add_argument("--theme", choices=THEMES, help="light or dark (default: as last time)")
+    parser.add_argument("--theme", choices=THEMES,
+                        help="light or dark (default: as last picked, else the system's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     args = parser.parse_args(argv)
     if args.port is not None and not 0 < args.port < 65536:
@@ -89,14 +92,14 @@ def forget_certificate(store: SettingsStore, key: str) -> int:
 
 
 def connect_defaults(args: argparse.Namespace, remembered: Settings) -> ConnectParams:
-    """What the command line gave, the rest as remembered; the remembered TLS choice and
-    password only for the remembered server."""
+    """What the command line gave, the rest as remembered (the nick at first: the login name);
+    the remembered TLS choice and password only for the remembered server."""
     host = args.host or remembered.host
     port = args.port or remembered.port
     same = (host, port) == (remembered.host, remembered.port)
     saved = remembered.connect_params
     tls = args.tls if args.tls is not None else (saved.tls if same else False)
-    return ConnectParams(host, port, args.nick or saved.nick, tls,
+    return ConnectParams(host, port, args.nick or saved.nick or default_nick(), tls,
                          saved.password if same else "", saved.remember_password)
 
 
@@ -107,7 +110,7 @@ def run_client(args: argparse.Namespace) -> int:
     remembered = store.load()
     view_name = args.view or (remembered.view if remembered.view in view_names() else DEFAULT_VIEW)
     try:
-        view = make_view(view_name, args.theme or remembered.theme)
+        view = make_view(view_name, args.theme or remembered.theme or system_theme())
     except NoDisplayError as error:
         print(error, file=sys.stderr)
         return 2

@@ -71,6 +71,7 @@ class FakeView:
         self.users: list[UserItem] = []
         self.shown_users: list[list[UserItem]] = []
         self.status: tuple[str, str] = ("", "")
+        self.typing = ""
         self.identity: tuple[str, str] = ("", "")
         self.closed = False
         self.search_results: list[Any] = []
@@ -150,6 +151,10 @@ class FakeView:
     def set_users(self, users: Sequence[UserItem]) -> None:
         self._record("set_users", list(users))
         self.users = list(users)
+
+    def show_typing(self, text: str) -> None:
+        self._record("show_typing", text)
+        self.typing = text
 
     def show_users(self, users: Sequence[UserItem]) -> None:
         self._record("show_users", list(users))

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.controllers import commands
+from app.controllers.activity import Activity
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
@@ -20,9 +21,18 @@ from app.controllers.sender import Sender
 from app.models.cachesearch import Hit
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
+from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
+from app.models.options import describe, parse_option
 from app.models.session import Session
-from app.models.settings import DEFAULT_CHANNEL, THEMES, ConnectParams, PinRemoval, SettingsStore
+from app.models.settings import (
+    DEFAULT_CHANNEL,
+    THEMES,
+    ConnectParams,
+    PinRemoval,
+    Settings,
+    SettingsStore,
+)
 from app.models.splitter import LINE_LIMIT
 from app.models.userinput import InvalidInput
 from app.models.users import UserItem
@@ -54,9 +64,21 @@ class ClientController:
             channels, presenter=self.presenter, connector=self.connector, link=self.link,
             archive=self.archive, send=self.send, switch_to=self.switch_to,
             waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
+        self.activity = Activity(view, clock, lambda: self.session, lambda: self.current,
+                                 self.send, lambda: self.online,
+                                 lambda nick: self.presenter.ignores.ignores(nick))
         self.searcher = Searcher(view, self.presenter, self.archive,
                                  lambda: self.session if self.online else None, self.send,
                                  self.switch_to, lambda: self.caught_up)
+        self.apply_options(settings_store.load())
+
+    def apply_options(self, settings: Settings) -> None:
+        """Use the remembered chat options: typing notifications, automatic away, the ignore
+        list, compact join/part lines."""
+        self.activity.send_typing = settings.send_typing
+        self.activity.set_idle_minutes(settings.auto_away_minutes)
+        self.presenter.ignores = IgnoreList(settings.ignored, self.presenter.key)
+        self.presenter.compact_joins = settings.compact_joins
 
     # --- state the view, the commands and the tests read ---
 
@@ -110,6 +132,7 @@ class ClientController:
         """Before each connect: nothing is sent on the new connection yet; the first one shows
         what the cache holds for host:port and nick."""
         self.sender.outbox.new_connection()
+        self.activity.new_connection()
         if self.archive.opened:
             return
         self.sender.restore(self.archive.open(params))
@@ -154,6 +177,8 @@ class ClientController:
         if isinstance(item, Message):
             assert self.session is not None
             outcome = self.session.feed(item)
+            for event in outcome.events:
+                self.activity.heard(event)
             self.searcher.heard(outcome.events)
             return self.reactions.apply(outcome) + self.connector.heard(item)
         return self.connector.on_item(item)
@@ -213,6 +238,7 @@ class ClientController:
     def switch_to(self, name: str | None) -> None:
         """Show name (None: the server's lines) and talk there."""
         self.presenter.switch_to(name, self.online)
+        self.activity.show()
 
     def forget_certificate(self, server_id: str) -> PinRemoval:
         """Remove the pin of server_id ('host:port')."""
@@ -228,6 +254,36 @@ class ClientController:
         """The current channel's users, sorted for display."""
         return self.presenter.current_users()
 
+    def clear_conversation(self) -> None:
+        """/clear: empty the log shown (here only)."""
+        self.presenter.clear(self.presenter.shown())
+
+    @property
+    def ignores(self) -> IgnoreList:
+        """/ignore: the nicks whose lines are not shown."""
+        return self.presenter.ignores
+
+    def save_ignores(self) -> bool:
+        """Remember the ignore list; False with an error line when it could not be saved."""
+        if self.store.update(ignored=self.presenter.ignores.nicks):
+            return True
+        self.presenter.error(f"Could not save the ignore list to {self.store.path}")
+        return False
+
+    def set_option(self, name: str, value: str) -> None:
+        """/set: show the options (name ''), or change one, remember it and use it now."""
+        if name:
+            if not self.store.update(**parse_option(name, value)):
+                raise InvalidInput(f"Could not save the option to {self.store.path}")
+            self.apply_options(self.store.load())
+        self.inform("Options:", *describe(self.store.load()))
+
+    def set_away(self, text: str) -> bool:
+        """/away text, /back (''): AWAY, and automatic away leaves the user's choice alone."""
+        assert self.session is not None, "/away runs online"
+        self.activity.auto_away.set_manual(bool(text))
+        return self.send(self.session.build.away(text))
+
     # --- ViewActions ---
 
     def on_send(self, text: str) -> None:
@@ -235,6 +291,7 @@ class ClientController:
         error line; a bug is logged with its traceback and shown as an internal error."""
         if not text.strip():
             return
+        typed_in = self.current  # a /msg or /query may switch conversations
         try:
             if text.startswith("/") and not text.startswith("//"):
                 handled = commands.run(self, text)
@@ -248,7 +305,12 @@ class ClientController:
             self.presenter.error(f"Internal error (a bug, logged): {error!r}")
             handled = False
         if handled and not self._closed:
+            self.activity.spoke(typed_in)
             self.view.clear_input()
+
+    def on_input_changed(self, text: str) -> None:
+        """The input's text changed: typing notifications, and we are not idle."""
+        self.activity.typed(text)
 
     def on_switch(self, name: str) -> None:
         """The user picked a conversation in the list: show it and talk there."""

@@ -2,76 +2,18 @@
 CommandContext (what a command may do) and the text after the command, and returns True when the
 input may be cleared; wrong input raises InvalidInput. A line break (CR, LF, NUL) is refused
 before any handler runs, except in the free text of /me and /msg, where each typed line becomes
-its own message."""
+its own message. The everyday IRC commands (/whois, /query, /away, /ignore, ...) are in
+chatcommands.py; CommandContext and Command in commandtypes.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
-
-from app.models.session import Session
-from app.models.settings import ConnectParams, PinRemoval
+from app.controllers.chatcommands import CHAT_COMMANDS, SHORTCUTS
+from app.controllers.commandtypes import Command, CommandContext
+from app.controllers.commandtypes import session_of as _session
+from app.models.settings import PinRemoval
 from app.models.trust import parse_server_key, server_key
 from app.models.userinput import InvalidInput
-from ircproto.message import Message, has_line_break
-
-
-class CommandContext(Protocol):
-    """What a slash command may read and do (the controller implements it)."""
-
-    @property
-    def online(self) -> bool: ...
-
-    @property
-    def session(self) -> Session | None: ...
-
-    @property
-    def current(self) -> str | None: ...
-
-    @property
-    def params(self) -> ConnectParams: ...
-
-    def inform(self, *texts: str) -> None:
-        """Show system lines."""
-
-    def say(self, text: str, target: str | None = None, action: bool = False) -> bool:
-        """Send chat text (True); InvalidInput when it cannot be."""
-
-    def send(self, message: Message) -> bool:
-        """Send one message; False (with an error line) when it is too long."""
-
-    def switch_to(self, name: str | None) -> None:
-        """Show and talk to a conversation."""
-
-    def on_users(self) -> None:
-        """Show who is here."""
-
-    def shut_down(self, reason: str = "") -> None:
-        """Leave and close the window."""
-
-    def forget_certificate(self, server_id: str) -> PinRemoval:
-        """Remove a server's pinned certificate."""
-
-    def change_password(self, new: str) -> bool:
-        """Ask the server to change our account's password to new; InvalidInput when we
-        cannot."""
-
-
-Handler = Callable[[CommandContext, str], bool]
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """One slash command: how to use it, what it does, whether it needs the server."""
-
-    usage: str
-    summary: str
-    handler: Handler
-    needs_args: bool = False
-    online: bool = True
-    multiline: bool = False
-    """The text may hold several lines (each is sent as its own message)."""
+from ircproto.message import has_line_break
 
 
 def run(context: CommandContext, text: str) -> bool:
@@ -92,12 +34,6 @@ def run(context: CommandContext, text: str) -> bool:
     if command.online and not context.online:
         raise InvalidInput(f"Not connected: /{name.lower()} needs the server")
     return command.handler(context, args)
-
-
-def _session(context: CommandContext) -> Session:
-    session = context.session
-    assert session is not None, "an online command ran without a session"
-    return session
 
 
 def _usage(name: str) -> InvalidInput:
@@ -207,7 +143,8 @@ def _passwd(context: CommandContext, args: str) -> bool:
 def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
     lines.append("//text  send text that starts with '/'")
-    context.inform("Commands:", *lines)
+    keys = [f"{key}  {what}" for key, what in SHORTCUTS]
+    context.inform("Commands:", *lines, "Keyboard shortcuts:", *keys)
     return True
 
 
@@ -230,5 +167,6 @@ COMMANDS: dict[str, Command] = {
     "passwd": Command("/passwd <new password>",
                       "set your account's password, to log in from another device", _passwd,
                       needs_args=True),
-    "help": Command("/help", "list the commands", _help, online=False),
+    **CHAT_COMMANDS,
+    "help": Command("/help", "list the commands and keyboard shortcuts", _help, online=False),
 }

@@ -1,6 +1,7 @@
 """What the view shows: log entries filed in their conversations (unread counts, the new-messages
 marker), the conversation list, the current conversation and its users, updated in few calls;
-and the read markers (MARKREAD) for what the user has seen."""
+and the read markers (MARKREAD) for what the user has seen. Lines of ignored nicks are dropped
+here, and joins/parts/quits folded into one compact line when asked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from datetime import datetime
 
 from app.models import events as ev
 from app.models.conversations import STATUS, Conversation, Conversations
+from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
+from app.models.presencefold import SUMMARY, PresenceFold
 from app.models.session import Session
 from app.models.users import UserItem
 from app.views import base
@@ -41,6 +44,10 @@ class Presenter:
         self._listed_current = ""
         self._marked: dict[str, datetime] = {}
         """The read marker last sent per conversation key."""
+        self.ignores = IgnoreList(key=self.key)
+        self.compact_joins = False
+        """Others' joins, parts and quits read as one compact line per run."""
+        self._fold = PresenceFold()
 
     def key(self, name: str) -> str:
         """name folded as the server folds names."""
@@ -63,9 +70,14 @@ class Presenter:
             ) -> None:
         """Put each entry in the conversation it concerns (its channel or private chat, else the
         current one); confirmed(entry) True means an own line that confirms a pending one."""
-        for entry in entries:
-            conversation = self.route(entry)
-            if entry.own and entry.msgid and confirmed is not None and confirmed(entry):
+        for original in entries:
+            if self.ignores.hides(original):
+                continue
+            conversation = self.route(original)
+            if original.own and original.msgid and confirmed is not None and confirmed(original):
+                continue
+            entry = self._folded(conversation, original)
+            if entry is None:
                 continue
             index = self.conversations.add(conversation, entry, conversation is self.shown())
             if index >= 0 and entry.msgid and conversation.name != STATUS:
@@ -76,6 +88,30 @@ class Presenter:
                 self._redraw = True
             else:
                 self._appended.append(entry)
+
+    def _folded(self, conversation: Conversation, entry: LogEntry) -> LogEntry | None:
+        """entry as the log should take it: a join/part/quit becomes (or grows, None) the
+        compact line when compact_joins is on; any other line ends the run."""
+        if not self.compact_joins:
+            return entry
+        key = self.key(conversation.name)
+        if not entry.presence or entry.presence == SUMMARY:
+            self._fold.end(key)
+            return entry
+        old, line = self._fold.fold(key, entry, conversation.log.last())
+        if old is None:
+            return line
+        self.replace(old, line)
+        return None
+
+    def clear(self, conversation: Conversation) -> None:
+        """Empty conversation's log (here only) and show it empty when it is the one shown."""
+        conversation.log = type(conversation.log)(conversation.log.limit)
+        conversation.unread, conversation.first_unread = 0, None
+        self._fold.end(self.key(conversation.name))
+        if conversation is self.shown():
+            self._appended, self._redraw, self._marker = [], False, None
+            self.view.show_conversation([], -1)
 
     def replace(self, old: LogEntry, new: LogEntry) -> None:
         """A shown line changes in place (a pending message now delivered)."""

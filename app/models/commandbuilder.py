@@ -1,6 +1,7 @@
 """The lines we send, built from what the user typed and checked against the server's features:
 registration, PRIVMSG and CTCP ACTION (split to fit), JOIN, PART, NICK, TOPIC, CHATHISTORY,
-MARKREAD, PASSWD and QUIT. A name or text the wire refuses raises InvalidInput."""
+MARKREAD, PASSWD, QUIT, the everyday commands (WHOIS, LIST, INVITE, KICK, MODE, AWAY) and
++typing TAGMSGs. A name or text the wire refuses raises InvalidInput."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def ctcp(command: str, arg: str = "") -> str:
     """A CTCP body (ACTION, VERSION, PING) framed in \\x01 for a PRIVMSG or NOTICE."""
     return f"\x01{command} {arg}\x01" if arg else f"\x01{command}\x01"
 
+
+LIST_QUERIES = ("b", "e", "I")
+"""MODE #channel b (bans), e (exceptions), I (invite exceptions): the lists, not a change."""
 
 ACTION_WRAP = len(ctcp("ACTION", "x")) - 1
 """How many bytes the CTCP ACTION framing adds to a /me line."""
@@ -98,6 +102,54 @@ class CommandBuilder:
     def mark_read(self, target: str, moment: datetime) -> Message:
         """MARKREAD target timestamp=moment."""
         return Message("MARKREAD", (target, f"timestamp={format_server_time(moment)}"))
+
+    def whois(self, nick: str) -> Message:
+        """WHOIS nick; InvalidInput when nick is not a nick."""
+        self.check_nick(nick)
+        return typed("WHOIS", nick)
+
+    def list_channels(self, mask: str = "") -> Message:
+        """LIST, or LIST with the server's filter (channel names, '>3', ...)."""
+        return typed("LIST", mask) if mask else typed("LIST")
+
+    def invite(self, nick: str, channel: str) -> Message:
+        """INVITE nick channel."""
+        self.check_nick(nick)
+        self.check_channel(channel)
+        return typed("INVITE", nick, channel)
+
+    def kick(self, channel: str, nick: str, reason: str = "") -> Message:
+        """KICK channel nick [reason]."""
+        self.check_channel(channel)
+        self.check_nick(nick)
+        return typed("KICK", channel, nick, reason) if reason else typed("KICK", channel, nick)
+
+    def mode(self, target: str, *changes: str) -> Message:
+        """MODE target [modestring [args...]]; InvalidInput when the modes neither start with
+        + or - nor ask for a list (b, e, I)."""
+        self.check_target(target)
+        if changes and changes[0][:1] not in ("+", "-") and changes[0] not in LIST_QUERIES:
+            raise InvalidInput(f"Modes start with + or -, not '{changes[0]}'")
+        return typed("MODE", target, *changes)
+
+    def away(self, text: str = "") -> Message:
+        """AWAY with text (away), or AWAY alone (back)."""
+        return typed("AWAY", text) if text else typed("AWAY")
+
+    def typing(self, target: str, state: str) -> Message:
+        """TAGMSG target carrying +typing=state."""
+        return Message("TAGMSG", (target,), tags={"+typing": state})
+
+    def check_nick(self, nick: str) -> None:
+        """InvalidInput unless nick is a valid nick."""
+        if self._features.is_channel(nick) or nick_error(nick, max(self._features.nicklen,
+                                                                  NICKLEN)):
+            raise InvalidInput(f"'{nick}' is not a valid nick")
+
+    def check_channel(self, channel: str) -> None:
+        """InvalidInput unless channel is a valid channel name."""
+        if not is_valid_channel(channel, self._features.chantypes):
+            raise InvalidInput(f"'{channel}' is not a valid channel name")
 
     def quit(self, reason: str = "") -> Message:
         """QUIT with reason."""

@@ -34,6 +34,11 @@ class EntryMaker:
         """A note from the client or server, in target's log ('' for the server's)."""
         return self.entry("", target, text, EntryKind.SYSTEM)
 
+    def presence(self, text: str, target: str, nick: str, what: str) -> ev.MessageReceived:
+        """nick's join, part or quit (what), which the log may fold into one compact line."""
+        return ev.MessageReceived(LogEntry(self._clock(), nick, target, text, EntryKind.SYSTEM,
+                                           presence=what))
+
     def error(self, text: str, target: str = "") -> ev.MessageReceived:
         """Something that went wrong, in target's log ('' for the server's)."""
         return self.entry("", target, text, EntryKind.ERROR)

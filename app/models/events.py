@@ -212,6 +212,25 @@ class PasswordChanged:
     """PASSWD SUCCESS: the account's password is now the one we sent."""
 
 
+@dataclass(frozen=True, slots=True)
+class TypingNotified:
+    """nick sent +typing=state (active, paused, done) in target (a channel, or for a private
+    chat the other person's nick)."""
+
+    target: str
+    nick: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class AwayChanged:
+    """nick is now away with text (away-notify, or 305/306 for us), or back when text is ''."""
+
+    nick: str
+    text: str
+    own: bool = False
+
+
 # --- made by the controller ---
 
 
@@ -234,6 +253,7 @@ Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
-    | LoginRefused | NickOwned | PasswordChanged | SearchAnswered
+    | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
+    | AwayChanged
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

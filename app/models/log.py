@@ -25,7 +25,8 @@ class LogEntry:
     for a private message, the other person's nick. msgid is the server's id (IRCv3 msgid) when
     it gave one; pending marks our own message not yet confirmed by the server (typed while
     offline, or sent and awaiting its echo); replayed marks a line fetched from history, which
-    raises no notification."""
+    raises no notification. presence is 'join', 'part' or 'quit' for someone else's coming
+    and going, 'summary' for the one compact line that stands for several of them."""
 
     time: datetime
     sender: str
@@ -37,6 +38,7 @@ class LogEntry:
     msgid: str = ""
     pending: bool = False
     replayed: bool = False
+    presence: str = ""
 
 
 DEFAULT_LOG_LIMIT = 10_000
@@ -80,6 +82,10 @@ class MessageLog:
                 self._entries[len(self._entries) - 1 - back] = new
                 return True
         return False
+
+    def last(self) -> LogEntry | None:
+        """The newest entry (None when empty)."""
+        return self._entries[-1] if self._entries else None
 
     def entries(self) -> list[LogEntry]:
         """A copy of the entries, oldest first."""

@@ -71,6 +71,9 @@ class ChannelRoster:
         pending = self._names.pop(self._features.key(channel), self._new_users())
         found = self.get(channel)
         if found is not None:
+            for user in found.users.items():
+                if user.away:
+                    pending.set_away(user.nick, True)  # NAMES does not say who is away
             found.users = pending
         return pending
 

@@ -169,6 +169,11 @@ class Session:
 
     # --- building what we send ---
 
+    @property
+    def build(self) -> CommandBuilder:
+        """The builder of our commands under the server's features (WHOIS, KICK, MODE, ...)."""
+        return self._build
+
     def start(self) -> list[Message]:
         """The lines that open registration."""
         return self._build.registration(self.nick, self._username, self._realname,

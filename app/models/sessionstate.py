@@ -34,6 +34,8 @@ class SessionState:
     """Nicks to try, in order, while the server says ours is in use before registration."""
     server: str = ""
     registered: bool = False
+    who_pending: set[str] = field(default_factory=set)
+    """The (folded) channels whose WHO we asked for after joining, to learn who is away."""
 
     def is_own(self, nick: str) -> bool:
         """True when nick is ours."""

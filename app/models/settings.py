@@ -1,10 +1,11 @@
 """What the client remembers between runs, and the parameters of one connection.
 
-SettingsStore keeps the last host, port, nick, TLS choice, theme, view and the pinned TLS
-certificate fingerprints in settings.json under platformdirs' user config dir (or
-$LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file means defaults. The server password
-(only when asked to remember it) is kept in the CredentialStore, never in that file: one an older
-LocalChat wrote there is moved out on load.
+SettingsStore keeps the last host, port, nick, TLS choice, theme ('' until the user picks one:
+the system's), view, the pinned TLS certificate fingerprints and the chat options (typing
+notifications, automatic away, ignored nicks, compact join/part lines) in settings.json under
+platformdirs' user config dir (or $LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file
+means defaults. The server password (only when asked to remember it) is kept in the
+CredentialStore, never in that file: one an older LocalChat wrote there is moved out on load.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_CHANNEL = "#lobby"
 CONFIG_DIR_ENV = "LOCALCHAT_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
+DEFAULT_AUTO_AWAY_MINUTES = 10
+MAX_AUTO_AWAY_MINUTES = 24 * 60
 THEMES = ("light", "dark")
 """The theme names; the views and the command line take theirs from here."""
 
@@ -87,17 +90,24 @@ class PinRemoval(Enum):
 class Settings:
     """Everything remembered between runs. view names the window layout the views offer; pins
     maps server_key(host, port) to the certificate fingerprint trusted for that server; password
-    is the server password, kept (in the credential store) only when remember_password is set."""
+    is the server password, kept (in the credential store) only when remember_password is set.
+    theme '' follows the system's preference; send_typing sends +typing notifications;
+    auto_away_minutes without input mark us away (0: never); ignored lists the nicks whose lines
+    are not shown; compact_joins folds joins, parts and quits into one line."""
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     nick: str = ""
-    theme: str = "light"
+    theme: str = ""
     view: str = ""
     tls: bool = False
     password: str = field(default="", repr=False)
     remember_password: bool = False
     pins: dict[str, str] = field(default_factory=dict)
+    send_typing: bool = True
+    auto_away_minutes: int = DEFAULT_AUTO_AWAY_MINUTES
+    ignored: list[str] = field(default_factory=list)
+    compact_joins: bool = False
 
     @property
     def connect_params(self) -> ConnectParams:
@@ -250,9 +260,14 @@ def _is_valid(name: str, value: object) -> bool:
     if name == "port":
         return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
     if name == "theme":
-        return value in THEMES
-    if name in ("tls", "remember_password"):
+        return value in THEMES or value == ""
+    if name in ("tls", "remember_password", "send_typing", "compact_joins"):
         return isinstance(value, bool)
+    if name == "auto_away_minutes":
+        return isinstance(value, int) and not isinstance(value, bool) and \
+            0 <= value <= MAX_AUTO_AWAY_MINUTES
+    if name == "ignored":
+        return isinstance(value, list) and all(isinstance(nick, str) for nick in value)
     if name == "pins":
         return isinstance(value, dict) and all(
             isinstance(key, str) and is_fingerprint(pin) for key, pin in value.items())

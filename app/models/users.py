@@ -28,6 +28,8 @@ class UserList:
         self._casemapping = casemapping
         self._prefixes = prefixes
         self._users: dict[str, tuple[str, set[str]]] = {}
+        self._away: set[str] = set()
+        """The keys of the users marked away (away-notify)."""
 
     def _key(self, nick: str) -> str:
         return casefold(nick, self._casemapping)
@@ -53,6 +55,7 @@ class UserList:
 
     def remove(self, nick: str) -> bool:
         """Remove nick; False when it was not here."""
+        self._away.discard(self._key(nick))
         return self._users.pop(self._key(nick), None) is not None
 
     def rename(self, old: str, new: str) -> bool:
@@ -61,6 +64,20 @@ class UserList:
         if found is None:
             return False
         self._users[self._key(new)] = (new, found[1])
+        if self._key(old) in self._away:
+            self._away.discard(self._key(old))
+            self._away.add(self._key(new))
+        return True
+
+    def set_away(self, nick: str, away: bool) -> bool:
+        """Mark nick away or back; True when that changed what the list shows."""
+        key = self._key(nick)
+        if key not in self._users or (key in self._away) == away:
+            return False
+        if away:
+            self._away.add(key)
+        else:
+            self._away.discard(key)
         return True
 
     def set_prefix(self, nick: str, prefix: str, on: bool) -> bool:
@@ -77,6 +94,7 @@ class UserList:
     def clear(self) -> None:
         """Forget everyone."""
         self._users.clear()
+        self._away.clear()
 
     def nicks(self) -> list[str]:
         """The nicks, in display order."""
@@ -84,7 +102,8 @@ class UserList:
 
     def items(self) -> list[UserItem]:
         """Everyone as UserItems, ops first, then voiced, then the rest; by nick within each."""
-        items = [UserItem(nick, self._highest(modes)) for nick, modes in self._users.values()]
+        items = [UserItem(nick, self._highest(modes), key in self._away)
+                 for key, (nick, modes) in self._users.items()]
         items.sort(key=lambda item: (self._rank(item.prefix), self._key(item.nick), item.nick))
         return items
 

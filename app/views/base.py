@@ -50,6 +50,8 @@ class ViewActions(Protocol):
     def on_account(self) -> None:
         """The Account menu's 'Set a password...': offer the account dialog."""
 
+    def on_input_changed(self, text: str) -> None:
+        """The input's text changed (typed, pasted, cleared); text is what it holds now."""
     def on_search(self, text: str) -> None:
         """'Search all conversations' (Ctrl+Shift+F) asks for text: answer with
         show_search_results (once or more, as results come in)."""
@@ -105,7 +107,10 @@ class ChatView(Protocol):
         """Append lines to the log, keeping it scrolled to the newest unless scrolled up."""
 
     def set_users(self, users: Sequence[UserItem]) -> None:
-        """Replace the live user pane's contents (already sorted)."""
+        """Replace the live user pane's contents (already sorted; away users shown dimmed)."""
+
+    def show_typing(self, text: str) -> None:
+        """Show who is typing ('bob is typing…') under the log; '' hides it."""
 
     def show_users(self, users: Sequence[UserItem]) -> None:
         """Answer the Users button: show who is connected."""

@@ -1,5 +1,5 @@
 """The input row: the entry, Send and Users; Enter sends, Up/Down recall what was sent, Tab
-completes a nick.
+completes a nick; every change of the text is reported (typing notifications, automatic away).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class InputBar:
         self._completer = NickCompleter()
         self._on_send: Callable[[str], None] | None = None
         self._nicks: Callable[[], list[str]] = list
+        self._text = tkinter.StringVar(self.entry)
+        self.entry.configure(textvariable=self._text)
 
     def bind(self, on_send: Callable[[str], None], on_users: Callable[[], None],
              nicks: Callable[[], list[str]]) -> None:
@@ -44,6 +46,10 @@ class InputBar:
             self.entry.get())))
         self.entry.bind("<Down>", lambda _event: self._recall(self._history.next()))
         self.entry.bind("<Tab>", lambda _event: self._complete_nick())
+
+    def watch(self, on_change: Callable[[str], None]) -> None:
+        """Call on_change(text) whenever the entry's text changes (typed, pasted, cleared)."""
+        self._text.trace_add("write", lambda *_args: on_change(self._text.get()))
 
     @property
     def text(self) -> str:

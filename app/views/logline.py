@@ -94,7 +94,8 @@ def _line_runs(entry: LogEntry, text: str) -> list[Run]:
         runs.append((f"[to {entry.target}] " if entry.own else "[private] ", ("pmlabel",)))
     sender = plain_text(entry.sender)
     if entry.kind is EntryKind.SYSTEM:
-        runs.append(("— " + text, ("system",)))
+        dash = "" if entry.presence == "summary" else "— "  # its arrows say what it is
+        runs.append((dash + text, ("system",)))
     elif entry.kind is EntryKind.ERROR:
         runs.append(("! " + text, ("error",)))
     elif entry.kind is EntryKind.ACTION:

@@ -1,6 +1,7 @@
 """The full window's user pane: 'Users — N' over the list of who is here.
 
-Operators' prefixes show in the accent colour; double-clicking a name asks to message them.
+Operators' prefixes show in the accent colour, away users dimmed; double-clicking a name asks to
+message them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import ttkbootstrap as ttk
 
 from app.models.users import UserItem
 from app.views.dialogs import user_label
+from app.views.palette import muted_colour
 
 USER_PANE_WIDTH = 190
 OP_PREFIXES = "~&@%"
@@ -63,7 +65,13 @@ class UserPane:
         op_colour = colours.primary if self._theme == "light" else DARK_OP_COLOUR
         for index, user in enumerate(self._users):
             colour = op_colour if user.prefix and user.prefix in OP_PREFIXES else ""
+            if user.away:
+                colour = muted_colour(self._theme)
             self.list.itemconfigure(index, foreground=colour or colours.inputfg)
+
+    def colour_of(self, index: int) -> str:
+        """The text colour of the index-th user (tests read it)."""
+        return str(self.list.itemcget(index, "foreground"))
 
     def _on_double_click(self, event: tkinter.Event) -> None:
         index = self.list.nearest(event.y)

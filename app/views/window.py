@@ -37,6 +37,7 @@ from app.views.palette import theme_for
 from app.views.scheduler import Scheduler
 from app.views.switcher import Switcher
 from app.views.title import WindowTitle
+from app.views.typingline import TypingLine
 from app.views.userpane import USER_PANE_WIDTH, UserPane
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ class ChatWindow:
         body.rowconfigure(0, weight=1)
         self.log_pane = LogPane(body, self._scheduler)
         self.log_pane.widget.grid(row=0, column=log_column, sticky="nsew")
+        self.typing_line = TypingLine(body)
+        self.typing_line.label.grid(row=2, column=log_column, sticky="ew")  # the find bar: 1
         self.log_tools = LogTools(self.root, body, self.log_pane, self.input_bar.entry,
                                   self._scheduler, find_at=(1, log_column))
         self.log, self.log_text = self.log_pane.widget, self.log_pane.text
@@ -126,6 +129,7 @@ class ChatWindow:
         self.actions = actions
         self.input_bar.bind(actions.on_send, actions.on_users,
                             lambda: [user.nick for user in self._users])
+        self.input_bar.watch(actions.on_input_changed)
         self.root.bind("<Escape>", lambda _event: actions.on_escape())
         self._switcher.on_switch = actions.on_switch
         self._switcher.bind_keys((self.root, self.input, self.log_text))
@@ -190,6 +194,10 @@ class ChatWindow:
         """Replace the user pane's list and its count."""
         self._users = list(users)
         self.user_pane.show(users)
+
+    def show_typing(self, text: str) -> None:
+        """Say who is typing under the log ('' for nobody)."""
+        self.typing_line.show(text)
 
     def show_users(self, users: Sequence[UserItem]) -> None:
         """The 'who is here' dialog."""
@@ -277,6 +285,11 @@ class ChatWindow:
         return self.log_pane.filling
 
     @property
+    def typing_text(self) -> str:
+        """What the line under the log says about who is typing."""
+        return self.typing_line.text
+
+    @property
     def conversation_lines(self) -> list[str]:
         """The conversation list as it reads, top to bottom: '#lobby (3)', '@bob', ..."""
         return self._picker.lines
@@ -347,6 +360,7 @@ class ChatWindow:
         self.log_tools.apply_theme(self.theme)
         self._picker.apply_theme(style, self.theme == "light")
         self.header.apply_theme(self.theme)
+        self.typing_line.apply_theme(self.theme)
         if not self.compact:
             self.user_pane.apply_theme(self.theme)
 

@@ -35,7 +35,8 @@ def test_cli_tls_flag_parses_both_ways():
     assert entry.parse_args([]).tls is None
 
 
-def test_cli_defaults_keep_tls_and_password_for_the_remembered_server_only():
+def test_cli_defaults_keep_tls_and_password_for_the_remembered_server_only(monkeypatch):
+    monkeypatch.setattr(entry, "default_nick", lambda: "")
     remembered = Settings(host="lan-box", port=6697, nick="ann", tls=True, password="pw",
                           remember_password=True)
     same = entry.connect_defaults(entry.parse_args([]), remembered)
@@ -47,3 +48,9 @@ def test_cli_defaults_keep_tls_and_password_for_the_remembered_server_only():
     typed = entry.connect_defaults(entry.parse_args(["--host", "x", "--port", "1", "--tls"]),
                                    Settings())
     assert typed == ConnectParams("x", 1, "", True, "", False)
+
+
+def test_cli_defaults_offer_the_login_name_until_a_nick_is_remembered(monkeypatch):
+    monkeypatch.setattr(entry, "default_nick", lambda: "Jean_Dupont")
+    assert entry.connect_defaults(entry.parse_args([]), Settings()).nick == "Jean_Dupont"
+    assert entry.connect_defaults(entry.parse_args([]), Settings(nick="ann")).nick == "ann"

@@ -24,6 +24,8 @@ class RecordingActions:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.typed: list[str] = []
+        """What on_input_changed reported, apart from calls (it comes with every key)."""
 
     def _record(self, name: str, *args: object) -> None:
         self.calls.append((name, args))
@@ -49,6 +51,8 @@ class RecordingActions:
     def on_account(self) -> None:
         self._record("on_account")
 
+    def on_input_changed(self, text: str) -> None:
+        self.typed.append(text)
     def on_search(self, text: str) -> None:
         self._record("on_search", text)
 

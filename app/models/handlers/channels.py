@@ -29,15 +29,18 @@ def handle_join(state: SessionState, message: Message, out: Outcome) -> None:
     if found:
         found.users.add(nick)
         out.emit(_users_changed(found))
-    out.emit(ev.UserJoined(name, nick), state.log.system(f"{nick} joined {name}", name))
+    out.emit(ev.UserJoined(name, nick),
+             state.log.presence(f"{nick} joined {name}", name, nick, "join"))
 
 
 # PART <channel> [:<reason>]
 def handle_part(state: SessionState, message: Message, out: Outcome) -> None:
     nick, name, reason = nick_of(message.source), message.param(0), message.param(1)
     _leave(state, out, name, nick, reason, kicked_by="")
-    who = "You" if state.is_own(nick) else nick
-    out.emit(state.log.system(f"{who} left {name}{_said(reason)}", name))
+    if state.is_own(nick):
+        out.emit(state.log.system(f"You left {name}{_said(reason)}", name))
+    else:
+        out.emit(state.log.presence(f"{nick} left {name}{_said(reason)}", name, nick, "part"))
 
 
 # KICK <channel> <user> [:<comment>]
@@ -69,7 +72,8 @@ def handle_quit(state: SessionState, message: Message, out: Outcome) -> None:
             left.append(found.name)
             out.emit(_users_changed(found))
     out.emit(ev.UserQuit(nick, reason, tuple(left)),
-             state.log.system(f"{nick} quit{_said(reason)}", left[0] if len(left) == 1 else ""))
+             state.log.presence(f"{nick} quit{_said(reason)}", left[0] if len(left) == 1 else "",
+                                nick, "quit"))
 
 
 # NICK <nickname>
@@ -140,5 +144,9 @@ def handle_366(state: SessionState, message: Message, out: Outcome) -> None:
     if found is None:
         listed = ", ".join(users.nicks()) or "nobody"
         out.emit(state.log.system(f"Users in {name}: {listed}", name))
-    else:
-        out.emit(ev.UsersChanged(found.name, tuple(users.items())))
+        return
+    out.emit(ev.UsersChanged(found.name, tuple(users.items())))
+    key = state.features.key(found.name)
+    if "away-notify" in state.caps.granted and key not in state.who_pending:
+        state.who_pending.add(key)  # NAMES does not say who is away; WHO's flags do
+        out.send("WHO", found.name)

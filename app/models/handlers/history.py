@@ -1,5 +1,5 @@
 """Handlers for history and read markers (IRCv3 batch, chathistory, read-marker), standard FAIL
-replies to our requests, and AWAY (away-notify), which we read nothing from yet."""
+replies to our requests."""
 
 from __future__ import annotations
 
@@ -42,7 +42,3 @@ def handle_fail(state: SessionState, message: Message, out: Outcome) -> None:
                               tuple(message.params[2:-1])),
              state.log.error(f"{message.param(0)} failed: {message.param(-1)}"))
 
-
-# AWAY [:<message>]  (away-notify)
-def handle_away(state: SessionState, message: Message, out: Outcome) -> None:
-    pass

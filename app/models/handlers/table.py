@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.models.handlers import accounts, channels, history, messages, numerics, registration
+from app.models.handlers import (
+    accounts,
+    channels,
+    history,
+    messages,
+    numerics,
+    presence,
+    registration,
+)
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState
 from ircproto import numerics as num
@@ -69,7 +77,13 @@ COMMANDS: dict[str, Command] = {
     "CHATHISTORY": Command(history.handle_chathistory),
     "MARKREAD": Command(history.handle_markread),
     "FAIL": Command(accounts.handle_fail),
-    "AWAY": Command(history.handle_away),
+    "AWAY": Command(presence.handle_away),
+    "TAGMSG": Command(presence.handle_tagmsg, 1),
+    num.RPL_AWAY: Command(presence.handle_301, 3),
+    num.RPL_UNAWAY: Command(presence.handle_305),
+    num.RPL_NOWAWAY: Command(presence.handle_306),
+    num.RPL_WHOREPLY: Command(presence.handle_352, 8),
+    num.RPL_ENDOFWHO: Command(presence.handle_315, 2),
     # replies we show as they are, or not at all
     num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),
     num.RPL_MYINFO: Command(numerics.handle_quietly),

@@ -147,10 +147,78 @@ def test_session_fail_becomes_request_failed_and_an_error_line():
     assert line.kind is EntryKind.ERROR and "Unknown msgid x" in line.text
 
 
-def test_session_away_notify_is_quiet():
+def test_session_away_notify_marks_users_without_log_lines():
     session = v3()
-    events, _ = feed(session, ":bob!b@h AWAY :lunch", ":bob!b@h AWAY")
-    assert events == []
+    events, _ = feed(session, ":bob!b@h AWAY :lunch")
+    assert entries(events) == []
+    assert of_type(events, ev.AwayChanged) == [ev.AwayChanged("bob", "lunch")]
+    assert [(u.nick, u.away) for u in session.users("#lobby")] == [
+        ("alice", False), ("bob", True), ("me", False)]
+    events, _ = feed(session, ":bob!b@h AWAY")
+    assert of_type(events, ev.AwayChanged) == [ev.AwayChanged("bob", "")]
+    assert not any(u.away for u in session.users("#lobby"))
+
+
+def test_session_away_survives_a_names_refresh_and_follows_a_rename():
+    session = v3()
+    feed(session, ":bob!b@h AWAY :lunch", ":srv 353 me = #lobby :@alice +bob me",
+         ":srv 366 me #lobby :End", ":bob!b@h NICK robert")
+    assert [(u.nick, u.away) for u in session.users("#lobby")] == [
+        ("alice", False), ("robert", True), ("me", False)]
+
+
+def test_session_own_away_from_305_306():
+    session = v3()
+    events, _ = feed(session, ":srv 306 me :You have been marked as being away")
+    assert of_type(events, ev.AwayChanged) == [ev.AwayChanged("me", "away", own=True)]
+    assert entries(events)[0].text == "You are marked as away"
+    assert [u.away for u in session.users("#lobby")][-1] is True
+    events, _ = feed(session, ":srv 305 me :You are no longer marked as being away")
+    assert of_type(events, ev.AwayChanged) == [ev.AwayChanged("me", "", own=True)]
+    assert not any(u.away for u in session.users("#lobby"))
+
+
+def test_session_301_says_who_is_away():
+    session = v3()
+    events, _ = feed(session, ":srv 301 me bob :at lunch")
+    assert [e.text for e in entries(events)] == ["bob is away: at lunch"]
+
+
+def test_session_typing_tagmsg_becomes_an_event_not_a_line():
+    session = v3()
+    events, _ = feed(session, "@+typing=active :bob!b@h TAGMSG #lobby",
+                     "@+typing=paused :bob!b@h TAGMSG me", "@+typing=active :me!u@h TAGMSG #lobby",
+                     "@+react=x :bob!b@h TAGMSG #lobby")
+    assert entries(events) == []
+    assert of_type(events, ev.TypingNotified) == [ev.TypingNotified("#lobby", "bob", "active"),
+                                                 ev.TypingNotified("bob", "bob", "paused")]
+
+
+def test_session_builds_typing_tagmsg():
+    line = v3().build.typing("#lobby", "active").format()
+    assert line == "@+typing=active TAGMSG #lobby"
+
+
+def test_session_asks_who_after_joining_to_learn_who_is_away():
+    session = v3()
+    _, out = feed(session, ":me!u@h JOIN #dev", ":srv 353 me = #dev :me bob carol",
+                  ":srv 366 me #dev :End")
+    assert out == ["WHO #dev"]
+    events, _ = feed(session, ":srv 352 me #dev u h srv bob G :0 Bob",
+                     ":srv 352 me #dev u h srv carol H :0 Carol",
+                     ":srv 315 me #dev :End of WHO list")
+    assert entries(events) == []
+    assert [(u.nick, u.away) for u in session.users("#dev")] == [
+        ("bob", True), ("carol", False), ("me", False)]
+    events, _ = feed(session, ":srv 352 me * u h srv zoe G :0 Zoe",
+                     ":srv 315 me zoe :End of WHO list")
+    assert len(entries(events)) == 2  # a WHO we did not ask for shows as status lines
+
+
+def test_session_without_away_notify_asks_no_who():
+    session = joined()
+    _, out = feed(session, ":me!u@h JOIN #dev", ":srv 366 me #dev :End")
+    assert out == []
 
 
 def test_session_search_results_are_not_chat():

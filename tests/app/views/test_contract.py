@@ -276,6 +276,14 @@ def test_view_enter_sends_input_text(real_probe: RealProbe, actions: RecordingAc
     assert actions.calls == [("on_send", ("hello there",))]
 
 
+def test_view_reports_each_change_of_the_input(real_probe: RealProbe,
+                                               actions: RecordingActions) -> None:
+    real_probe.view.input.insert("end", "hi")
+    real_probe.view.input.insert("end", "!")
+    real_probe.view.clear_input()
+    assert actions.typed == ["hi", "hi!", ""]
+
+
 def test_view_send_button_sends_input_text(real_probe: RealProbe,
                                            actions: RecordingActions) -> None:
     real_probe.type_and_click_send("/me waves")

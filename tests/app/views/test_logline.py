@@ -130,3 +130,10 @@ def test_entry_line_replayed_from_an_earlier_day_shows_its_day() -> None:
                      replayed=True)
     assert entry_line(today) == "08:15  <bob> x"
     assert entry_line(LogEntry(earlier, "bob", "#lobby", "live")) == "08:15  <bob> live"
+
+
+def test_entry_line_compact_join_line_reads_by_its_arrows() -> None:
+    summary = LogEntry(T0, "", "#lobby", "\u2192 bob joined \u00b7 \u2190 dave left",
+                       EntryKind.SYSTEM, presence="summary")
+    assert entry_line(summary) == "09:41  \u2192 bob joined \u00b7 \u2190 dave left"
+    assert "system" in entry_runs(summary)[1][1]
