@@ -25,7 +25,7 @@ class LogEntry:
     for a private message, the other person's nick. msgid is the server's id (IRCv3 msgid) when
     it gave one; pending marks our own message not yet confirmed by the server (typed while
     offline, or sent and awaiting its echo); replayed marks a line fetched from history, which
-    raises no notification."""
+    raises no notification; mention marks someone else's line that names our nick."""
 
     time: datetime
     sender: str
@@ -37,6 +37,7 @@ class LogEntry:
     msgid: str = ""
     pending: bool = False
     replayed: bool = False
+    mention: bool = False
 
 
 DEFAULT_LOG_LIMIT = 10_000

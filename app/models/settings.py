@@ -1,10 +1,10 @@
 """What the client remembers between runs, and the parameters of one connection.
 
-SettingsStore keeps the last host, port, nick, TLS choice, theme, view and the pinned TLS
-certificate fingerprints in settings.json under platformdirs' user config dir (or
-$LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file means defaults. The server password
-(only when asked to remember it) is kept in the CredentialStore, never in that file: one an older
-LocalChat wrote there is moved out on load.
+SettingsStore keeps the last host, port, nick, TLS choice, theme, view, the pinned TLS
+certificate fingerprints and the notification settings in settings.json under platformdirs'
+user config dir (or $LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file means defaults.
+The server password (only when asked to remember it) is kept in the CredentialStore, never in
+that file: one an older LocalChat wrote there is moved out on load.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ DEFAULT_CHANNEL = "#lobby"
 CONFIG_DIR_ENV = "LOCALCHAT_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
 THEMES = ("light", "dark")
+NOTIFY_MODES = ("all", "mentions", "never")
+"""The per-conversation notification settings (app.models.notifyplan.NotifyMode's values)."""
 """The theme names; the views and the command line take theirs from here."""
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,11 @@ class Settings:
     password: str = field(default="", repr=False)
     remember_password: bool = False
     pins: dict[str, str] = field(default_factory=dict)
+    notify: dict[str, str] = field(default_factory=dict)
+    """What a conversation notifies for, by its folded name: 'all', 'mentions' or 'never'
+    (a conversation not named here: all in a private chat, mentions in a channel)."""
+    dnd: bool = False
+    """Do not disturb: no desktop notification at all."""
 
     @property
     def connect_params(self) -> ConnectParams:
@@ -248,9 +255,12 @@ def _is_valid(name: str, value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
     if name == "theme":
         return value in THEMES
-    if name in ("tls", "remember_password"):
+    if name in ("tls", "remember_password", "dnd"):
         return isinstance(value, bool)
     if name == "pins":
         return isinstance(value, dict) and all(
             isinstance(key, str) and is_fingerprint(pin) for key, pin in value.items())
+    if name == "notify":
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and mode in NOTIFY_MODES for key, mode in value.items())
     return isinstance(value, str)
