@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from app.controllers.client import start_client
 from app.models.cache import data_dir
+from app.models.notifier import DesktopNotifications
 from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, SettingsStore
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
@@ -113,7 +114,8 @@ def run_client(args: argparse.Namespace) -> int:
     defaults = connect_defaults(args, remembered)
     direct = bool(args.host and args.port and args.nick)
     controller = start_client(view, params=defaults if direct else None, defaults=defaults,
-                              settings_store=store, cache_dir=data_dir())
+                              settings_store=store, cache_dir=data_dir(),
+                              notifier=DesktopNotifications().start())
     try:
         view.run()
     finally:

@@ -73,6 +73,7 @@ class FakeView:
         self.identity: tuple[str, str] = ("", "")
         self.closed = False
         self.now_ms = 0
+        self.focused = True
         self._scheduled: list[_Scheduled] = []
         self._order = 0
 
@@ -159,6 +160,13 @@ class FakeView:
 
     def clear_input(self) -> None:
         self._record("clear_input")
+
+    def has_focus(self) -> bool:
+        return self.focused
+
+    def present(self) -> None:
+        self._record("present")
+        self.focused = True
 
     def close(self) -> None:
         self._record("close")

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.controllers import commands
+from app.controllers.alerts import Alerts
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
@@ -19,6 +20,7 @@ from app.controllers.sender import Sender
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
 from app.models.log import EntryKind, LogEntry
+from app.models.notifier import Notifier
 from app.models.session import Session
 from app.models.settings import DEFAULT_CHANNEL, THEMES, ConnectParams, PinRemoval, SettingsStore
 from app.models.splitter import LINE_LIMIT
@@ -38,11 +40,12 @@ class ClientController:
     def __init__(self, view: ChatView, *, settings_store: SettingsStore,
                  connection_factory: ConnectionFactory, clock: Clock,
                  channels: tuple[str, ...] = (DEFAULT_CHANNEL,),
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, notifier: Notifier | None = None) -> None:
         self.view, self.store = view, settings_store
         self._closed = False
         self.presenter = Presenter(view, clock, lambda c, e: self.archive.filed(c, e))
         self.archive = Archive(cache_dir, self.presenter)
+        self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
                          lambda seconds: self.connector.silent(seconds))
@@ -91,6 +94,11 @@ class ClientController:
         return self.presenter.current
 
     @property
+    def alerts(self) -> Alerts:
+        """Mentions, notifications and their settings."""
+        return self._alerts
+
+    @property
     def conversations(self) -> Conversations:
         """The open conversations."""
         return self.presenter.conversations
@@ -125,6 +133,7 @@ class ClientController:
         if self.online and self.session is not None:
             self.link.send(self.session.quit(reason or "Leaving"))
         self.link.close()
+        self.alerts.close()
         lost = self.archive.close(self.sender.outbox.items())
         if lost:
             log.error("%s: %d unsent messages lost", lost, len(self.sender.outbox))
@@ -139,7 +148,9 @@ class ClientController:
     def _handle(self, item: object) -> None:
         """File the lines of one item; a bug while handling it costs that item, not the client."""
         try:
-            self.presenter.add(self._entries_for(item), self._confirmed)
+            entries = self.alerts.mark(self._entries_for(item))
+            self.presenter.add(entries, self._confirmed)
+            self.alerts.consider(entries)
         except Exception as error:  # logged with its traceback, and shown
             log.exception("error while handling %r", item)
             self.presenter.add([self.presenter.entry(
@@ -291,16 +302,18 @@ def start_client(view: ChatView, *, params: ConnectParams | None = None,
                  connection_factory: ConnectionFactory | None = None,
                  clock: Clock | None = None,
                  defaults: ConnectParams | None = None,
-                 cache_dir: Path | None = None) -> ClientController:
+                 cache_dir: Path | None = None,
+                 notifier: Notifier | None = None) -> ClientController:
     """Make the controller, bind it to view, and connect (asking first when params is None,
     with defaults or else the remembered values). cache_dir: where the local log cache lives
-    (None: no cache)."""
+    (None: no cache); notifier: where desktop notifications go (None: none)."""
     controller = ClientController(
         view,
         settings_store=settings_store if settings_store is not None else SettingsStore(),
         connection_factory=connection_factory if connection_factory is not None else Connection,
         clock=clock if clock is not None else datetime.now,
         cache_dir=cache_dir,
+        notifier=notifier,
     )
     view.bind(controller)
     controller.begin(params, defaults)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.controllers.alerts import Alerts
+from app.models.notifyplan import NotifyMode
 from app.models.session import Session
 from app.models.settings import ConnectParams, PinRemoval
 from app.models.trust import parse_server_key, server_key
@@ -31,6 +33,9 @@ class CommandContext(Protocol):
 
     @property
     def params(self) -> ConnectParams: ...
+
+    @property
+    def alerts(self) -> Alerts: ...
 
     def inform(self, *texts: str) -> None:
         """Show system lines."""
@@ -203,6 +208,39 @@ def _passwd(context: CommandContext, args: str) -> bool:
     return context.change_password(args)
 
 
+# /notify [all|mentions|never]
+def _notify(context: CommandContext, args: str) -> bool:
+    name = context.current
+    if name is None:
+        raise InvalidInput("Open a channel or private chat first: /notify is set per "
+                           "conversation")
+    private = context.session is not None and not context.session.is_channel(name)
+    if args:
+        try:
+            mode = NotifyMode(args.lower())
+        except ValueError:
+            raise _usage("notify") from None
+        context.alerts.set_mode(name, mode)
+    mode = context.alerts.mode_of(name, private)
+    context.inform(f"{name} notifies for {_MODE_WORDS[mode]}")
+    return True
+
+
+_MODE_WORDS = {NotifyMode.ALL: "all messages", NotifyMode.MENTIONS: "mentions of your nick only",
+               NotifyMode.NEVER: "nothing (never)"}
+
+
+# /dnd [on|off]
+def _dnd(context: CommandContext, args: str) -> bool:
+    if args.lower() not in ("", "on", "off"):
+        raise _usage("dnd")
+    on = not context.alerts.dnd if not args else args.lower() == "on"
+    context.alerts.set_dnd(on)
+    context.inform("Do not disturb is on: no desktop notifications" if on
+                   else "Do not disturb is off: desktop notifications are back")
+    return True
+
+
 # /help
 def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
@@ -230,5 +268,10 @@ COMMANDS: dict[str, Command] = {
     "passwd": Command("/passwd <new password>",
                       "set your account's password, to log in from another device", _passwd,
                       needs_args=True),
+    "notify": Command("/notify [all|mentions|never]",
+                      "what this conversation notifies you for (no argument: say)", _notify,
+                      online=False),
+    "dnd": Command("/dnd [on|off]", "do not disturb: no desktop notifications (toggles)", _dnd,
+                   online=False),
     "help": Command("/help", "list the commands", _help, online=False),
 }

@@ -101,7 +101,8 @@ class Presenter:
         elif self._appended:
             self.view.show_entries(self._appended)
         self._redraw, self._appended = False, []
-        listed = [base.Conversation(c.name, c.unread, c.private) for c in self.conversations
+        listed = [base.Conversation(c.name, c.unread, c.private, c.mentioned)
+                  for c in self.conversations
                   if c.name != STATUS or len(c.log)]
         current = self.current or STATUS
         if listed != self._listed or current != self._listed_current:

@@ -106,6 +106,12 @@ class ChatView(Protocol):
     def clear_input(self) -> None:
         """Empty the input after its text was taken."""
 
+    def has_focus(self) -> bool:
+        """True while the window has the keyboard focus (the user is looking at it)."""
+
+    def present(self) -> None:
+        """Bring the window to the front (de-iconified, raised, focused)."""
+
     def close(self) -> None:
         """Close the window and end run()."""
 
@@ -120,6 +126,8 @@ class Conversation:
     name: str
     unread: int = 0
     private: bool = False
+    mentioned: bool = False
+    """An unread line there names our nick."""
 
 
 ViewFactory = Callable[[str], ChatView]

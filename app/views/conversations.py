@@ -42,11 +42,22 @@ def badge(unread: int) -> str:
     return f"{BADGE_LIMIT}+" if unread > BADGE_LIMIT else str(unread)
 
 
+MENTION_MARK = "@"
+"""What stands before the unread count of a conversation where someone named you."""
+
+
 def line(conversation: Conversation) -> str:
-    """How one conversation reads: '#lobby (3)', '@bob' for a private chat."""
+    """How one conversation reads: '#lobby (3)', '#dev (@ 2)' when an unread line there
+    mentions you, '@bob' for a private chat."""
     name = f"@{conversation.name}" if conversation.private else conversation.name
-    count = badge(conversation.unread)
+    count = unread_badge(conversation)
     return f"{name} ({count})" if count else name
+
+
+def unread_badge(conversation: Conversation) -> str:
+    """The unread count as the list shows it, led by MENTION_MARK when you were mentioned."""
+    count = badge(conversation.unread)
+    return f"{MENTION_MARK} {count}" if count and conversation.mentioned else count
 
 
 class ConversationList:
@@ -123,10 +134,12 @@ class ConversationList:
         tags = ["private" if conversation.private else "channel"]
         if conversation.unread > 0:
             tags.append("unread")
+        if conversation.mentioned and conversation.unread > 0:
+            tags.append("mention")
         icon = self._icons.get(kind(conversation), "")
         options: dict[str, Any] = {"image": icon} if icon else {}
         iid = self.tree.insert("", "end", text=f" {conversation.name}", tags=tags,
-                               values=(badge(conversation.unread),), **options)
+                               values=(unread_badge(conversation),), **options)
         self._names[iid] = conversation.name
         return iid
 
@@ -166,6 +179,7 @@ class ConversationList:
         self.tree.tag_configure("section", foreground=muted, font=self._fonts["section"])
         self.tree.tag_configure("unread", font=self._fonts["unread"],
                                 foreground=colours.fg if light else "#ffffff")
+        self.tree.tag_configure("mention", foreground=colours.danger if light else "#ff8a95")
         self.tree.tag_configure("channel", foreground=colours.fg)
         self.tree.tag_configure("private", foreground=colours.fg)
         self.heading.configure(foreground=colours.fg)

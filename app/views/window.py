@@ -191,6 +191,17 @@ class ChatWindow:
         """Empty the input."""
         self.input_bar.clear()
 
+    def has_focus(self) -> bool:
+        """True while the window has the keyboard focus."""
+        return self._title.focused
+
+    def present(self) -> None:
+        """De-iconify, raise and focus the window (a notification was clicked)."""
+        if not self.closed:
+            self.root.deiconify()
+            self.root.lift()
+            self.root.focus_force()
+
     def close(self) -> None:
         """Close the window and end run()."""
         if self._scheduler.closed:
