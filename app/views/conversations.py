@@ -176,10 +176,12 @@ class ConversationList:
         strong = "#0b3a45" if light else "#e9f6f9"
         style.map(SIDEBAR_STYLE, background=[("selected", selected)],
                   foreground=[("selected", strong)])
+        # Tk ranks treeview tags by when they were made, the first highest: mention first
+        self.tree.tag_configure("mention", foreground=colours.danger if light else "#ff8a95",
+                                font=self._fonts["unread"])
         self.tree.tag_configure("section", foreground=muted, font=self._fonts["section"])
         self.tree.tag_configure("unread", font=self._fonts["unread"],
                                 foreground=colours.fg if light else "#ffffff")
-        self.tree.tag_configure("mention", foreground=colours.danger if light else "#ff8a95")
         self.tree.tag_configure("channel", foreground=colours.fg)
         self.tree.tag_configure("private", foreground=colours.fg)
         self.heading.configure(foreground=colours.fg)
