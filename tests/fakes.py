@@ -74,6 +74,7 @@ class FakeView:
         self.closed = False
         self.now_ms = 0
         self.focused = True
+        self.dnd = False
         self._scheduled: list[_Scheduled] = []
         self._order = 0
 
@@ -160,6 +161,10 @@ class FakeView:
 
     def clear_input(self) -> None:
         self._record("clear_input")
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        self._record("set_do_not_disturb", on)
+        self.dnd = on
 
     def has_focus(self) -> bool:
         return self.focused

@@ -40,6 +40,7 @@ class Alerts:
         settings = store.load()
         self._modes = dict(settings.notify)
         self.dnd = settings.dnd
+        view.set_do_not_disturb(self.dnd)
         self._last: dict[str, datetime] = {}
         """When each conversation (by key) last notified."""
         self._polls_left = 0
@@ -120,6 +121,7 @@ class Alerts:
         """Turn do-not-disturb on or off and remember it; InvalidInput when it cannot be
         saved."""
         self.dnd = on
+        self._view.set_do_not_disturb(on)
         if not self._store.update(dnd=on):
             raise InvalidInput(f"Could not save do-not-disturb to {self._store.path}")
 

@@ -285,6 +285,15 @@ class ClientController:
         if message is not None:
             self.send(message)
 
+    def on_do_not_disturb(self, on: bool) -> None:
+        """The Account menu's Do not disturb: remember it, and say so."""
+        try:
+            self._alerts.set_dnd(on)
+        except InvalidInput as error:
+            self.presenter.error(str(error))
+            return
+        self.inform(commands.dnd_line(on))
+
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""
         if theme not in THEMES:

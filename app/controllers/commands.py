@@ -236,9 +236,14 @@ def _dnd(context: CommandContext, args: str) -> bool:
         raise _usage("dnd")
     on = not context.alerts.dnd if not args else args.lower() == "on"
     context.alerts.set_dnd(on)
-    context.inform("Do not disturb is on: no desktop notifications" if on
-                   else "Do not disturb is off: desktop notifications are back")
+    context.inform(dnd_line(on))
     return True
+
+
+def dnd_line(on: bool) -> str:
+    """What the log says when do-not-disturb is turned on or off."""
+    return ("Do not disturb is on: no desktop notifications" if on
+            else "Do not disturb is off: desktop notifications are back")
 
 
 # /help

@@ -49,6 +49,9 @@ class ViewActions(Protocol):
     def on_account(self) -> None:
         """The Account menu's 'Set a password...': offer the account dialog."""
 
+    def on_do_not_disturb(self, on: bool) -> None:
+        """The Account menu's 'Do not disturb' was ticked (on) or unticked."""
+
 
 class ChatView(Protocol):
     """What a controller may ask of a view. All calls happen on the view's UI thread."""
@@ -105,6 +108,9 @@ class ChatView(Protocol):
 
     def clear_input(self) -> None:
         """Empty the input after its text was taken."""
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Show whether do-not-disturb is on (the Account menu's tick)."""
 
     def has_focus(self) -> bool:
         """True while the window has the keyboard focus (the user is looking at it)."""

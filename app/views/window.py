@@ -77,7 +77,8 @@ class ChatWindow:
         self.root.columnconfigure(0, weight=1)
         self.root.rowconfigure(1, weight=1)
         self.header = Header(self.root, self.compact, self.theme == "dark",
-                             self._on_theme_toggle, self._switcher.pick, self._on_account)
+                             self._on_theme_toggle, self._switcher.pick, self._on_account,
+                             self._on_dnd)
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
@@ -190,6 +191,10 @@ class ChatWindow:
     def clear_input(self) -> None:
         """Empty the input."""
         self.input_bar.clear()
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Tick or untick the Account menu's 'Do not disturb'."""
+        self.header.dnd_var.set(on)
 
     def has_focus(self) -> bool:
         """True while the window has the keyboard focus."""
@@ -325,6 +330,10 @@ class ChatWindow:
     def _on_account(self) -> None:
         if self.actions is not None:
             self.actions.on_account()
+
+    def _on_dnd(self) -> None:
+        if self.actions is not None:
+            self.actions.on_do_not_disturb(bool(self.header.dnd_var.get()))
 
     def _on_theme_toggle(self) -> None:
         theme = "dark" if self.theme_var.get() else "light"

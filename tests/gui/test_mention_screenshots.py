@@ -89,3 +89,20 @@ def test_gui_window_present_brings_it_up_with_the_focus(full: ChatWindow) -> Non
     assert full.root.state() == "normal"
     assert full.has_focus()
     assert full.root.focus_displayof() is not None
+
+
+def test_gui_account_menu_do_not_disturb_reports_and_follows(full: ChatWindow) -> None:
+    actions = RecordingActions()
+    full.bind(actions)
+    menu = full.header.account_menu
+    index = next(i for i in range(int(menu.index("end")) + 1)
+                 if menu.type(i) == "checkbutton")
+    assert menu.entrycget(index, "label") == "Do not disturb"
+    menu.invoke(index)
+    assert actions.calls[-1] == ("on_do_not_disturb", (True,))
+    full.set_do_not_disturb(False)
+    menu.invoke(index)
+    assert actions.calls[-1] == ("on_do_not_disturb", (True,))
+    full.set_do_not_disturb(True)
+    menu.invoke(index)
+    assert actions.calls[-1] == ("on_do_not_disturb", (False,))

@@ -160,3 +160,23 @@ def test_alerts_without_a_notifier_still_mark_mentions(rig):
     assert isinstance(view, FakeView)
     view.pump()
     assert [(e.text, e.mention) for e in view.entries if e.sender] == [("me?", True)]
+
+
+def test_alerts_do_not_disturb_from_the_menu_is_shown_and_remembered(rig, notifier):
+    controller = online(rig, notifier)
+    assert rig.view.dnd is False
+    controller.on_do_not_disturb(True)
+    assert rig.view.dnd is True and controller.alerts.dnd
+    assert rig.view.texts()[-1] == "Do not disturb is on: no desktop notifications"
+    assert SettingsStore(rig.store.directory).load().dnd is True
+    rig.conn.feed(msg("p1", 10, "urgent", target="me"))
+    rig.view.pump()
+    assert notifier.alerts == []
+    controller.on_send("/dnd")
+    assert rig.view.dnd is False
+
+
+def test_alerts_the_next_window_shows_the_remembered_do_not_disturb(rig, notifier):
+    rig.store.update(dnd=True)
+    online(rig, notifier)
+    assert rig.view.called("set_do_not_disturb")[0] == (True,)
