@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ircproto.formatting import strip_formatting
 
@@ -18,5 +19,10 @@ def mentions(text: str, nick: str, fold: Callable[[str], str]) -> bool:
     to both, so under rfc1459 'Ali[e]' also matches 'ali{e}'. An empty nick matches nothing."""
     if not nick:
         return False
-    pattern = (rf"(?<![{NICK_CHARACTERS}]){re.escape(fold(nick))}(?![{NICK_CHARACTERS}])")
-    return re.search(pattern, fold(strip_formatting(text))) is not None
+    return _word(fold(nick)).search(fold(strip_formatting(text))) is not None
+
+
+@lru_cache(maxsize=64)
+def _word(folded_nick: str) -> re.Pattern[str]:
+    """The pattern of folded_nick as a whole word (one per nick we have had)."""
+    return re.compile(rf"(?<![{NICK_CHARACTERS}]){re.escape(folded_nick)}(?![{NICK_CHARACTERS}])")
