@@ -125,7 +125,38 @@ class Alerts:
         if not self._store.update(dnd=on):
             raise InvalidInput(f"Could not save do-not-disturb to {self._store.path}")
 
+    def choose_mode(self, name: str, mode: str) -> str:
+        """The list's menu set what conversation name notifies for: the line saying so;
+        InvalidInput for an unknown conversation or mode, or when it cannot be saved."""
+        found = self._presenter.conversations.get(name)
+        if found is None:
+            raise InvalidInput(f"No conversation called {name}")
+        if mode not in [choice.value for choice in NotifyMode]:
+            raise InvalidInput(f"Unknown notification setting {mode!r}")
+        self.set_mode(found.name, NotifyMode(mode))
+        return notify_line(found.name, NotifyMode(mode))
+
+    def choose_dnd(self, on: bool) -> str:
+        """The menu's Do not disturb: the line saying so; InvalidInput when not saved."""
+        self.set_dnd(on)
+        return dnd_line(on)
+
     def close(self) -> None:
         """Stop the notifier."""
         if self._notifier is not None:
             self._notifier.close()
+
+
+_MODE_WORDS = {NotifyMode.ALL: "all messages", NotifyMode.MENTIONS: "mentions of your nick only",
+               NotifyMode.NEVER: "nothing (never)"}
+
+
+def notify_line(name: str, mode: NotifyMode) -> str:
+    """What the log says about what conversation name notifies for."""
+    return f"{name} notifies for {_MODE_WORDS[mode]}"
+
+
+def dnd_line(on: bool) -> str:
+    """What the log says when do-not-disturb is turned on or off."""
+    return ("Do not disturb is on: no desktop notifications" if on
+            else "Do not disturb is off: desktop notifications are back")

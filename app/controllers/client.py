@@ -46,6 +46,8 @@ class ClientController:
         self.presenter = Presenter(view, clock, lambda c, e: self.archive.filed(c, e))
         self.archive = Archive(cache_dir, self.presenter)
         self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
+        self.presenter.notify_mode_of = lambda name, private: \
+            self._alerts.mode_of(name, private).value
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
                          lambda seconds: self.connector.silent(seconds))
@@ -285,14 +287,19 @@ class ClientController:
         if message is not None:
             self.send(message)
 
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        """The conversation list's menu: what name notifies for; remembered, and said."""
+        self._setting(lambda: self._alerts.choose_mode(name, mode))
+
     def on_do_not_disturb(self, on: bool) -> None:
         """The Account menu's Do not disturb: remember it, and say so."""
+        self._setting(lambda: self._alerts.choose_dnd(on))
+
+    def _setting(self, change: Callable[[], str]) -> None:
         try:
-            self._alerts.set_dnd(on)
+            self.inform(change())
         except InvalidInput as error:
             self.presenter.error(str(error))
-            return
-        self.inform(commands.dnd_line(on))
 
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.controllers.alerts import Alerts
+from app.controllers.alerts import Alerts, dnd_line, notify_line
 from app.models.notifyplan import NotifyMode
 from app.models.session import Session
 from app.models.settings import ConnectParams, PinRemoval
@@ -221,13 +221,8 @@ def _notify(context: CommandContext, args: str) -> bool:
         except ValueError:
             raise _usage("notify") from None
         context.alerts.set_mode(name, mode)
-    mode = context.alerts.mode_of(name, private)
-    context.inform(f"{name} notifies for {_MODE_WORDS[mode]}")
+    context.inform(notify_line(name, context.alerts.mode_of(name, private)))
     return True
-
-
-_MODE_WORDS = {NotifyMode.ALL: "all messages", NotifyMode.MENTIONS: "mentions of your nick only",
-               NotifyMode.NEVER: "nothing (never)"}
 
 
 # /dnd [on|off]
@@ -238,12 +233,6 @@ def _dnd(context: CommandContext, args: str) -> bool:
     context.alerts.set_dnd(on)
     context.inform(dnd_line(on))
     return True
-
-
-def dnd_line(on: bool) -> str:
-    """What the log says when do-not-disturb is turned on or off."""
-    return ("Do not disturb is on: no desktop notifications" if on
-            else "Do not disturb is off: desktop notifications are back")
 
 
 # /help

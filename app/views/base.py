@@ -7,7 +7,7 @@ test suite runs against all of them. Only modules under app/views/ import Tk.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.models.log import LogEntry
@@ -48,6 +48,9 @@ class ViewActions(Protocol):
 
     def on_account(self) -> None:
         """The Account menu's 'Set a password...': offer the account dialog."""
+
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        """The user chose what conversation name notifies for ('all', 'mentions', 'never')."""
 
     def on_do_not_disturb(self, on: bool) -> None:
         """The Account menu's 'Do not disturb' was ticked (on) or unticked."""
@@ -134,6 +137,9 @@ class Conversation:
     private: bool = False
     mentioned: bool = False
     """An unread line there names our nick."""
+    notify: str = field(default="", compare=False)
+    """What it notifies for: 'all', 'mentions', 'never' ('' when it cannot notify); left out
+    of comparisons, which are about what the list shows."""
 
 
 ViewFactory = Callable[[str], ChatView]

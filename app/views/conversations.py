@@ -13,6 +13,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.views.base import Conversation
+from app.views.notifymenu import NotifyMenu
 
 SIDEBAR_STYLE = "Conversations.Treeview"
 BADGE_LIMIT = 999
@@ -65,7 +66,8 @@ class ConversationList:
     PRIVATE CHATS sections; the current conversation is highlighted, unread ones are bold with
     their count on the right. A click on a conversation calls on_pick(name)."""
 
-    def __init__(self, master: tkinter.Misc, width: int, on_pick: Callable[[str], None]) -> None:
+    def __init__(self, master: tkinter.Misc, width: int, on_pick: Callable[[str], None],
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None) -> None:
         self.frame = ttk.Frame(master, width=width)
         self.frame.grid_propagate(False)
         self.frame.columnconfigure(0, weight=1)
@@ -84,6 +86,8 @@ class ConversationList:
                                        bootstyle="round")
         self.tree.configure(yscrollcommand=self._on_scrolled)
         self.tree.bind("<ButtonPress-1>", self._on_click)
+        self.tree.bind("<ButtonPress-3>", self._on_menu)
+        self.notify_menu = NotifyMenu(self.tree, on_notify)
         self._on_pick = on_pick
         self._names: dict[str, str] = {}
         self._shown: list[Conversation] = []
@@ -148,6 +152,14 @@ class ConversationList:
         if name is not None:
             self._on_pick(name)
         return "break"  # the highlight follows the controller's set_conversations, not the click
+
+    def _on_menu(self, event: tkinter.Event) -> str:
+        """Right-click: what that conversation notifies for."""
+        name = self._names.get(self.tree.identify_row(event.y))
+        found = next((c for c in self._shown if c.name == name), None)
+        if found is not None and found.notify:
+            self.notify_menu.popup(found.name, found.notify, event.x_root, event.y_root)
+        return "break"
 
     @property
     def lines(self) -> list[str]:

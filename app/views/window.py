@@ -105,7 +105,7 @@ class ChatWindow:
         """The conversation list on the left, the user pane on the right."""
         body.columnconfigure(0, weight=0, minsize=CONVERSATION_PANE_WIDTH)
         self.conversation_list = ConversationList(body, CONVERSATION_PANE_WIDTH,
-                                                  self._switcher.pick)
+                                                  self._switcher.pick, self._on_notify)
         self.conversation_list.frame.grid(row=0, column=0, sticky="nsew", padx=(0, 12))
         self._picker = self.conversation_list
         body.columnconfigure(2, weight=0, minsize=USER_PANE_WIDTH)
@@ -330,6 +330,10 @@ class ChatWindow:
     def _on_account(self) -> None:
         if self.actions is not None:
             self.actions.on_account()
+
+    def _on_notify(self, name: str, mode: str) -> None:
+        if self.actions is not None:
+            self.actions.on_notify_mode(name, mode)
 
     def _on_dnd(self) -> None:
         if self.actions is not None:

@@ -49,6 +49,9 @@ class RecordingActions:
     def on_account(self) -> None:
         self._record("on_account")
 
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        self._record("on_notify_mode", name, mode)
+
     def on_do_not_disturb(self, on: bool) -> None:
         self._record("on_do_not_disturb", on)
 

@@ -106,3 +106,23 @@ def test_gui_account_menu_do_not_disturb_reports_and_follows(full: ChatWindow) -
     full.set_do_not_disturb(True)
     menu.invoke(index)
     assert actions.calls[-1] == ("on_do_not_disturb", (False,))
+
+
+def test_gui_sidebar_menu_sets_what_a_conversation_notifies_for(full: ChatWindow) -> None:
+    actions = RecordingActions()
+    full.bind(actions)
+    full.set_conversations([Conversation("#lobby", notify="mentions"),
+                            Conversation("bob", 1, True, notify="all")], "#lobby")
+    pump(full)
+    tree = full.conversation_list.tree
+    row = full.conversation_list.row_of("bob")
+    x, y, _, height = tree.bbox(row)
+    menu = full.conversation_list.notify_menu
+    full.root.after(200, menu.menu.unpost)
+    tree.event_generate("<ButtonPress-3>", x=x + 20, y=y + height // 2)
+    pump(full)
+    assert menu.name == "bob" and menu.var.get() == "all"
+    assert menu.labels() == ["Notify for all messages", "Notify for mentions only",
+                             "Never notify"]
+    menu.choose("never")
+    assert actions.calls[-1] == ("on_notify_mode", ("bob", "never"))

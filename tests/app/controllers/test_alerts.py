@@ -180,3 +180,23 @@ def test_alerts_the_next_window_shows_the_remembered_do_not_disturb(rig, notifie
     rig.store.update(dnd=True)
     online(rig, notifier)
     assert rig.view.called("set_do_not_disturb")[0] == (True,)
+
+
+def test_alerts_the_list_says_what_each_conversation_notifies_for(rig, notifier):
+    controller = online(rig, notifier, msg("p1", 10, "hi", target="me"))
+    modes = {c.name: c.notify for c in rig.view.conversations}
+    assert modes == {"(server)": "", "#lobby": "mentions", "bob": "all"}
+    controller.on_notify_mode("#lobby", "never")
+    modes = {c.name: c.notify for c in rig.view.conversations}
+    assert modes == {"(server)": "", "#lobby": "never", "bob": "all"}
+    assert rig.view.texts()[-1] == "#lobby notifies for nothing (never)"
+    assert SettingsStore(rig.store.directory).load().notify == {"#lobby": "never"}
+
+
+def test_alerts_menu_with_an_unknown_conversation_or_mode_is_an_error_line(rig, notifier):
+    controller = online(rig, notifier)
+    controller.on_notify_mode("#nowhere", "all")
+    assert rig.view.texts()[-1] == "No conversation called #nowhere"
+    controller.on_notify_mode("#lobby", "loud")
+    assert rig.view.texts()[-1] == "Unknown notification setting 'loud'"
+    assert SettingsStore(rig.store.directory).load().notify == {}
