@@ -49,12 +49,14 @@ class Alerts:
 
     # -- lines as they arrive -------------------------------------------------------------
 
-    def mark(self, entries: list[LogEntry]) -> list[LogEntry]:
-        """entries, with mention set on someone else's chat lines that name our nick."""
+    def mark(self, entries: list[LogEntry], nick: str = "") -> list[LogEntry]:
+        """entries, with mention set on someone else's chat lines that name nick (default:
+        ours on the current connection)."""
         session = self._presenter.session
-        if session is None or not session.nick:
+        nick = nick or (session.nick if session is not None else "")
+        if not nick:
             return entries
-        nick, fold = session.nick, session.key
+        fold = self._presenter.key
         return [replace(entry, mention=True)
                 if (not entry.own and entry.kind in UNREAD_KINDS and entry.sender
                     and mentions(entry.text, nick, fold)) else entry

@@ -44,7 +44,8 @@ class ClientController:
         self.view, self.store = view, settings_store
         self._closed = False
         self.presenter = Presenter(view, clock, lambda c, e: self.archive.filed(c, e))
-        self.archive = Archive(cache_dir, self.presenter)
+        self.archive = Archive(cache_dir, self.presenter,
+                               lambda entries, nick: self._alerts.mark(entries, nick))
         self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
         self.presenter.notify_mode_of = lambda name, private: \
             self._alerts.mode_of(name, private).value

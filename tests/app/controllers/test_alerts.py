@@ -200,3 +200,21 @@ def test_alerts_menu_with_an_unknown_conversation_or_mode_is_an_error_line(rig, 
     controller.on_notify_mode("#lobby", "loud")
     assert rig.view.texts()[-1] == "Unknown notification setting 'loud'"
     assert SettingsStore(rig.store.directory).load().notify == {}
+
+
+def test_alerts_cached_lines_that_mention_us_are_marked_but_never_notify(rig, notifier, tmp_path):
+    first = start_client(rig.view, params=PARAMS, settings_store=rig.store,
+                         connection_factory=rig.factory, clock=rig.clock,
+                         cache_dir=tmp_path / "data")
+    rig.conn.open()
+    rig.conn.feed(*REGISTER, *JOIN, *history("#lobby"), msg("c1", 1, "me: from last time"),
+                  msg("c2", 2, "nothing"))
+    rig.view.pump()
+    first.shut_down()
+    view = FakeView()
+    view.focused = False
+    start_client(view, params=PARAMS, settings_store=rig.store, connection_factory=rig.factory,
+                 clock=rig.clock, cache_dir=tmp_path / "data", notifier=notifier)
+    assert [(e.text, e.mention) for e in view.entries] == [("me: from last time", True),
+                                                           ("nothing", False)]
+    assert notifier.alerts == []
