@@ -61,6 +61,8 @@ class DesktopNotifications:
         self._backend: Any = None
         self._one_at_a_time = asyncio.Lock()
         self._pending: set[concurrent.futures.Future[None]] = set()
+        self._pending_lock = threading.Lock()
+        """Guards _pending: posts add on the caller's thread, the loop thread discards."""
         self._state = "new"
         """new -> ready (the service answered) or silent (it did not; we warned once)."""
         self.sent: list[Alert] = []
@@ -84,8 +86,13 @@ class DesktopNotifications:
             future = asyncio.run_coroutine_threadsafe(self._send(alert), self._loop)
         except RuntimeError:  # the loop stopped meanwhile
             return
-        self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: concurrent.futures.Future[None]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
 
     def take_clicks(self) -> list[str]:
         """Conversations whose notification the user clicked."""
@@ -104,7 +111,9 @@ class DesktopNotifications:
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until everything posted so far was handled (tests, the D-Bus probe)."""
-        _, waiting = concurrent.futures.wait(list(self._pending), timeout)
+        with self._pending_lock:
+            pending = list(self._pending)
+        _, waiting = concurrent.futures.wait(pending, timeout)
         return not waiting
 
     # -- on the loop thread -----------------------------------------------------------------
@@ -114,6 +123,10 @@ class DesktopNotifications:
         try:
             self._loop.run_forever()
         finally:
+            unfinished = asyncio.all_tasks(self._loop)
+            for task in unfinished:  # alerts still on their way when the window closed
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*unfinished, return_exceptions=True))
             self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
 

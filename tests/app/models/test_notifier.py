@@ -142,3 +142,15 @@ def test_notifier_real_backend_without_a_session_bus_goes_silent(monkeypatch, tm
         assert caplog.text.count("No desktop notifications") == 1
     finally:
         notifier.close()
+
+
+def test_notifier_closed_while_an_alert_hangs_stops_at_once(caplog) -> None:
+    notifier = DesktopNotifications(Hanging, probe_timeout=60).start()
+    notifier.post(ALERT)
+    assert not notifier.wait_idle(0.2)  # still waiting for the service
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        notifier.close()
+    assert time.monotonic() - started < 1.0
+    assert notifier.wait_idle(WAIT)  # cancelled, not left pending
+    assert caplog.records == []
