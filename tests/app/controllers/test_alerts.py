@@ -218,3 +218,13 @@ def test_alerts_cached_lines_that_mention_us_are_marked_but_never_notify(rig, no
     assert [(e.text, e.mention) for e in view.entries] == [("me: from last time", True),
                                                            ("nothing", False)]
     assert notifier.alerts == []
+
+
+def test_alerts_notify_needs_a_conversation_and_says_a_private_chats_default(rig, notifier):
+    controller = online(rig, notifier, msg("p1", 10, "hi", target="me"))
+    controller.switch_to(None)
+    controller.on_send("/notify all")
+    assert rig.view.texts()[-1].startswith("Open a channel or private chat first")
+    controller.on_switch("bob")
+    controller.on_send("/notify")
+    assert rig.view.texts()[-1] == "bob notifies for all messages"
