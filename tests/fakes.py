@@ -1,5 +1,6 @@
 """Hand-written fakes for the client's seams: FakeView (a ChatView that records calls and runs
-scheduled callbacks on a virtual clock), FakeConnection (a queue the test fills) and FakeClock."""
+scheduled callbacks on a virtual clock), FakeConnection (a queue the test fills), FakeClock and
+FakeNotifier (records the desktop notifications asked for)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from app.models.events import ConnectionClosed, ConnectionOpened
 from app.models.log import LogEntry
+from app.models.notifyplan import Alert
 from app.models.settings import ConnectParams
 from app.models.trust import CertificateReceived
 from app.models.users import UserItem
@@ -291,3 +293,22 @@ class FakeConnectionFactory:
     def last(self) -> FakeConnection:
         """The newest connection."""
         return self.made[-1]
+
+
+class FakeNotifier:
+    """Records alerts; clicks are what the test puts in .clicks."""
+
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+        self.clicks: list[str] = []
+        self.closed = False
+
+    def post(self, alert: Alert) -> None:
+        self.alerts.append(alert)
+
+    def take_clicks(self) -> list[str]:
+        clicks, self.clicks = self.clicks, []
+        return clicks
+
+    def close(self) -> None:
+        self.closed = True

@@ -11,26 +11,7 @@ from app.models.notifyplan import Alert
 from app.models.settings import SettingsStore
 from tests.app.controllers.conftest import PARAMS
 from tests.app.controllers.test_conversations import JOIN, REGISTER, history, msg
-from tests.fakes import FakeView
-
-
-class FakeNotifier:
-    """Records alerts; clicks are what the test puts in .clicks."""
-
-    def __init__(self) -> None:
-        self.alerts: list[Alert] = []
-        self.clicks: list[str] = []
-        self.closed = False
-
-    def post(self, alert: Alert) -> None:
-        self.alerts.append(alert)
-
-    def take_clicks(self) -> list[str]:
-        clicks, self.clicks = self.clicks, []
-        return clicks
-
-    def close(self) -> None:
-        self.closed = True
+from tests.fakes import FakeNotifier, FakeView
 
 
 @pytest.fixture
