@@ -59,6 +59,7 @@ class DesktopNotifications:
         self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
         self._clicks: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._backend: Any = None
+        self._backend_error: Exception | None = None
         self._one_at_a_time = asyncio.Lock()
         self._pending: set[concurrent.futures.Future[None]] = set()
         self._pending_lock = threading.Lock()
@@ -120,6 +121,10 @@ class DesktopNotifications:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
+        try:  # made (and its libraries imported) now, not while the first alert waits
+            self._backend = self._backend_factory()
+        except Exception as error:  # reported with the first alert, as no service
+            self._backend_error = error
         try:
             self._loop.run_forever()
         finally:
@@ -134,7 +139,8 @@ class DesktopNotifications:
         """Reach the notification service once; False (and one warning) when it is not there."""
         if self._state == "new":
             try:
-                self._backend = self._backend_factory()
+                if self._backend_error is not None:
+                    raise self._backend_error
                 await asyncio.wait_for(self._backend.get_capabilities(), self._probe_timeout)
                 self._state = "ready"
             except Exception as error:  # no D-Bus, no daemon, no platform support: all alike
