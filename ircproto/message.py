@@ -82,6 +82,11 @@ def _format_tag(key: str, value: str) -> str:
     return f"{key}={value.translate(_TAG_ESCAPE_TABLE)}" if value else key
 
 
+def escape_tag_value(value: str) -> str:
+    """IRCv3 tag value escaping (also that of soju.im/search's attribute values)."""
+    return value.translate(_TAG_ESCAPE_TABLE)
+
+
 def is_client_tag(key: str) -> bool:
     """True for a client-only tag (+typing, +draft/reply): one a client may send to others."""
     return key[:1] == "+"

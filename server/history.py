@@ -17,9 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
-from server.historyschema import set_up
+from server.historyschema import COLUMNS, set_up
+from server.historysearch import Scope, Search, search_sql
 from server.privatefiles import create_private_file
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,6 @@ MEMORY = ":memory:"
 PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stores ...
 PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
-
-COLUMNS = "id, msgid, ts, target, source, command, text, tags"
 
 
 _msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
@@ -217,9 +217,28 @@ class HistoryStore:
             (target_key, *bound, *high, limit),
         )
 
+    def search(self, scope: Scope, search: Search, fold: Callable[[str], str]
+               ) -> list[StoredMessage]:
+        """The newest `search.limit` messages matching search that scope may read, oldest
+        first; fold casefolds a nick (for from=). Full-text matching goes through the FTS5
+        index, so a query costs its matches, not the whole history."""
+        query = search_sql(scope, search)
+        if query is None:
+            return []
+        sql, args = query
+        with self._lock:
+            self._db.create_function("source_key", 1, lambda source: fold(
+                source.partition("!")[0]), deterministic=True)
+            rows = self._db.execute(sql, args).fetchall()
+        return self._stored(rows)[::-1]
+
     def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
         with self._lock:
             rows = self._db.execute(f"SELECT {COLUMNS} FROM messages {where}", args).fetchall()
+        return self._stored(rows)
+
+    @staticmethod
+    def _stored(rows: list[Any]) -> list[StoredMessage]:
         return [
             StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                           json.loads(row[7]) if row[7] else {})

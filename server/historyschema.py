@@ -1,6 +1,6 @@
 """The history database's schema and its migrations, applied when the store opens: a database
 from before accounts (version 0) keeps its channel history; its private rows and nick-keyed read
-markers belong to no account, so nobody is ever handed them.
+markers belong to no account, so nobody is ever handed them. Version 2 adds the FTS5 index.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import logging
 import sqlite3
 
 log = logging.getLogger(__name__)
-VERSION = 1  # PRAGMA user_version of a current database
+VERSION = 2  # PRAGMA user_version of a current database
+COLUMNS = "id, msgid, ts, target, source, command, text, tags"  # a StoredMessage, in order
 
 # Clustered by (target_key, ts, id): a store updates two b-trees (rows, msgid), a page of history
 # is one range scan. ts never goes back and id only grows, so (ts, id) order is arrival order.
@@ -43,7 +44,21 @@ CREATE TABLE IF NOT EXISTS account_markers (
     ts INTEGER NOT NULL,
     PRIMARY KEY (account_key, target_key)
 );
+""" + """
+CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages (id);
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (
+    text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
 """
+# The full-text index (version 2): a contentless FTS5 table whose rowid is messages.id, kept by
+# the triggers above (SEARCH joins it back through messages_id). Filled once from old rows.
+FILL_FTS = "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages;"
 OLD_COLUMNS = "target_key, ts, id, msgid, target, source, command, text, tags, sender_key, " \
     "recipient_key"
 # Version 0 (before accounts): msgid was UNIQUE, one row per private message keyed by both
@@ -73,13 +88,16 @@ def set_up(db: sqlite3.Connection) -> None:
         return
     old = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'"
                      ).fetchone()
-    script = (FROM_VERSION_0 if old else "") + SCHEMA + f"PRAGMA user_version = {VERSION};"
+    before = (FROM_VERSION_0 if old and version == 0 else "")
+    script = before + SCHEMA + (FILL_FTS if old else "") + f"PRAGMA user_version = {VERSION};"
     try:
         db.executescript(f"BEGIN; {script} COMMIT;")
     except sqlite3.Error:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
-    if old:
+    if old and version == 0:
         log.info("history database upgraded to version %d: private messages and read markers "
                  "from before accounts are kept from everyone", VERSION)
+    elif old:
+        log.info("history database upgraded to version %d: messages indexed for SEARCH", VERSION)

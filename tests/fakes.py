@@ -74,6 +74,8 @@ class FakeView:
         self.status: tuple[str, str] = ("", "")
         self.identity: tuple[str, str] = ("", "")
         self.closed = False
+        self.search_results: list[Any] = []
+        self.search_note = ""
         self.now_ms = 0
         self.focused = True
         self.dnd = False
@@ -174,6 +176,14 @@ class FakeView:
     def present(self) -> None:
         self._record("present")
         self.focused = True
+
+    def show_search_results(self, hits: Sequence[Any], note: str) -> None:
+        self._record("show_search_results", list(hits), note)
+        self.search_results, self.search_note = list(hits), note
+
+    def reveal_message(self, msgid: str) -> bool:
+        self._record("reveal_message", msgid)
+        return any(entry.msgid == msgid for entry in self.entries)
 
     def close(self) -> None:
         self._record("close")

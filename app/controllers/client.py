@@ -16,7 +16,9 @@ from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import Reactions
+from app.controllers.search import Searcher
 from app.controllers.sender import Sender
+from app.models.cachesearch import Hit
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
 from app.models.log import EntryKind, LogEntry
@@ -58,6 +60,9 @@ class ClientController:
             channels, presenter=self.presenter, connector=self.connector, link=self.link,
             archive=self.archive, send=self.send, switch_to=self.switch_to,
             waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
+        self.searcher = Searcher(view, self.presenter, self.archive,
+                                 lambda: self.session if self.online else None, self.send,
+                                 self.switch_to, lambda: self.caught_up)
 
     # --- state the view, the commands and the tests read ---
 
@@ -162,7 +167,9 @@ class ClientController:
     def _entries_for(self, item: object) -> list[LogEntry]:
         if isinstance(item, Message):
             assert self.session is not None
-            return self.reactions.apply(self.session.feed(item)) + self.connector.heard(item)
+            outcome = self.session.feed(item)
+            self.searcher.heard(outcome.events)
+            return self.reactions.apply(outcome) + self.connector.heard(item)
         return self.connector.on_item(item)
 
     def _confirmed(self, entry: LogEntry) -> bool:
@@ -301,6 +308,14 @@ class ClientController:
             self.inform(change())
         except InvalidInput as error:
             self.presenter.error(str(error))
+
+    def on_search(self, text: str) -> None:
+        """Search all conversations: the cache, and the server's history (controllers.search)."""
+        self.searcher.search(text)
+
+    def on_search_pick(self, hit: Hit) -> None:
+        """Open a search result's conversation at that message."""
+        self.searcher.pick(hit)
 
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""

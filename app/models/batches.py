@@ -4,11 +4,14 @@ newest msgid, so that the end of a chathistory batch becomes a HistoryReceived e
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.models import events as ev
+from ircproto.message import Message
 
 HISTORY_BATCHES = ("chathistory", "draft/chathistory-targets")
+SEARCH_BATCH = "soju.im/search"
+"""A SEARCH answer: its lines are results, never live or replayed chat (kept until it ends)."""
 
 
 @dataclass
@@ -17,6 +20,7 @@ class _OpenBatch:
     """(type, params...) from BATCH +<reference>."""
     count: int = 0
     last_msgid: str = ""
+    found: list[Message] = field(default_factory=list)
 
 
 class BatchTracker:
@@ -31,17 +35,28 @@ class BatchTracker:
         self._open[reference] = _OpenBatch((kind, *params))
 
     # BATCH -<reference>
-    def close(self, reference: str) -> ev.HistoryReceived | None:
-        """The server closed batch reference: a HistoryReceived when it carried history."""
+    def close(self, reference: str) -> ev.HistoryReceived | ev.SearchAnswered | None:
+        """The server closed batch reference: a HistoryReceived when it carried history, a
+        SearchAnswered when it answered a SEARCH."""
         batch = self._open.pop(reference, None)
         if batch is None:
             return None
         kind = batch.params
+        if kind[0] == SEARCH_BATCH:
+            return ev.SearchAnswered(tuple(batch.found))
         if kind[0] == "chathistory" and len(kind) > 1:
             return ev.HistoryReceived(kind[1], batch.count, batch.last_msgid)
         if kind[0] == "draft/chathistory-targets":
             return ev.HistoryReceived("", batch.count)
         return None
+
+    def collect(self, message: Message) -> bool:
+        """Keep message when it is a line of a SEARCH answer (True): not to be handled."""
+        batch = self._open.get(message.tags.get("batch", ""))
+        if batch is None or batch.params[0] != SEARCH_BATCH:
+            return False
+        batch.found.append(message)
+        return True
 
     def count(self, tags: Mapping[str, str]) -> bool:
         """Count a line with these tags in its batch; True when it is replayed history."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.models.cachesearch import Hit, ensure_index, search
 from app.models.log import DEFAULT_LOG_LIMIT, EntryKind, LogEntry
 from app.models.outbox import Outgoing
 from app.models.privatefiles import private_file
@@ -76,6 +77,7 @@ class LogCache:
             private_file(self.path)  # 0600 in a 0700 directory: it holds private messages
             self._db = sqlite3.connect(self.path)
             self._db.executescript(SCHEMA)
+            ensure_index(self._db)
         except (sqlite3.Error, OSError) as error:
             self._fail(error)
 
@@ -179,6 +181,17 @@ class LogCache:
                     EntryKind.ACTION if action else EntryKind.CHAT, True, bool(private),
                     pending=True), sent=bool(sent))
                 for target, text, action, sent, moment, private in rows]
+
+    def search(self, text: str, limit: int = 100) -> list[Hit]:
+        """The account's cached lines matching text, newest first (app.models.cachesearch);
+        raises SearchError for a text of too many words."""
+        if self._db is None:
+            return []
+        try:
+            return search(self._db, self.account, text, limit)
+        except sqlite3.Error as error:
+            self._fail(error)
+            return []
 
     def forget(self, key: str) -> bool:
         """Drop a conversation (we left the channel)."""

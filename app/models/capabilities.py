@@ -6,10 +6,12 @@ from __future__ import annotations
 from ircproto.message import Message
 
 WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
-               "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify", "sasl"}
+               "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify", "sasl",
+               "soju.im/search"}
 """IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
 time and a msgid, our own messages echoed back, history in batches, read markers, SASL (not
-draft/account-registration: that spec says not to request it, REGISTER works without)."""
+draft/account-registration: that spec says not to request it, REGISTER works without), server
+side search (soju.im/search)."""
 
 
 class CapNegotiation:

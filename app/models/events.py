@@ -8,6 +8,7 @@ from datetime import datetime
 
 from app.models.log import LogEntry
 from app.models.users import UserItem
+from ircproto.message import Message
 
 # --- put on the queue by the connection's reader thread (with Messages and LineErrors) ---
 
@@ -143,6 +144,13 @@ class HistoryReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchAnswered:
+    """A soju.im/search batch ended: the messages the server found (oldest first)."""
+
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryTargetFound:
     """CHATHISTORY TARGETS: target had messages, the newest at time."""
 
@@ -226,6 +234,6 @@ Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
-    | LoginRefused | NickOwned | PasswordChanged
+    | LoginRefused | NickOwned | PasswordChanged | SearchAnswered
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

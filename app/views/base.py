@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from app.models.cachesearch import Hit
 from app.models.log import LogEntry
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
@@ -54,6 +55,13 @@ class ViewActions(Protocol):
 
     def on_do_not_disturb(self, on: bool) -> None:
         """The Account menu's 'Do not disturb' was ticked (on) or unticked."""
+
+    def on_search(self, text: str) -> None:
+        """'Search all conversations' (Ctrl+Shift+F) asks for text: answer with
+        show_search_results (once or more, as results come in)."""
+
+    def on_search_pick(self, hit: Hit) -> None:
+        """The user picked a search result: open its conversation at that message."""
 
 
 class ChatView(Protocol):
@@ -120,6 +128,14 @@ class ChatView(Protocol):
 
     def present(self) -> None:
         """Bring the window to the front (de-iconified, raised, focused)."""
+
+    def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
+        """Show hits (newest first) in the search window, with note (how many, from where);
+        nothing when the search window is closed."""
+
+    def reveal_message(self, msgid: str) -> bool:
+        """Scroll the log to the shown message with msgid and highlight it (also once it has
+        filled into the log); False when it is not shown."""
 
     def close(self) -> None:
         """Close the window and end run()."""

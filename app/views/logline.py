@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from app.models.links import find_links
 from app.models.log import EntryKind, LogEntry
 from app.views.palette import nick_slot
 from ircproto.formatting import strip_formatting
@@ -56,6 +57,17 @@ def nick_tag(nick: str) -> str:
     return f"nick{nick_slot(nick)}"
 
 
+def with_links(text: str, tags: tuple[str, ...]) -> list[Run]:
+    """text as runs with tags, its links (app.models.links) also tagged 'link'."""
+    runs: list[Run] = []
+    at = 0
+    for link in find_links(text):
+        runs += [(text[at:link.start], tags), (text[link.start:link.end], (*tags, "link"))]
+        at = link.end
+    runs.append((text[at:], tags))
+    return [run for run in runs if run[0]]
+
+
 def entry_runs(entry: LogEntry) -> list[Run]:
     """The runs of one log line, ending with its newline."""
     line_tags: tuple[str, ...] = ("own",) if entry.own else ()
@@ -84,13 +96,13 @@ def _line_runs(entry: LogEntry, text: str) -> list[Run]:
         runs.append(("! " + text, ("error",)))
     elif entry.kind is EntryKind.ACTION:
         runs += [("* ", ("action",)), (sender, ("action", "nick", nick_tag(sender))),
-                 (" " + text, ("action",))]
+                 *with_links(" " + text, ("action",))]
     elif entry.kind is EntryKind.NOTICE:
         runs += [("-", ("notice",)), (sender, ("nick", nick_tag(sender))),
-                 ("- " + text, ("notice",))]
+                 *with_links("- " + text, ("notice",))]
     else:
         runs += [("<", ("punct",)), (sender, ("nick", nick_tag(sender))), ("> ", ("punct",)),
-                 (text, ("chat",))]
+                 *with_links(text, ("chat",))]
     return runs
 
 

@@ -241,6 +241,13 @@ class LogPane:
             names.update(self.text.tag_names(f"{line}.{column}"))
         return names
 
+    def line_of_msgid(self, msgid: str) -> int:
+        """The log line (1 is the oldest) showing the entry with msgid, or 0."""
+        for index, shown in enumerate(self._lines):
+            if shown is not None and msgid and shown.msgid == msgid:
+                return index + 1
+        return 0
+
     @property
     def newer_shown(self) -> bool:
         """True while the 'New messages' button offers to scroll down."""

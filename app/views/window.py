@@ -14,6 +14,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.models.cachesearch import Hit
 from app.models.log import EntryKind, LogEntry
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
@@ -30,6 +31,7 @@ from app.views.dialogs import (
 from app.views.header import APP_NAME, Header
 from app.views.inputbar import InputBar
 from app.views.logpane import LogPane
+from app.views.logtools import LogTools
 from app.views.palette import theme_for
 from app.views.scheduler import Scheduler
 from app.views.switcher import Switcher
@@ -43,7 +45,8 @@ CONVERSATION_PANE_WIDTH = 200
 
 class ChatWindow:
     """The full chat window: header, conversation sidebar, log, user pane, input with Send and
-    Users. Ctrl+Tab / Ctrl+Shift+Tab and Alt+Down / Alt+Up switch conversations."""
+    Users. Ctrl+Tab / Ctrl+Shift+Tab and Alt+Down / Alt+Up switch conversations; Ctrl+F finds
+    in the log, Ctrl+Shift+F searches all conversations (app.views.logtools)."""
 
     compact = False
     size = (1080, 640)
@@ -82,8 +85,8 @@ class ChatWindow:
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
-        self._build_body().grid(row=1, column=0, sticky="nsew", padx=12, pady=(12, 4))
         self.input_bar = InputBar(self.root)
+        self._build_body().grid(row=1, column=0, sticky="nsew", padx=12, pady=(12, 4))
         self.input_bar.frame.grid(row=2, column=0, sticky="ew", padx=12, pady=(4, 12))
         self.input = self.input_bar.entry
         self.send_button = self.input_bar.send_button
@@ -96,6 +99,8 @@ class ChatWindow:
         body.rowconfigure(0, weight=1)
         self.log_pane = LogPane(body, self._scheduler)
         self.log_pane.widget.grid(row=0, column=log_column, sticky="nsew")
+        self.log_tools = LogTools(self.root, body, self.log_pane, self.input_bar.entry,
+                                  self._scheduler, find_at=(1, log_column))
         self.log, self.log_text = self.log_pane.widget, self.log_pane.text
         self.newer_button = self.log_pane.newer_button
         self._build_sides(body)
@@ -124,6 +129,7 @@ class ChatWindow:
         self._switcher.on_switch = actions.on_switch
         self._switcher.bind_keys((self.root, self.input, self.log_text))
         self.root.protocol("WM_DELETE_WINDOW", actions.on_close)
+        self.log_tools.bind(actions, (self.root, self.input, self.log_text))
 
     def schedule(self, delay_ms: int, callback: Callable[[], None]) -> Scheduled:
         """Run callback on the Tk thread after delay_ms (0: when idle); nothing once closed or
@@ -157,6 +163,7 @@ class ChatWindow:
         the user scrolled up."""
         if entries:
             self._title.arrived(self.log_pane.show_entries(entries))
+            self.log_tools.entries_shown()
 
     def set_conversations(self, conversations: Sequence[Conversation], current: str) -> None:
         """Show the conversations (channels first, then private chats) with their unread counts
@@ -169,6 +176,7 @@ class ChatWindow:
         """Replace the log with entries, with the 'new messages' marker before
         entries[first_unread] (see LogPane.show_conversation)."""
         self.log_pane.show_conversation(entries, first_unread)
+        self.log_tools.conversation_shown()
 
     def update_entry(self, old: LogEntry, new: LogEntry) -> None:
         """Replace the line showing old (the same object) with new; nothing when old is not
@@ -206,6 +214,14 @@ class ChatWindow:
             self.root.deiconify()
             self.root.lift()
             self.root.focus_force()
+
+    def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
+        """The search window's results (see LogTools)."""
+        self.log_tools.show_search_results(hits, note)
+
+    def reveal_message(self, msgid: str) -> bool:
+        """Scroll to the message with msgid and highlight it (see LogTools)."""
+        return self.log_tools.reveal_message(msgid)
 
     def close(self) -> None:
         """Close the window and end run()."""
@@ -348,6 +364,7 @@ class ChatWindow:
     def _apply_theme_colours(self) -> None:
         style = self.root.style
         self.log_pane.apply_theme(style.colors, self.theme)
+        self.log_tools.apply_theme(self.theme)
         self._picker.apply_theme(style, self.theme == "light")
         self.header.apply_theme(self.theme)
         if not self.compact:

@@ -9,6 +9,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
+from server.commands.search import SEARCH_CAP
 from server.commands.welcome import complete_registration
 from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
 from server.sasl import MECHANISMS, mechanisms
@@ -31,6 +32,7 @@ CAPABILITIES: dict[str, str] = {
     "sasl": ",".join(MECHANISMS),  # with EXTERNAL too for a client certificate (list_caps)
     "server-time": "",
     "setname": "",
+    SEARCH_CAP: "",
     "userhost-in-names": "",
 }
 

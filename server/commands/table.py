@@ -19,6 +19,7 @@ from server.commands import (
     queries,
     registration,
     sasl,
+    search,
 )
 from server.commands.base import Handler
 
@@ -70,7 +71,8 @@ COMMANDS: dict[str, Command] = {
     # who is who (server.commands.queries)
     "WHO": Command(queries.handle_who),
     "WHOIS": Command(queries.handle_whois, min_params=1),
-    # history (server.commands.history)
+    # history (server.commands.history, .search)
     "CHATHISTORY": Command(history.handle_chathistory, min_params=1),
     "MARKREAD": Command(history.handle_markread),
+    "SEARCH": Command(search.handle_search, min_params=1),  # server.commands.search
 }

@@ -55,6 +55,12 @@ class RecordingActions:
     def on_do_not_disturb(self, on: bool) -> None:
         self._record("on_do_not_disturb", on)
 
+    def on_search(self, text: str) -> None:
+        self._record("on_search", text)
+
+    def on_search_pick(self, hit: object) -> None:
+        self._record("on_search_pick", hit)
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 

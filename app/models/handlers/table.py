@@ -92,6 +92,8 @@ def dispatch(state: SessionState, message: Message) -> Outcome:
     """Apply one message from the server to state; return what happened and what to answer."""
     out = Outcome()
     command = command_for(message.verb)
+    if state.batches.collect(message):  # a SEARCH result: the search controller's, not chat
+        return out
     if len(message.params) < command.min_params or not all(message.params[:-1]):
         text = f"Ignored a malformed {message.verb} from the server: {message.format()}"
         out.emit(state.log.error(text))

@@ -2,6 +2,7 @@
 
 from app.models import events as ev
 from app.models.batches import BatchTracker
+from ircproto.message import parse
 
 
 def test_batches_chathistory_end_reports_count_and_newest_msgid():
@@ -33,3 +34,13 @@ def test_batches_lines_outside_any_open_batch_are_live():
     assert not batches.count({})
     assert not batches.count({"batch": "unknown"})
     assert batches.close("unknown") is None
+
+
+def test_batches_a_search_answer_is_kept_not_handled():
+    tracker = BatchTracker()
+    tracker.open("s1", "soju.im/search")
+    found = parse("@batch=s1;msgid=a :bob!b@h PRIVMSG #dev :hit")
+    assert tracker.collect(found)
+    assert not tracker.collect(parse("@batch=other :bob!b@h PRIVMSG #dev :live"))
+    assert not tracker.collect(parse(":bob!b@h PRIVMSG #dev :live"))
+    assert tracker.close("s1") == ev.SearchAnswered((found,))

@@ -12,7 +12,7 @@ from tests.app.models.test_session import entries, feed, joined, make_session, o
 
 OFFERED = ("message-tags server-time echo-message batch labeled-response away-notify "
            "multi-prefix userhost-in-names setname cap-notify draft/chathistory "
-           "draft/read-marker sasl")
+           "draft/read-marker sasl soju.im/search")
 ISUPPORT = ":srv 005 me CHATHISTORY=100 MSGREFTYPES=msgid,timestamp :are supported"
 
 
@@ -151,3 +151,14 @@ def test_session_away_notify_is_quiet():
     session = v3()
     events, _ = feed(session, ":bob!b@h AWAY :lunch", ":bob!b@h AWAY")
     assert events == []
+
+
+def test_session_search_results_are_not_chat():
+    session = make_session()
+    feed(session, ":srv BATCH +s soju.im/search")
+    events, _ = feed(session, "@batch=s;msgid=a :bob!b@h PRIVMSG #lobby :an old hit")
+    assert events == []
+    events, _ = feed(session, ":srv BATCH -s")
+    [answer] = events
+    assert isinstance(answer, ev.SearchAnswered)
+    assert [m.params[1] for m in answer.messages] == ["an old hit"]
