@@ -14,6 +14,7 @@ from app.controllers.client import start_client
 from app.models.cache import data_dir
 from app.models.discovery import Discovery, interfaces_from
 from app.models.loginname import default_nick
+from app.models.notifier import DesktopNotifications
 from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, SettingsStore
 from app.models.systemtheme import system_theme
 from app.models.trust import parse_server_key
@@ -121,7 +122,8 @@ def run_client(args: argparse.Namespace) -> int:
     defaults = connect_defaults(args, remembered)
     direct = bool(args.host and args.port and args.nick)
     controller = start_client(view, params=defaults if direct else None, defaults=defaults,
-                              settings_store=store, cache_dir=data_dir())
+                              settings_store=store, cache_dir=data_dir(),
+                              notifier=DesktopNotifications().start())
     try:
         view.run()
     finally:

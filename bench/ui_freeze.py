@@ -4,10 +4,13 @@ Connection and the real controller, while a 5 ms Tk heartbeat records the longes
 With --direct the lines skip the network and go to view.show_entries in the controller's
 batch size, back to back, which shows what the window itself can take. With --switch the window
 flips between two conversations of N lines each (show_conversation with a new-messages marker,
-and set_conversations with 60 conversations), which shows what switching costs.
+and set_conversations with 60 conversations), which shows what switching costs. With --notify
+the client has its desktop notifier, every line mentions the watcher and the window counts as
+not focused, so every line is matched, planned and (at most once per quiet period) notified.
 
 Run under a display: `xvfb-run -a python -m bench.ui_freeze [--messages N] [--view NAME]
-[--direct | --switch]`.
+[--direct | --switch] [--notify]` (under `dbus-run-session` with a notification service to
+have the notifications really shown).
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from app.controllers.alerts import Alerts
 from app.controllers.client import start_client
 from app.controllers.link import BATCH_LIMIT
 from app.models.log import LogEntry
+from app.models.notifier import DesktopNotifications
 from app.models.settings import ConnectParams, SettingsStore
 from app.views import view_factory, view_names
 from app.views.base import Conversation
@@ -50,6 +57,9 @@ class Figures:
     error: str = ""
     last_line: str = ""  # the newest line the window showed at the end
     switches: list[float] = field(default_factory=list)  # seconds each switch took (--switch)
+    notified: int = -1  # notifications the controller posted (--notify; -1: no notifier)
+    notifier_silent: bool = False  # no notification service answered
+    alert_calls: list[float] = field(default_factory=list)  # seconds in each mark/consider
 
     def max_gap_ms(self, since: float = 0.0) -> float:
         """The longest time between two heartbeats that ended after since, in ms."""
@@ -60,9 +70,11 @@ class Flooder(threading.Thread):
     """A raw IRC client that joins #lobby and sends count PRIVMSGs as fast as the socket takes
     them, reading (and discarding) what the server sends so its own queue never fills."""
 
-    def __init__(self, address: tuple[str, int], count: int, figures: Figures) -> None:
+    def __init__(self, address: tuple[str, int], count: int, figures: Figures,
+                 prefix: str = "") -> None:
         super().__init__(name="flooder", daemon=True)
         self.address, self.count, self.figures = address, count, figures
+        self.prefix = prefix
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -72,7 +84,7 @@ class Flooder(threading.Thread):
                 sock.sendall(b"NICK flood\r\nUSER flood 0 * :bench\r\nJOIN #lobby\r\n")
                 self._wait_for(sock, b" 366 ")
                 self.figures.flood_started = time.perf_counter()
-                lines = [f"PRIVMSG #lobby :message {n} of the flood\r\n".encode()
+                lines = [f"PRIVMSG #lobby :{self.prefix}message {n} of the flood\r\n".encode()
                          for n in range(self.count)]
                 for start in range(0, self.count, 500):
                     sock.sendall(b"".join(lines[start:start + 500]))
@@ -114,21 +126,51 @@ def start_heartbeat(view: ChatWindow, figures: Figures) -> None:
 
     view.schedule(HEARTBEAT_MS, beat)
 
-def run(count: int, view_name: str) -> Figures:
-    """Flood a real window with count lines; return what was measured."""
+def run(count: int, view_name: str, notify: bool = False) -> Figures:
+    """Flood a real window with count lines; return what was measured. notify: with the
+    desktop notifier, every line a mention, the window taken as not focused."""
     figures = Figures()
+    notifier = DesktopNotifications().start() if notify else None
     server = start_server_thread(ServerConfig(host="127.0.0.1", port=0), record_errors=False)
     try:
         with tempfile.TemporaryDirectory() as config_dir:
             view = view_factory(view_name)("light")
             assert isinstance(view, ChatWindow)
             host, port = server.server_address
-            start_client(view, params=ConnectParams(host, port, "watcher"),
-                         settings_store=SettingsStore(config_dir))
-            _drive(view, figures, Flooder(server.server_address, count, figures), count)
+            if notify:
+                view.has_focus = lambda: False  # type: ignore[method-assign]
+            controller = start_client(view, params=ConnectParams(host, port, "watcher"),
+                                      settings_store=SettingsStore(config_dir),
+                                      notifier=notifier)
+            if notify:
+                _time_alerts(controller.alerts, figures)
+            flooder = Flooder(server.server_address, count, figures,
+                              "watcher: " if notify else "")
+            _drive(view, figures, flooder, count)
+            if notifier is not None:
+                figures.notified = controller.alerts.posted
+                notifier.wait_idle(5.0)
+                figures.notifier_silent = notifier.silent
     finally:
         server.stop(raise_errors=False)
+        if notifier is not None:
+            notifier.close()
     return figures
+
+
+def _time_alerts(alerts: Alerts, figures: Figures) -> None:
+    """Record how long each of the alerts' mark() and consider() calls takes."""
+    def timed(call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return call(*args)
+            finally:
+                figures.alert_calls.append(time.perf_counter() - started)
+        return run
+
+    alerts.mark = timed(alerts.mark)  # type: ignore[method-assign]
+    alerts.consider = timed(alerts.consider)  # type: ignore[method-assign]
 
 
 def run_direct(count: int, view_name: str) -> Figures:
@@ -228,11 +270,17 @@ def main(argv: list[str] | None = None) -> int:
                       help="skip the network: feed the window's show_entries directly")
     mode.add_argument("--switch", action="store_true",
                       help="switch between two conversations of --messages lines each")
+    parser.add_argument("--notify", action="store_true",
+                        help="with desktop notifications: every line mentions the watcher")
     args = parser.parse_args(argv)
+    if args.notify and (args.direct or args.switch):
+        parser.error("--notify goes through the controller: not with --direct or --switch")
     if args.messages < 1:
         parser.error("--messages must be at least 1")
-    runner = run_switch if args.switch else run_direct if args.direct else run
-    figures = runner(args.messages, args.view)
+    if args.switch or args.direct:
+        figures = (run_switch if args.switch else run_direct)(args.messages, args.view)
+    else:
+        figures = run(args.messages, args.view, args.notify)
     gc.collect()  # the closed window's Tk objects are freed here, on the Tk thread
     if figures.error:
         print(f"ui_freeze: FAILED: {figures.error}", file=sys.stderr)
@@ -249,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  longest event-loop freeze: {during:8.1f} ms during the flood "
           f"(heartbeat {HEARTBEAT_MS} ms; target < {TARGET_MS:.0f} ms)")
     print(f"  longest freeze overall:    {figures.max_gap_ms():8.1f} ms (includes start-up)")
+    if figures.notified >= 0:
+        shown = "no notification service" if figures.notifier_silent else "sent to the service"
+        print(f"  notifications:             {figures.notified:8d} posted ({shown})")
+        calls = figures.alert_calls or [0.0]
+        print(f"  mentions and alerts:       {max(calls) * 1000:8.1f} ms longest call, "
+              f"{sum(calls) * 1000:.0f} ms in all ({len(calls)} calls)")
     verdict = "PASS" if during < TARGET_MS else "FAIL"
     print(f"  {verdict}")
     return 0 if verdict == "PASS" else 1

@@ -24,6 +24,7 @@ TEST_DEPS=(
   "weechat-core weechat-plugin logger"    # the test reads WeeChat's channel log
   "weechat-plugins weechat-plugin fifo"   # the test commands WeeChat through its fifo
   "ngircd program ngircd"                 # the reference server
+  "dbus-daemon program dbus-run-session"  # tests/interop/test_dbus_notifications.py
 )
 
 # The file a dependency stands for ('' for a Python module), or nothing when it is missing.

@@ -1,5 +1,6 @@
 """Hand-written fakes for the client's seams: FakeView (a ChatView that records calls and runs
-scheduled callbacks on a virtual clock), FakeConnection (a queue the test fills) and FakeClock."""
+scheduled callbacks on a virtual clock), FakeConnection (a queue the test fills), FakeClock and
+FakeNotifier (records the desktop notifications asked for)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from app.models.events import ConnectionClosed, ConnectionOpened
 from app.models.log import LogEntry
+from app.models.notifyplan import Alert
 from app.models.settings import ConnectParams
 from app.models.trust import CertificateReceived
 from app.models.users import UserItem
@@ -77,6 +79,8 @@ class FakeView:
         self.search_results: list[Any] = []
         self.search_note = ""
         self.now_ms = 0
+        self.focused = True
+        self.dnd = False
         self._scheduled: list[_Scheduled] = []
         self._order = 0
 
@@ -168,6 +172,17 @@ class FakeView:
 
     def clear_input(self) -> None:
         self._record("clear_input")
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        self._record("set_do_not_disturb", on)
+        self.dnd = on
+
+    def has_focus(self) -> bool:
+        return self.focused
+
+    def present(self) -> None:
+        self._record("present")
+        self.focused = True
 
     def show_search_results(self, hits: Sequence[Any], note: str) -> None:
         self._record("show_search_results", list(hits), note)
@@ -295,3 +310,22 @@ class FakeConnectionFactory:
     def last(self) -> FakeConnection:
         """The newest connection."""
         return self.made[-1]
+
+
+class FakeNotifier:
+    """Records alerts; clicks are what the test puts in .clicks."""
+
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+        self.clicks: list[str] = []
+        self.closed = False
+
+    def post(self, alert: Alert) -> None:
+        self.alerts.append(alert)
+
+    def take_clicks(self) -> list[str]:
+        clicks, self.clicks = self.clicks, []
+        return clicks
+
+    def close(self) -> None:
+        self.closed = True

@@ -3,6 +3,7 @@ the first connect, save the server lines filed since the last save, forget a clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.controllers.presenter import Presenter
@@ -17,9 +18,13 @@ class Archive:
     """One account's cache (None until opened, and always None without a cache_dir). Failures
     become error lines in the presenter."""
 
-    def __init__(self, cache_dir: Path | None, presenter: Presenter) -> None:
+    def __init__(self, cache_dir: Path | None, presenter: Presenter,
+                 mark: Callable[[list[LogEntry], str], list[LogEntry]] = lambda e, nick: e
+                 ) -> None:
         self._dir = cache_dir
         self._presenter = presenter
+        self._mark = mark
+        """Marks the cached lines that mention a nick (the alerts' mark)."""
         self.cache: LogCache | None = None
         self._unsaved: list[tuple[Conversation, LogEntry]] = []
 
@@ -35,17 +40,18 @@ class Archive:
             return []
         self.cache = LogCache(self._dir, f"{params.host}:{params.port}/{params.nick}")
         for cached in self.cache.load():
-            self._restore(cached)
+            self._restore(cached, params.nick)
         kept = self.cache.load_outbox(params.nick)
         if self.cache.error:
             self._presenter.add([self._presenter.entry(self.cache.error, EntryKind.ERROR)])
         return kept
 
-    def _restore(self, cached: CachedConversation) -> None:
+    def _restore(self, cached: CachedConversation, nick: str) -> None:
+        """One cached conversation back in the presenter, its mentions of nick marked."""
         conversations = self._presenter.conversations
         found = conversations.open(cached.name, cached.private)
         found.read_until = cached.read_until
-        for entry in cached.entries:
+        for entry in self._mark(cached.entries, nick):
             conversations.add(found, entry, viewing=False)
         conversations.mark_read(found, cached.read_until)
         found.last_msgid, found.last_time = cached.last_msgid, cached.last_time

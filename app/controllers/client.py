@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.controllers import commands
 from app.controllers.activity import Activity
+from app.controllers.alerts import Alerts
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
@@ -24,6 +25,7 @@ from app.models.conversations import STATUS, Conversations
 from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
 from app.models.options import describe, parse_option
+from app.models.notifier import Notifier
 from app.models.session import Session
 from app.models.settings import (
     DEFAULT_CHANNEL,
@@ -50,11 +52,15 @@ class ClientController:
     def __init__(self, view: ChatView, *, settings_store: SettingsStore,
                  connection_factory: ConnectionFactory, clock: Clock,
                  channels: tuple[str, ...] = (DEFAULT_CHANNEL,),
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, notifier: Notifier | None = None) -> None:
         self.view, self.store = view, settings_store
         self._closed = False
         self.presenter = Presenter(view, clock, lambda c, e: self.archive.filed(c, e))
-        self.archive = Archive(cache_dir, self.presenter)
+        self.archive = Archive(cache_dir, self.presenter,
+                               lambda entries, nick: self._alerts.mark(entries, nick))
+        self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
+        self.presenter.notify_mode_of = lambda name, private: \
+            self._alerts.mode_of(name, private).value
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
                          lambda seconds: self.connector.silent(seconds))
@@ -118,6 +124,11 @@ class ClientController:
         return self.presenter.current
 
     @property
+    def alerts(self) -> Alerts:
+        """Mentions, notifications and their settings."""
+        return self._alerts
+
+    @property
     def conversations(self) -> Conversations:
         """The open conversations."""
         return self.presenter.conversations
@@ -153,6 +164,7 @@ class ClientController:
         if self.online and self.session is not None:
             self.link.send(self.session.quit(reason or "Leaving"))
         self.link.close()
+        self.alerts.close()
         lost = self.archive.close(self.sender.outbox.items())
         if lost:
             log.error("%s: %d unsent messages lost", lost, len(self.sender.outbox))
@@ -167,7 +179,9 @@ class ClientController:
     def _handle(self, item: object) -> None:
         """File the lines of one item; a bug while handling it costs that item, not the client."""
         try:
-            self.presenter.add(self._entries_for(item), self._confirmed)
+            entries = self.alerts.mark(self._entries_for(item))
+            self.presenter.add(entries, self._confirmed)
+            self.alerts.consider(entries)
         except Exception as error:  # logged with its traceback, and shown
             log.exception("error while handling %r", item)
             self.presenter.add([self.presenter.entry(
@@ -343,6 +357,20 @@ class ClientController:
         if message is not None:
             self.send(message)
 
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        """The conversation list's menu: what name notifies for; remembered, and said."""
+        self._setting(lambda: self._alerts.choose_mode(name, mode))
+
+    def on_do_not_disturb(self, on: bool) -> None:
+        """The Account menu's Do not disturb: remember it, and say so."""
+        self._setting(lambda: self._alerts.choose_dnd(on))
+
+    def _setting(self, change: Callable[[], str]) -> None:
+        try:
+            self.inform(change())
+        except InvalidInput as error:
+            self.presenter.error(str(error))
+
     def on_search(self, text: str) -> None:
         """Search all conversations: the cache, and the server's history (controllers.search)."""
         self.searcher.search(text)
@@ -368,16 +396,18 @@ def start_client(view: ChatView, *, params: ConnectParams | None = None,
                  connection_factory: ConnectionFactory | None = None,
                  clock: Clock | None = None,
                  defaults: ConnectParams | None = None,
-                 cache_dir: Path | None = None) -> ClientController:
+                 cache_dir: Path | None = None,
+                 notifier: Notifier | None = None) -> ClientController:
     """Make the controller, bind it to view, and connect (asking first when params is None,
     with defaults or else the remembered values). cache_dir: where the local log cache lives
-    (None: no cache)."""
+    (None: no cache); notifier: where desktop notifications go (None: none)."""
     controller = ClientController(
         view,
         settings_store=settings_store if settings_store is not None else SettingsStore(),
         connection_factory=connection_factory if connection_factory is not None else Connection,
         clock=clock if clock is not None else datetime.now,
         cache_dir=cache_dir,
+        notifier=notifier,
     )
     view.bind(controller)
     controller.begin(params, defaults)

@@ -7,9 +7,11 @@ chatcommands.py; CommandContext and Command in commandtypes.py."""
 
 from __future__ import annotations
 
+from app.controllers.alerts import dnd_line, notify_line
 from app.controllers.chatcommands import CHAT_COMMANDS, SHORTCUTS
 from app.controllers.commandtypes import Command, CommandContext
 from app.controllers.commandtypes import session_of as _session
+from app.models.notifyplan import NotifyMode
 from app.models.settings import PinRemoval
 from app.models.trust import parse_server_key, server_key
 from app.models.userinput import InvalidInput
@@ -139,6 +141,33 @@ def _passwd(context: CommandContext, args: str) -> bool:
     return context.change_password(args)
 
 
+# /notify [all|mentions|never]
+def _notify(context: CommandContext, args: str) -> bool:
+    name = context.current
+    if name is None:
+        raise InvalidInput("Open a channel or private chat first: /notify is set per "
+                           "conversation")
+    private = context.session is not None and not context.session.is_channel(name)
+    if args:
+        try:
+            mode = NotifyMode(args.lower())
+        except ValueError:
+            raise _usage("notify") from None
+        context.alerts.set_mode(name, mode)
+    context.inform(notify_line(name, context.alerts.mode_of(name, private)))
+    return True
+
+
+# /dnd [on|off]
+def _dnd(context: CommandContext, args: str) -> bool:
+    if args.lower() not in ("", "on", "off"):
+        raise _usage("dnd")
+    on = not context.alerts.dnd if not args else args.lower() == "on"
+    context.alerts.set_dnd(on)
+    context.inform(dnd_line(on))
+    return True
+
+
 # /help
 def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
@@ -167,6 +196,11 @@ COMMANDS: dict[str, Command] = {
     "passwd": Command("/passwd <new password>",
                       "set your account's password, to log in from another device", _passwd,
                       needs_args=True),
+    "notify": Command("/notify [all|mentions|never]",
+                      "what this conversation notifies you for (no argument: say)", _notify,
+                      online=False),
+    "dnd": Command("/dnd [on|off]", "do not disturb: no desktop notifications (toggles)", _dnd,
+                   online=False),
     **CHAT_COMMANDS,
     "help": Command("/help", "list the commands and keyboard shortcuts", _help, online=False),
 }

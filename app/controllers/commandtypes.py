@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.controllers.alerts import Alerts
 from app.models.ignores import IgnoreList
 from app.models.session import Session
 from app.models.settings import ConnectParams, PinRemoval
@@ -19,6 +20,9 @@ class CommandContext(Protocol):
 
     @property
     def online(self) -> bool: ...
+
+    @property
+    def alerts(self) -> Alerts: ...
 
     @property
     def session(self) -> Session | None: ...

@@ -48,6 +48,8 @@ class Presenter:
         self.compact_joins = False
         """Others' joins, parts and quits read as one compact line per run."""
         self._fold = PresenceFold()
+        self.notify_mode_of: Callable[[str, bool], str] = lambda name, private: ""
+        """What a conversation (name, private) notifies for, as the list shows it."""
 
     def key(self, name: str) -> str:
         """name folded as the server folds names."""
@@ -137,10 +139,14 @@ class Presenter:
         elif self._appended:
             self.view.show_entries(self._appended)
         self._redraw, self._appended = False, []
-        listed = [base.Conversation(c.name, c.unread, c.private) for c in self.conversations
+        listed = [base.Conversation(c.name, c.unread, c.private, c.mentioned,
+                                    "" if c.name == STATUS else self.notify_mode_of(c.name,
+                                                                                    c.private))
+                  for c in self.conversations
                   if c.name != STATUS or len(c.log)]
         current = self.current or STATUS
-        if listed != self._listed or current != self._listed_current:
+        if (listed != self._listed or current != self._listed_current
+                or [c.notify for c in listed] != [c.notify for c in self._listed]):
             self._listed, self._listed_current = listed, current
             self.view.set_conversations(listed, current)
 

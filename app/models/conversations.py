@@ -29,6 +29,8 @@ class Conversation:
     last_time: datetime | None = None
     """The newest message from the server we hold (msgid and server time): history resumes
     after it."""
+    mentioned: bool = False
+    """An unread line names our nick."""
 
     def entries(self) -> list[LogEntry]:
         """The log, oldest first."""
@@ -108,6 +110,7 @@ class Conversations:
         conversation.log.insert(index, entry)
         if not viewing and conversation.counts_as_unread(entry):
             conversation.unread += 1
+            conversation.mentioned = conversation.mentioned or entry.mention
             if conversation.first_unread is None or entry.time < conversation.first_unread.time:
                 conversation.first_unread = entry
         return index
@@ -129,9 +132,11 @@ class Conversations:
             conversation.read_until = until
         if until is None:
             conversation.unread, conversation.first_unread = 0, None
+            conversation.mentioned = False
             return
         unread = [e for e in conversation.log.entries() if conversation.counts_as_unread(e)]
         conversation.unread = len(unread)
+        conversation.mentioned = any(entry.mention for entry in unread)
         conversation.first_unread = unread[0] if unread else None
 
 

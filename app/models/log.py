@@ -25,8 +25,9 @@ class LogEntry:
     for a private message, the other person's nick. msgid is the server's id (IRCv3 msgid) when
     it gave one; pending marks our own message not yet confirmed by the server (typed while
     offline, or sent and awaiting its echo); replayed marks a line fetched from history, which
-    raises no notification. presence is 'join', 'part' or 'quit' for someone else's coming
-    and going, 'summary' for the one compact line that stands for several of them."""
+    raises no notification; mention marks someone else's line that names our nick. presence is
+    'join', 'part' or 'quit' for someone else's coming and going, 'summary' for the one compact
+    line that stands for several of them."""
 
     time: datetime
     sender: str
@@ -39,6 +40,7 @@ class LogEntry:
     pending: bool = False
     replayed: bool = False
     presence: str = ""
+    mention: bool = False
 
 
 DEFAULT_LOG_LIMIT = 10_000

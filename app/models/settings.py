@@ -1,11 +1,12 @@
 """What the client remembers between runs, and the parameters of one connection.
 
 SettingsStore keeps the last host, port, nick, TLS choice, theme ('' until the user picks one:
-the system's), view, the pinned TLS certificate fingerprints and the chat options (typing
-notifications, automatic away, ignored nicks, compact join/part lines) in settings.json under
-platformdirs' user config dir (or $LOCALCHAT_CONFIG_DIR), 0600 in a 0700 directory; a bad file
-means defaults. The server password (only when asked to remember it) is kept in the
-CredentialStore, never in that file: one an older LocalChat wrote there is moved out on load.
+the system's), view, the pinned TLS certificate fingerprints, the chat options (typing
+notifications, automatic away, ignored nicks, compact join/part lines) and the notification
+settings in settings.json under platformdirs' user config dir (or $LOCALCHAT_CONFIG_DIR), 0600
+in a 0700 directory; a bad file means defaults. The server password (only when asked to
+remember it) is kept in the CredentialStore, never in that file: one an older LocalChat wrote
+there is moved out on load.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ SETTINGS_FILE = "settings.json"
 DEFAULT_AUTO_AWAY_MINUTES = 10
 MAX_AUTO_AWAY_MINUTES = 24 * 60
 THEMES = ("light", "dark")
+NOTIFY_MODES = ("all", "mentions", "never")
+"""The per-conversation notification settings (app.models.notifyplan.NotifyMode's values)."""
 """The theme names; the views and the command line take theirs from here."""
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,11 @@ class Settings:
     auto_away_minutes: int = DEFAULT_AUTO_AWAY_MINUTES
     ignored: list[str] = field(default_factory=list)
     compact_joins: bool = False
+    notify: dict[str, str] = field(default_factory=dict)
+    """What a conversation notifies for, by its folded name: 'all', 'mentions' or 'never'
+    (a conversation not named here: all in a private chat, mentions in a channel)."""
+    dnd: bool = False
+    """Do not disturb: no desktop notification at all."""
 
     @property
     def connect_params(self) -> ConnectParams:
@@ -261,7 +269,7 @@ def _is_valid(name: str, value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
     if name == "theme":
         return value in THEMES or value == ""
-    if name in ("tls", "remember_password", "send_typing", "compact_joins"):
+    if name in ("tls", "remember_password", "send_typing", "compact_joins", "dnd"):
         return isinstance(value, bool)
     if name == "auto_away_minutes":
         return isinstance(value, int) and not isinstance(value, bool) and \
@@ -271,4 +279,7 @@ def _is_valid(name: str, value: object) -> bool:
     if name == "pins":
         return isinstance(value, dict) and all(
             isinstance(key, str) and is_fingerprint(pin) for key, pin in value.items())
+    if name == "notify":
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and mode in NOTIFY_MODES for key, mode in value.items())
     return isinstance(value, str)

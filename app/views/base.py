@@ -7,7 +7,7 @@ test suite runs against all of them. Only modules under app/views/ import Tk.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.models.cachesearch import Hit
@@ -52,6 +52,12 @@ class ViewActions(Protocol):
 
     def on_input_changed(self, text: str) -> None:
         """The input's text changed (typed, pasted, cleared); text is what it holds now."""
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        """The user chose what conversation name notifies for ('all', 'mentions', 'never')."""
+
+    def on_do_not_disturb(self, on: bool) -> None:
+        """The Account menu's 'Do not disturb' was ticked (on) or unticked."""
+
     def on_search(self, text: str) -> None:
         """'Search all conversations' (Ctrl+Shift+F) asks for text: answer with
         show_search_results (once or more, as results come in)."""
@@ -121,6 +127,15 @@ class ChatView(Protocol):
     def clear_input(self) -> None:
         """Empty the input after its text was taken."""
 
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Show whether do-not-disturb is on (the Account menu's tick)."""
+
+    def has_focus(self) -> bool:
+        """True while the window has the keyboard focus (the user is looking at it)."""
+
+    def present(self) -> None:
+        """Bring the window to the front (de-iconified, raised, focused)."""
+
     def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
         """Show hits (newest first) in the search window, with note (how many, from where);
         nothing when the search window is closed."""
@@ -143,6 +158,11 @@ class Conversation:
     name: str
     unread: int = 0
     private: bool = False
+    mentioned: bool = False
+    """An unread line there names our nick."""
+    notify: str = field(default="", compare=False)
+    """What it notifies for: 'all', 'mentions', 'never' ('' when it cannot notify); left out
+    of comparisons, which are about what the list shows."""
 
 
 ViewFactory = Callable[[str], ChatView]

@@ -13,6 +13,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.views.base import Conversation
+from app.views.notifymenu import NotifyMenu
 
 SIDEBAR_STYLE = "Conversations.Treeview"
 BADGE_LIMIT = 999
@@ -42,11 +43,22 @@ def badge(unread: int) -> str:
     return f"{BADGE_LIMIT}+" if unread > BADGE_LIMIT else str(unread)
 
 
+MENTION_MARK = "@"
+"""What stands before the unread count of a conversation where someone named you."""
+
+
 def line(conversation: Conversation) -> str:
-    """How one conversation reads: '#lobby (3)', '@bob' for a private chat."""
+    """How one conversation reads: '#lobby (3)', '#dev (@ 2)' when an unread line there
+    mentions you, '@bob' for a private chat."""
     name = f"@{conversation.name}" if conversation.private else conversation.name
-    count = badge(conversation.unread)
+    count = unread_badge(conversation)
     return f"{name} ({count})" if count else name
+
+
+def unread_badge(conversation: Conversation) -> str:
+    """The unread count as the list shows it, led by MENTION_MARK when you were mentioned."""
+    count = badge(conversation.unread)
+    return f"{MENTION_MARK} {count}" if count and conversation.mentioned else count
 
 
 class ConversationList:
@@ -54,7 +66,8 @@ class ConversationList:
     PRIVATE CHATS sections; the current conversation is highlighted, unread ones are bold with
     their count on the right. A click on a conversation calls on_pick(name)."""
 
-    def __init__(self, master: tkinter.Misc, width: int, on_pick: Callable[[str], None]) -> None:
+    def __init__(self, master: tkinter.Misc, width: int, on_pick: Callable[[str], None],
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None) -> None:
         self.frame = ttk.Frame(master, width=width)
         self.frame.grid_propagate(False)
         self.frame.columnconfigure(0, weight=1)
@@ -73,6 +86,8 @@ class ConversationList:
                                        bootstyle="round")
         self.tree.configure(yscrollcommand=self._on_scrolled)
         self.tree.bind("<ButtonPress-1>", self._on_click)
+        self.tree.bind("<ButtonPress-3>", self._on_menu)
+        self.notify_menu = NotifyMenu(self.tree, on_notify)
         self._on_pick = on_pick
         self._names: dict[str, str] = {}
         self._shown: list[Conversation] = []
@@ -123,10 +138,12 @@ class ConversationList:
         tags = ["private" if conversation.private else "channel"]
         if conversation.unread > 0:
             tags.append("unread")
+        if conversation.mentioned and conversation.unread > 0:
+            tags.append("mention")
         icon = self._icons.get(kind(conversation), "")
         options: dict[str, Any] = {"image": icon} if icon else {}
         iid = self.tree.insert("", "end", text=f" {conversation.name}", tags=tags,
-                               values=(badge(conversation.unread),), **options)
+                               values=(unread_badge(conversation),), **options)
         self._names[iid] = conversation.name
         return iid
 
@@ -135,6 +152,14 @@ class ConversationList:
         if name is not None:
             self._on_pick(name)
         return "break"  # the highlight follows the controller's set_conversations, not the click
+
+    def _on_menu(self, event: tkinter.Event) -> str:
+        """Right-click: what that conversation notifies for."""
+        name = self._names.get(self.tree.identify_row(event.y))
+        found = next((c for c in self._shown if c.name == name), None)
+        if found is not None and found.notify:
+            self.notify_menu.popup(found.name, found.notify, event.x_root, event.y_root)
+        return "break"
 
     @property
     def lines(self) -> list[str]:
@@ -163,6 +188,9 @@ class ConversationList:
         strong = "#0b3a45" if light else "#e9f6f9"
         style.map(SIDEBAR_STYLE, background=[("selected", selected)],
                   foreground=[("selected", strong)])
+        # Tk ranks treeview tags by when they were made, the first highest: mention first
+        self.tree.tag_configure("mention", foreground=colours.danger if light else "#ff8a95",
+                                font=self._fonts["unread"])
         self.tree.tag_configure("section", foreground=muted, font=self._fonts["section"])
         self.tree.tag_configure("unread", font=self._fonts["unread"],
                                 foreground=colours.fg if light else "#ffffff")

@@ -12,21 +12,16 @@ from datetime import date, datetime, timedelta
 from app.models.links import find_links
 from app.models.log import EntryKind, LogEntry
 from app.views.palette import nick_slot
+from ircproto.formatting import strip_formatting
 
 Run = tuple[str, tuple[str, ...]]
 
-# mIRC formatting: bold, colour (with its digits), hex colour, reset, reverse, italics, strike,
-# underline, monospace. The log shows the plain text.
-_FORMATTING = re.compile(
-    r"\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?"
-    r"|[\x02\x0f\x11\x16\x1d\x1e\x1f]"
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def plain_text(text: str) -> str:
     """text without IRC formatting codes, with other control characters shown as U+FFFD."""
-    return _CONTROL.sub("\ufffd", _FORMATTING.sub("", text))
+    return _CONTROL.sub("\ufffd", strip_formatting(text))
 
 
 PENDING_MARK = "  \u25f7 sending\u2026"
@@ -80,6 +75,8 @@ def entry_runs(entry: LogEntry) -> list[Run]:
         line_tags += ("private",)
     if entry.pending:
         line_tags += ("pending",)
+    if entry.mention:
+        line_tags += ("mention",)
     runs = _line_runs(entry, plain_text(entry.text))
     if entry.pending:
         runs.append((PENDING_MARK, ("pendingmark",)))

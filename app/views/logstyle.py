@@ -33,6 +33,7 @@ class LogStyle:
             self.text.tag_configure(f"nick{slot}", foreground=colour)
         self._configure_kinds(muted_colour(theme), colours.danger if light else DARK_ERROR, light)
         self.text.tag_raise("private", "own")
+        self.text.tag_raise("mention", "private")
         self.text.tag_raise("pending")
         self.text.tag_raise("sel")
 
@@ -47,6 +48,7 @@ class LogStyle:
         tag("action", font=fonts["italic"])
         tag("own", background="#e8f3f5" if light else "#1c2b31")
         tag("private", background="#f4ecfb" if light else "#2a2134")
+        tag("mention", background="#fff1bf" if light else "#4a3b12")
         tag("pmlabel", foreground="#8e3ab0" if light else "#d59cf0", font=fonts["bold"])
         tag("pending", foreground=muted, font=fonts["italic"])
         tag("pendingmark", foreground=muted, font=fonts["small"])

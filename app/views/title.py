@@ -31,6 +31,11 @@ class WindowTitle:
         root.bind("<FocusOut>", self._on_focus_out, add="+")
 
     @property
+    def focused(self) -> bool:
+        """True while the window has the focus."""
+        return self._focused
+
+    @property
     def total_unread(self) -> int:
         """What the title counts: unread elsewhere plus lines that arrived unfocused."""
         return self.elsewhere + self.unread

@@ -83,7 +83,8 @@ class ChatWindow:
         self.root.columnconfigure(0, weight=1)
         self.root.rowconfigure(1, weight=1)
         self.header = Header(self.root, self.compact, self.theme == "dark",
-                             self._on_theme_toggle, self._switcher.pick, self._on_account)
+                             self._on_theme_toggle, self._switcher.pick, self._on_account,
+                             self._on_dnd)
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
@@ -114,7 +115,7 @@ class ChatWindow:
         """The conversation list on the left, the user pane on the right."""
         body.columnconfigure(0, weight=0, minsize=CONVERSATION_PANE_WIDTH)
         self.conversation_list = ConversationList(body, CONVERSATION_PANE_WIDTH,
-                                                  self._switcher.pick)
+                                                  self._switcher.pick, self._on_notify)
         self.conversation_list.frame.grid(row=0, column=0, sticky="nsew", padx=(0, 12))
         self._picker = self.conversation_list
         body.columnconfigure(2, weight=0, minsize=USER_PANE_WIDTH)
@@ -210,6 +211,21 @@ class ChatWindow:
     def clear_input(self) -> None:
         """Empty the input."""
         self.input_bar.clear()
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Tick or untick the Account menu's 'Do not disturb'."""
+        self.header.dnd_var.set(on)
+
+    def has_focus(self) -> bool:
+        """True while the window has the keyboard focus."""
+        return self._title.focused
+
+    def present(self) -> None:
+        """De-iconify, raise and focus the window (a notification was clicked)."""
+        if not self.closed:
+            self.root.deiconify()
+            self.root.lift()
+            self.root.focus_force()
 
     def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
         """The search window's results (see LogTools)."""
@@ -347,6 +363,14 @@ class ChatWindow:
     def _on_account(self) -> None:
         if self.actions is not None:
             self.actions.on_account()
+
+    def _on_notify(self, name: str, mode: str) -> None:
+        if self.actions is not None:
+            self.actions.on_notify_mode(name, mode)
+
+    def _on_dnd(self) -> None:
+        if self.actions is not None:
+            self.actions.on_do_not_disturb(bool(self.header.dnd_var.get()))
 
     def _on_theme_toggle(self) -> None:
         theme = "dark" if self.theme_var.get() else "light"

@@ -53,6 +53,12 @@ class RecordingActions:
 
     def on_input_changed(self, text: str) -> None:
         self.typed.append(text)
+    def on_notify_mode(self, name: str, mode: str) -> None:
+        self._record("on_notify_mode", name, mode)
+
+    def on_do_not_disturb(self, on: bool) -> None:
+        self._record("on_do_not_disturb", on)
+
     def on_search(self, text: str) -> None:
         self._record("on_search", text)
 

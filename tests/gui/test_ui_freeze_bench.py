@@ -52,3 +52,13 @@ def test_ui_freeze_bench_rejects_no_messages(capsys: pytest.CaptureFixture[str])
         main(["--messages", "0"])
     assert stopped.value.code == 2
     assert "--messages must be at least 1" in capsys.readouterr().err
+
+
+def test_ui_freeze_bench_with_notifications_marks_every_line(capsys) -> None:
+    figures = run(300, "full", notify=True)
+    assert figures.error == ""
+    assert figures.last_line.endswith("<flood> watcher: message 299 of the flood")
+    assert figures.notified >= 1 and figures.alert_calls
+    main(["--messages", "200", "--notify"])
+    out = capsys.readouterr().out
+    assert "notifications:" in out and "mentions and alerts:" in out

@@ -12,6 +12,7 @@ import pytest
 from app.controllers import ClientController, start_client
 from app.models.connection import Connection
 from app.models.credentials import CredentialStore
+from app.models.notifier import Notifier
 from app.models.settings import ConnectParams, SettingsStore
 from tests.fakes import FakeView
 from tests.memorykeyring import MemoryKeyring
@@ -51,7 +52,7 @@ class Clients:
     def start(self, address: tuple[str, int], nick: str,
               answers: tuple[ConnectParams | None, ...] = (), *, tls: bool = False,
               password: str = "", trust: tuple[bool, ...] = (), cache: bool = False,
-              device: str = "", account_password: str = ""
+              device: str = "", account_password: str = "", notifier: Notifier | None = None
               ) -> tuple[ClientController, FakeView]:
         """A controller connecting to address as nick (settings and its own keyring under
         device, by default nick; the log cache under tmp/nick-data when cache); answers and
@@ -70,7 +71,8 @@ class Clients:
         controller = start_client(view, params=params, settings_store=store,
                                   connection_factory=lambda h, p, tls: Connection(
                                       h, p, tls, connect_timeout=5.0, socket_factory=recording),
-                                  cache_dir=self._tmp / f"{nick}-data" if cache else None)
+                                  cache_dir=self._tmp / f"{nick}-data" if cache else None,
+                                  notifier=notifier)
         self.controllers.append(controller)
         self._sockets[id(controller)] = sockets
         return controller, view

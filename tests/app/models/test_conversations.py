@@ -1,5 +1,6 @@
 """Conversations model tests: each msgid once, replayed lines in time order, unread counts."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from app.models.conversations import Conversations
@@ -63,3 +64,21 @@ def test_conversations_replace_swaps_in_place_and_learns_the_msgid():
     assert all_.replace(found, pending, delivered)
     assert found.entries() == [delivered] and "e1" in found.msgids
     assert not all_.replace(found, pending, delivered)
+
+
+def test_conversations_mention_marks_the_conversation_until_read():
+    all_ = Conversations()
+    found = all_.open("#l")
+    all_.add(found, line("a", 1), viewing=False)
+    assert not found.mentioned
+    all_.add(found, replace(line("b", 2), mention=True), viewing=False)
+    assert found.mentioned
+    all_.mark_read(found, T.replace(second=1))
+    assert found.mentioned  # the mention is still unread
+    all_.mark_read(found, T.replace(second=2))
+    assert not found.mentioned
+    all_.add(found, replace(line("c", 3), mention=True), viewing=True)
+    assert not found.mentioned  # seen as it arrived
+    all_.add(found, replace(line("d", 4), mention=True), viewing=False)
+    all_.mark_read(found)
+    assert not found.mentioned and found.unread == 0

@@ -155,3 +155,20 @@ def test_settingsstore_tightens_an_old_0644_file_and_0755_directory_on_load(tmp_
     assert store.load().nick == "ann"
     assert store.path.stat().st_mode & 0o777 == 0o600
     assert directory.stat().st_mode & 0o777 == 0o700
+
+
+def test_settingsstore_round_trips_notify_modes_and_dnd(tmp_path):
+    store = SettingsStore(tmp_path / "cfg")
+    assert store.save(Settings(notify={"#lobby": "all", "bob": "never"}, dnd=True))
+    loaded = SettingsStore(tmp_path / "cfg").load()
+    assert loaded.notify == {"#lobby": "all", "bob": "never"} and loaded.dnd is True
+    assert Settings().notify == {} and Settings().dnd is False
+
+
+def test_settingsstore_bad_notify_modes_and_dnd_fall_back_with_a_warning(tmp_path, caplog):
+    data = {"notify": {"#lobby": "loud"}, "dnd": "yes"}
+    (tmp_path / "settings.json").write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        loaded = SettingsStore(tmp_path).load()
+    assert loaded.notify == {} and loaded.dnd is False
+    assert "bad notify" in caplog.text and "bad dnd" in caplog.text

@@ -161,6 +161,9 @@ class RealProbe:
     def is_closed(self) -> bool:
         return self.view.closed
 
+    def shows_do_not_disturb(self) -> bool:
+        return bool(self.view.header.dnd_var.get())
+
 
 class FakeProbe:
     """The same questions asked of tests/fakes.py's FakeView."""
@@ -224,6 +227,9 @@ class FakeProbe:
 
     def is_closed(self) -> bool:
         return self.view.closed
+
+    def shows_do_not_disturb(self) -> bool:
+        return self.view.dnd
 
 
 Probe = RealProbe | FakeProbe
@@ -636,6 +642,23 @@ def test_view_set_conversations_replaces_the_list_and_moves_the_highlight(
     assert probe.current() == "bob"
     probe.view.set_conversations([], "")
     assert probe.conversation_lines() == [] and probe.current() == ""
+
+
+def test_view_set_conversations_marks_a_conversation_with_a_mention(probe: Probe) -> None:
+    probe.view.set_conversations([LOBBY, Conversation("#dev", 3, mentioned=True), BOB], "#lobby")
+    assert probe.conversation_lines() == ["#lobby", "#dev (@ 3)", "@bob (2)"]
+
+
+def test_view_mention_line_reads_as_the_same_text(probe: Probe) -> None:
+    probe.view.show_entries([entry("bob", "alice: lunch?", mention=True)])
+    assert probe.log_lines()[-1].endswith("<bob> alice: lunch?")
+
+
+def test_view_set_do_not_disturb_is_shown(probe: Probe) -> None:
+    probe.view.set_do_not_disturb(True)
+    assert probe.shows_do_not_disturb()
+    probe.view.set_do_not_disturb(False)
+    assert not probe.shows_do_not_disturb()
 
 
 def test_view_set_conversations_unknown_current_highlights_nothing(probe: Probe) -> None:
