@@ -24,8 +24,8 @@ from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversations
 from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
-from app.models.options import describe, parse_option
 from app.models.notifier import Notifier
+from app.models.options import describe, parse_option
 from app.models.session import Session
 from app.models.settings import (
     DEFAULT_CHANNEL,
