@@ -50,8 +50,15 @@ def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
 
 
 def every_session(clients: Iterable[Client]) -> list[Client]:
-    """The connections of clients: each identity with all of its devices."""
-    return [session for client in clients for session in client.sessions]
+    """The connections of clients: each identity with all of its devices (no list made per
+    client without devices: this runs once per recipient of a broadcast)."""
+    found: list[Client] = []
+    for client in clients:
+        if client.devices:
+            found += client.sessions
+        else:
+            found.append(client)
+    return found
 
 
 def encode_for(message: Message, mask: int) -> bytes:

@@ -280,8 +280,15 @@ def split_targets(param: str) -> list[str]:
 
 def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
     """The connections of clients (every device of each) that enabled capability cap: send to
-    them with Context.broadcast_sessions."""
-    return [s for client in clients for s in client.sessions if cap in s.caps]
+    them with Context.broadcast_sessions. Runs per member on JOIN: no list made per client
+    without devices."""
+    found: list[Client] = []
+    for client in clients:
+        if client.devices:
+            found += [s for s in client.sessions if cap in s.caps]
+        elif cap in client.caps:
+            found.append(client)
+    return found
 
 
 def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:
