@@ -13,7 +13,7 @@ import sqlite3
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
-from server.commands.base import Context, Failure, Finish, failing, with_cap
+from server.commands.base import Context, Failure, Finish, failing, user_message, with_cap
 from server.commands.founders import after_login, forget_founder
 from server.state import fold
 
@@ -30,7 +30,7 @@ def log_in(ctx: Context, account: str) -> None:
     if client.registered:
         watchers = with_cap(ctx.state.peers(client), "account-notify")
         if watchers:
-            ctx.broadcast_sessions(watchers, Message("ACCOUNT", (account,), client.prefix))
+            ctx.broadcast_sessions(watchers, user_message(client, "ACCOUNT", account))
     after_login(ctx)  # a founder logging in on its channel gets +o there
 
 

@@ -226,9 +226,12 @@ def handle_markread(ctx: Context, message: Message) -> None:
         if owner is None:
             raise Failure("ACCOUNT_REQUIRED", target,
                           "Read markers are kept only for accounts: log in to keep yours")
-        ctx.state.history.mark_read(owner, key, ms)
-        for device in ctx.other_devices():  # the identity's other devices learn it too
-            send_read_marker(ctx.for_session(device), target)
+        now = ctx.state.history.mark_read(owner, key, ms)
+        line = Message("MARKREAD", (target, TIMESTAMP + format_server_time_ms(now)),
+                       ctx.server_name)
+        devices = [d for d in ctx.other_devices() if "draft/read-marker" in d.caps]
+        ctx.broadcast_sessions([ctx.session, *devices], line)
+        return
     send_read_marker(ctx, target, asked=True)
 
 

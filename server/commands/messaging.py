@@ -172,9 +172,8 @@ def send_to_channel(ctx: Context, channel: Channel, relay: Message) -> None:
         ctx.broadcast(channel_recipients(members, relay, ctx.session), relay)
         return
     if ctx.client not in channel.members:
-        members.append(ctx.client)
-    sessions = [s for s in every_session(members) if wants(s, relay, ctx.session)]
-    ctx.broadcast_sessions(sessions, relay)
+        members.append(ctx.client)  # its other devices see what it sent
+    ctx.broadcast_sessions(channel_recipients(every_session(members), relay, ctx.session), relay)
 
 
 def channel_recipients(members: list[Client], relay: Message, sender: Client) -> list[Client]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountStore, name_key
-from server.commands.base import Context, Finish
+from server.commands.base import Context, Finish, user_message
 from server.devices import rename
 from server.state import Client
 
@@ -106,7 +106,7 @@ def take_back(ctx: Context, holder: Client, nick: str) -> None:
     while state.find_nick(f"Guest{serial}") is not None:
         serial += 1
     guest_nick = f"Guest{serial}"
-    change = Message("NICK", (guest_nick,), holder.prefix)
+    change = user_message(holder, "NICK", guest_nick)
     ctx.broadcast([holder, *state.peers(holder)], change)
     state.set_nick(holder, guest_nick)
     rename(holder)

@@ -28,6 +28,7 @@ from server.commands.base import (
     no_privileges,
     no_such_nick,
     remove_client,
+    user_message,
 )
 from server.commands.isupport import KICKLEN
 from server.privileges import PrivilegeStore
@@ -85,7 +86,7 @@ def handle_kill(ctx: Context, message: Message) -> None:
     error = f"Closing Link: {ctx.server_name} ({reason})"
     log.info("%s killed %s: %s", killer.prefix, victim.prefix, comment)
     sessions = victim.sessions  # the identity first, then its devices
-    kill = Message("KILL", (victim.nick, comment), killer.prefix)  # as Modern IRC says
+    kill = user_message(killer, "KILL", victim.nick, comment)  # as Modern IRC says
     ctx.broadcast_sessions(sessions, kill)
     others = [session for session in reversed(sessions) if session is not ctx.session]
     for session in others:  # devices leave quietly; the last one out QUITs
