@@ -69,6 +69,8 @@ class Alerts:
         situation = Situation(self._view.has_focus(), self._presenter.key(
             self._presenter.current or ""), self.dnd)
         for entry in entries:
+            if self._presenter.ignores.hides(entry):  # not shown, so never announced
+                continue
             found = self._presenter.conversations.get(entry.target) if entry.target else None
             if found is None:
                 continue

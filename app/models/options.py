@@ -21,7 +21,8 @@ def parse_option(name: str, value: str) -> dict[str, Any]:
         return {"send_typing": _SWITCHES[value]}
     if name == "joins" and value in _JOINS:
         return {"compact_joins": _JOINS[value]}
-    if name == "autoaway" and value.isdigit() and int(value) <= MAX_AUTO_AWAY_MINUTES:
+    if (name == "autoaway" and value.isascii() and value.isdecimal() and len(value) <= 5
+            and int(value) <= MAX_AUTO_AWAY_MINUTES):
         return {"auto_away_minutes": int(value)}
     if name == "autoaway":
         raise InvalidInput(f"/set autoaway takes minutes from 0 to {MAX_AUTO_AWAY_MINUTES}, "

@@ -58,8 +58,7 @@ class InputBar:
 
     def set_text(self, text: str, cursor: int) -> None:
         """Put text in the entry with the cursor at cursor."""
-        self.entry.delete(0, "end")
-        self.entry.insert(0, text)
+        self._text.set(text)  # one write: watchers see the new text, never an empty one between
         self.entry.icursor(cursor)
 
     def clear(self) -> None:

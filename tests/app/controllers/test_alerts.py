@@ -209,3 +209,11 @@ def test_alerts_notify_needs_a_conversation_and_says_a_private_chats_default(rig
     controller.on_switch("bob")
     controller.on_send("/notify")
     assert rig.view.texts()[-1] == "bob notifies for all messages"
+
+
+def test_alerts_an_ignored_nick_never_notifies(rig, notifier):
+    controller = online(rig, notifier)
+    controller.on_send("/ignore bob")
+    rig.conn.feed(msg("p9", 30, "let me in", target="me"), msg("c9", 31, "me: hello?"))
+    rig.view.pump()
+    assert notifier.alerts == []

@@ -82,7 +82,8 @@ def test_options_parse_and_read_back():
     assert describe(Settings(send_typing=False, compact_joins=True, auto_away_minutes=0)) == [
         "typing off  (tell others when you type)", "joins compact  (join/part/quit lines)",
         "autoaway 0  (away by itself: never)"]
-    for name, value in [("typing", "yes"), ("colour", "red"), ("autoaway", "1.5")]:
+    for name, value in [("typing", "yes"), ("colour", "red"), ("autoaway", "1.5"),
+                        ("autoaway", "²"), ("autoaway", "9" * 5000)]:
         with pytest.raises(InvalidInput):
             parse_option(name, value)
 
