@@ -36,9 +36,11 @@ SETTINGS_FILE = "settings.json"
 DEFAULT_AUTO_AWAY_MINUTES = 10
 MAX_AUTO_AWAY_MINUTES = 24 * 60
 THEMES = ("light", "dark")
+"""The theme names; the views and the command line take theirs from here."""
 NOTIFY_MODES = ("all", "mentions", "never")
 """The per-conversation notification settings (app.models.notifyplan.NotifyMode's values)."""
-"""The theme names; the views and the command line take theirs from here."""
+_CREDENTIAL_FIELDS = frozenset({"password", "remember_password", "host", "port"})
+"""The settings whose change may mean storing or removing the remembered server password."""
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +155,10 @@ class SettingsStore:
         """The JSON file."""
         return self._directory / SETTINGS_FILE
 
-    def load(self) -> Settings:
-        """The saved settings; defaults (with a logged warning) when the file is bad."""
+    def load(self, credentials: bool = True) -> Settings:
+        """The saved settings; defaults (with a logged warning) when the file is bad. Without
+        credentials, the remembered server password is not read from the credential store
+        (the keyring may be slow: settings changes that do not touch it skip it)."""
         try:
             tighten(self._directory, 0o700)
             tighten(self.path, FILE_MODE)
@@ -172,7 +176,7 @@ class SettingsStore:
         settings = _from_json(data, self.path)
         if settings.password and not self._move_password_out(settings):
             return settings if settings.remember_password else replace(settings, password="")
-        return self._with_password(settings)
+        return self._with_password(settings) if credentials else replace(settings, password="")
 
     def _move_password_out(self, settings: Settings) -> bool:
         """An older LocalChat kept the server password here in plain text: put it in the
@@ -224,7 +228,13 @@ class SettingsStore:
         return True
 
     def update(self, **changes: Any) -> bool:
-        """Load, change the given fields, save; False when saving failed."""
+        """Load, change the given fields, save; False when saving failed. A change that does
+        not concern the server password (theme, options, pins...) never calls the credential
+        store, which would be a keyring round trip on the Tk thread."""
+        if _CREDENTIAL_FIELDS.isdisjoint(changes):
+            settings = self.load(credentials=False)
+            if not settings.password:  # no plain password an older version left to move out
+                return self._write(replace(settings, **changes))
         return self.save(replace(self.load(), **changes))
 
     def forget_pin(self, key: str) -> PinRemoval:

@@ -132,7 +132,7 @@ def test_settingsstore_forget_pin_removes_only_that_pin(tmp_path):
 def test_settingsstore_forget_pin_says_when_it_could_not_save(tmp_path, monkeypatch):
     store = SettingsStore(tmp_path / "cfg")
     store.save(Settings(pins={"a:1": FINGERPRINT}))
-    monkeypatch.setattr(store, "save", lambda settings: False)  # a full disk, say
+    monkeypatch.setattr(store, "_write", lambda settings: False)  # a full disk, say
     assert store.forget_pin("a:1") is PinRemoval.NOT_SAVED
     assert store.load().pins == {"a:1": FINGERPRINT}
 
@@ -172,3 +172,19 @@ def test_settingsstore_bad_notify_modes_and_dnd_fall_back_with_a_warning(tmp_pat
         loaded = SettingsStore(tmp_path).load()
     assert loaded.notify == {} and loaded.dnd is False
     assert "bad notify" in caplog.text and "bad dnd" in caplog.text
+
+
+def test_settings_a_change_that_is_not_the_password_never_calls_the_credential_store(tmp_path):
+    from app.models.credentials import CredentialStore
+    from tests.memorykeyring import MemoryKeyring
+
+    backend = MemoryKeyring()
+    store = SettingsStore(tmp_path, CredentialStore(tmp_path, backend))
+    assert store.update(host="h", port=1, password="pw", remember_password=True)
+    calls: list[str] = []
+    for name in ("get_password", "set_password", "delete_password"):
+        real = getattr(backend, name)
+        setattr(backend, name, lambda *a, real=real, name=name: calls.append(name) or real(*a))
+    assert store.update(theme="dark", compact_joins=True)
+    assert calls == []
+    assert store.load().password == "pw" and store.load().theme == "dark"
