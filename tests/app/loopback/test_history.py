@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.controllers import ClientController
+from app.models.log import LogEntry
 from server import config, tcp
 from tests.app.loopback.conftest import Clients, pump_until
 from tests.fakes import FakeView
@@ -24,9 +25,15 @@ ROOT = Path(__file__).resolve().parents[3]
 COUNT = 200
 
 
-def lines_from(controller: ClientController, sender: str, channel: str = "#lobby") -> list[str]:
+def said_by(controller: ClientController, sender: str, channel: str = "#lobby") -> list[LogEntry]:
+    """sender's chat lines in channel (not their joins and parts, which carry their nick too:
+    whether bob's log shows alice rejoining depends on which of them reconnects first)."""
     found = controller.conversations.get(channel)
-    return [e.text for e in found.entries() if e.sender == sender] if found else []
+    return [e for e in found.entries() if e.sender == sender and not e.presence] if found else []
+
+
+def lines_from(controller: ClientController, sender: str, channel: str = "#lobby") -> list[str]:
+    return [e.text for e in said_by(controller, sender, channel)]
 
 
 def pending(controller: ClientController, channel: str = "#lobby") -> int:
@@ -52,11 +59,9 @@ def assert_exactly_once_in_order(controller: ClientController, sender: str,
                                  expected: list[str]) -> None:
     heard = lines_from(controller, sender)
     assert heard == expected
-    found = controller.conversations.get("#lobby")
-    assert found is not None
-    ids = [e.msgid for e in found.entries() if e.sender == sender]
+    ids = [e.msgid for e in said_by(controller, sender)]
     assert all(ids) and len(set(ids)) == len(ids)
-    times = [e.time for e in found.entries() if e.sender == sender]
+    times = [e.time for e in said_by(controller, sender)]
     assert times == sorted(times)
 
 
