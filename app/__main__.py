@@ -19,6 +19,7 @@ from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, Set
 from app.models.systemtheme import system_theme
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
+from ircproto.version import localchat_version
 
 log = logging.getLogger("app")
 
@@ -44,6 +45,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--theme", choices=THEMES,
                         help="light or dark (default: as last picked, else the system's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {localchat_version()}")
     args = parser.parse_args(argv)
     if args.port is not None and not 0 < args.port < 65536:
         parser.error(f"argument --port: must be from 1 to 65535, not {args.port}")

@@ -9,13 +9,14 @@ import platformdirs
 
 from ircproto.dnssd import instance_name_error
 from ircproto.names import is_valid_channel
+from ircproto.version import server_version
 
 DEFAULT_PORT = 13333
 DEFAULT_MOTD = (
     "Welcome to the chat!",
     "This is LocalChat, chat for your local network.",
 )
-VERSION = "localchat-0.1"
+VERSION = server_version()  # e.g. localchat-0.1.0 (ircproto.version: the one version)
 REGISTRATION_MODES = ("open", "closed")
 APP_NAME = "localchat"  # names the user data directory (~/.local/share/localchat)
 

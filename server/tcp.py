@@ -23,7 +23,8 @@ import threading
 from types import TracebackType
 
 from ircproto.dnssd import ServiceTxt
-from server.config import VERSION, ServerConfig
+from ircproto.version import server_version
+from server.config import ServerConfig
 from server.discovery import Advertiser, Announcement, default_instance_name
 from server.hub import Hub
 from server.listener import Listener
@@ -95,7 +96,7 @@ class ServerHandle:
         txt = ServiceTxt(
             tls_port=tls[1] if tls else None,
             fingerprint=fingerprint(certificate_path(config)) if tls else None,
-            password=config.password is not None, channel=config.channel, version=VERSION)
+            password=config.password is not None, channel=config.channel, version=server_version())
         return Announcement(config.advertise_name or default_instance_name(), config.host,
                             self.server_address[1], txt)
 
