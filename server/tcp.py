@@ -63,6 +63,13 @@ class ServerHandle:
         """Where the TLS listener is bound, when there is one."""
         return self._tls.address if self._tls is not None else None
 
+    def listening(self) -> list[str]:
+        """Where it listens, for the log: the plain port, then the TLS one."""
+        found = [self._plain.listening]
+        if self._tls is not None:
+            found.append(f"{self._tls.listening} (TLS)")
+        return found
+
     @property
     def tls_handshakes(self) -> int:
         """How many TLS handshakes are in progress now."""
@@ -97,8 +104,8 @@ class ServerHandle:
             tls_port=tls[1] if tls else None,
             fingerprint=fingerprint(certificate_path(config)) if tls else None,
             password=config.password is not None, channel=config.channel, version=server_version())
-        return Announcement(config.advertise_name or default_instance_name(), config.host,
-                            self.server_address[1], txt)
+        return Announcement(config.advertise_name or default_instance_name(),
+                            self._plain.plan.host, self.server_address[1], txt)
 
     def take_errors(self) -> list[BaseException]:
         """The bugs recorded so far (and forget them, so stop() does not raise for them)."""

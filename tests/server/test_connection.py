@@ -9,6 +9,7 @@ import time
 import pytest
 
 from server.connection import Connection, Writer
+from server.nonblocking import Receiver
 
 
 @pytest.fixture
@@ -65,14 +66,16 @@ def test_connection_sendq_exceeded_stops_output_and_wakes_reader(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=20_000)
     got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(ours.recv(10)))
+    receiver = Receiver(ours)  # as the reader thread waits (the socket is non-blocking now)
+    reader = threading.Thread(target=lambda: got.append(receiver.recv(10)))
     reader.start()
     for _ in range(1000):
         connection.write(b"x" * 100 + b"\r\n")
         if connection.close_reason:
             break
     reader.join(5)
-    assert not reader.is_alive() and got == [b""]  # the blocked recv returned: EOF
+    receiver.close()
+    assert not reader.is_alive() and got == [b""]  # the waiting recv returned: EOF
     assert connection.close_reason == "SendQ exceeded" and connection.queued == 0
     connection.write(b"more\r\n")
     assert connection.queued == 0
@@ -82,11 +85,13 @@ def test_connection_abort_wakes_blocked_reader_once(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=10_000)
     got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(ours.recv(10)))
+    receiver = Receiver(ours)
+    reader = threading.Thread(target=lambda: got.append(receiver.recv(10)))
     reader.start()
     connection.abort("Ping timeout: 1 seconds")
     connection.abort("second reason is ignored")
     reader.join(5)
+    receiver.close()
     assert got == [b""] and connection.close_reason == "Ping timeout: 1 seconds"
 
 
