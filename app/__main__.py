@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from app.controllers.client import start_client
+from app.models.applog import set_up_logging
 from app.models.cache import data_dir
 from app.models.discovery import Discovery, interfaces_from
 from app.models.loginname import default_nick
@@ -68,8 +69,7 @@ def display_problem() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the client; the exit status (0 after a normal exit, 2 for a usage or display error)."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    set_up_logging(args.verbose)  # app.models.applog: a rotating file and stderr
     if args.forget_cert is not None:
         return forget_certificate(SettingsStore(), parse_server_key(args.forget_cert))
     problem = display_problem()
