@@ -129,6 +129,7 @@ class Connection:
             if self._dead:
                 self._stop_output()
             else:
+                self._writer.discard(self)  # flushed: the writer stops watching it
                 self._emptied()
             return False
 
@@ -250,12 +251,21 @@ class Writer:
                         self.discard(connection)
                         continue
                     selector.register(fd, selectors.EVENT_WRITE, connection)
-                ready = selector.select()
+                try:
+                    ready = selector.select()
+                except (OSError, ValueError):  # a socket closed meanwhile (select: EBADF)
+                    self._flush_all(pending)
+                    continue
             for key, _events in ready:
                 if key.data is None:
                     self._drain_wake()
                 else:
                     key.data.flush_some()
+
+    def _flush_all(self, pending: list[Connection]) -> None:
+        """Try each: a connection whose socket is gone fails its send and leaves the set."""
+        for connection in pending:
+            connection.flush_some()
 
     def _drain_wake(self) -> None:
         try:

@@ -62,6 +62,25 @@ def test_connection_buffers_what_the_kernel_refuses_and_writer_flushes_in_order(
     assert connection.finish(None, timeout=2)
 
 
+def test_connection_once_flushed_the_writer_stops_watching_it(writer, pair):
+    """(The writer used to keep a flushed connection in its set: select said writable at once,
+    for ever, and the thread spun at 100% CPU until the client left.)"""
+    ours, theirs = pair
+    connection = Connection(ours, writer, sendq=1_000_000)
+    lines = [f"PRIVMSG #x :{i:05d} {'y' * 90}\r\n".encode() for i in range(2000)]
+    for line in lines:
+        connection.write(line)
+    assert connection.queued > 0 and connection in writer._pending
+    expected = b"".join(lines)
+    assert read_exactly(theirs, len(expected)) == expected
+    deadline = time.monotonic() + 5
+    while connection in writer._pending and time.monotonic() < deadline:
+        time.sleep(0.01)  # bounded wait for the writer thread's last flush_some()
+    assert connection not in writer._pending
+    connection.write(b"PING :again\r\n")  # still usable, straight to the socket
+    assert read_exactly(theirs, 13) == b"PING :again\r\n"
+
+
 def test_connection_sendq_exceeded_stops_output_and_wakes_reader(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=20_000)
