@@ -22,7 +22,10 @@ def set_up_logging(verbose: bool, log_file: str | None) -> None:
     stderr = logging.StreamHandler()
     stderr.setFormatter(logging.Formatter(
         JOURNAL_FORMAT if os.environ.get("JOURNAL_STREAM") else FORMAT))
-    handlers: list[logging.Handler] = [stderr]
+    # as logging.basicConfig: no stderr handler when the root logger has others already (an
+    # embedding program, pytest's capture): they decide where records go
+    foreign = [h for h in root.handlers if not getattr(h, "localchat", False)]
+    handlers: list[logging.Handler] = [] if foreign else [stderr]
     if log_file is not None:
         try:
             file = logging.handlers.WatchedFileHandler(log_file, encoding="utf-8")

@@ -41,7 +41,10 @@ def set_up_logging(verbose: bool, path: Path | None = None) -> Path | None:
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
     stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handlers: list[logging.Handler] = [stderr]
+    # as logging.basicConfig: no stderr handler when the root logger has others already (an
+    # embedding program, pytest's capture): they decide where records go
+    foreign = [h for h in root.handlers if not getattr(h, "localchat", False)]
+    handlers: list[logging.Handler] = [] if foreign else [stderr]
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         rotating = PrivateRotatingFileHandler(

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from ircproto.version import localchat_version
@@ -48,8 +49,11 @@ def test_service_log_file_is_reopened_after_logrotate_moves_it(tmp_path: Path):
     proc = run_server("--port", "0", "--data-dir", str(tmp_path / "data"), "--log-file",
                       str(log_file))
     port = wait_for_port(proc)
-    assert f"listening on 127.0.0.1:{port} (LocalChat {localchat_version()})" in \
-        log_file.read_text()
+    listening = f"listening on 127.0.0.1:{port} (LocalChat {localchat_version()})"
+    deadline = time.monotonic() + 10  # the file handler writes just after the stderr one
+    while listening not in log_file.read_text() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert listening in log_file.read_text()
     log_file.rename(tmp_path / "server.log.1")  # what logrotate does (then no copytruncate)
     proc.send_signal(signal.SIGTERM)
     code, err = finish(proc, timeout=10)
