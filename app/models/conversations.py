@@ -106,7 +106,7 @@ class Conversations:
             conversation.msgids.add(entry.msgid)
             if conversation.last_time is None or entry.time >= conversation.last_time:
                 conversation.last_msgid, conversation.last_time = entry.msgid, entry.time
-        index = _place(conversation.log.entries(), entry)
+        index = _place(conversation.log, entry)
         conversation.log.insert(index, entry)
         if not viewing and conversation.counts_as_unread(entry):
             conversation.unread += 1
@@ -140,13 +140,15 @@ class Conversations:
         conversation.first_unread = unread[0] if unread else None
 
 
-def _place(entries: list[LogEntry], entry: LogEntry) -> int:
+def _place(log: MessageLog, entry: LogEntry) -> int:
     """Where entry goes: at the end, except that a replayed server line goes before the server
-    lines newer than it at the end of the log."""
-    index = len(entries)
+    lines newer than it at the end of the log (walked from the end: no copy of the log)."""
+    index = len(log)
     if not entry.replayed:
         return index
-    while index > 0 and entries[index - 1].msgid and entries[index - 1].time > entry.time:
+    for newer in log.newest_first():
+        if not (newer.msgid and newer.time > entry.time):
+            break
         index -= 1
     return index
 
