@@ -23,7 +23,8 @@ class Header:
     def __init__(self, root: tkinter.Misc, compact: bool, dark: bool,
                  on_toggle: Callable[[], None], on_pick: Callable[[str], None],
                  on_account: Callable[[], None] = lambda: None,
-                 on_dnd: Callable[[], None] = lambda: None) -> None:
+                 on_dnd: Callable[[], None] = lambda: None,
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None) -> None:
         self.compact = compact
         self.frame = ttk.Frame(root, padding=(14, 10, 12, 8))
         top = ttk.Frame(self.frame)
@@ -52,7 +53,7 @@ class Header:
         self._build_identity(top)
         if compact:
             self.users_count.pack(side="left", padx=(10, 0))
-            self.conversation_menu = ConversationMenu(self.frame, on_pick)
+            self.conversation_menu = ConversationMenu(self.frame, on_pick, on_notify)
             self.conversation_menu.frame.pack(side="top", fill="x", pady=(8, 0))
             self.detail_label = ttk.Label(self.conversation_menu.frame, text="")
         else:

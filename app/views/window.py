@@ -84,7 +84,7 @@ class ChatWindow:
         self.root.rowconfigure(1, weight=1)
         self.header = Header(self.root, self.compact, self.theme == "dark",
                              self._on_theme_toggle, self._switcher.pick, self._on_account,
-                             self._on_dnd)
+                             self._on_dnd, self._on_notify)
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
