@@ -1,6 +1,6 @@
 """The window's header: app name, nick and server, the connection badge and its detail, the
-Account menu (with Do not disturb), the Dark toggle; in the compact window also the user count
-and the conversation menu.
+Account menu (with Do not disturb and Preferences…), the Dark toggle; in the compact window
+also the user count and the conversation menu.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ class Header:
                  on_toggle: Callable[[], None], on_pick: Callable[[str], None],
                  on_account: Callable[[], None] = lambda: None,
                  on_dnd: Callable[[], None] = lambda: None,
-                 on_notify: Callable[[str, str], None] = lambda name, mode: None) -> None:
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None,
+                 on_preferences: Callable[[], None] = lambda: None) -> None:
         self.compact = compact
         self.frame = ttk.Frame(root, padding=(14, 10, 12, 8))
         top = ttk.Frame(self.frame)
@@ -46,6 +47,9 @@ class Header:
         self.dnd_var = tkinter.BooleanVar(root, value=False)
         self.account_menu.add_checkbutton(label="Do not disturb", variable=self.dnd_var,
                                           command=on_dnd)
+        self.account_menu.add_separator()
+        self.account_menu.add_command(label="Preferences…", accelerator="Ctrl+,",
+                                      command=on_preferences)
         self.account_button.configure(menu=self.account_menu)
         self.account_button.pack(side="right", padx=(8, 0))
         self.status_label = ttk.Label(top, text="", padding=(8, 2), font="-size 9 -weight bold")
