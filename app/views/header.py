@@ -34,7 +34,7 @@ class Header:
         self.theme_var = tkinter.BooleanVar(root, value=dark)
         self.theme_toggle = ttk.Checkbutton(top, text="Dark", variable=self.theme_var,
                                             bootstyle="round-toggle", command=on_toggle)
-        self.theme_toggle.pack(side="right", padx=(14, 0))
+        self.theme_toggle.pack(side="right", padx=(8 if compact else 14, 0))
         if compact:  # an icon only: the narrow header keeps room for the nick and the count
             self.account_button = ttk.Menubutton(top, image=ttk.Icon("person-circle", 16,
                                                                      "primary"),
@@ -53,10 +53,12 @@ class Header:
         self.account_button.configure(menu=self.account_menu)
         self.account_button.pack(side="right", padx=(8, 0))
         self.status_label = ttk.Label(top, text="", padding=(8, 2), font="-size 9 -weight bold")
-        self.status_label.pack(side="right")
+        # compact: the user count on its left would touch it (the narrow header's other gaps
+        # are smaller to make room)
+        self.status_label.pack(side="right", padx=(8, 0) if compact else 0)
         self._build_identity(top)
         if compact:
-            self.users_count.pack(side="left", padx=(10, 0))
+            self.users_count.pack(side="left", padx=(6, 0))
             self.conversation_menu = ConversationMenu(self.frame, on_pick, on_notify)
             self.conversation_menu.frame.pack(side="top", fill="x", pady=(8, 0))
             self.detail_label = ttk.Label(self.conversation_menu.frame, text="")
