@@ -15,7 +15,7 @@ from app.views.conversations import NOTIFY_LABEL, ConversationMenu
 from app.views.window import CompactWindow
 from server.tcp import ServerHandle
 from tests.app.views.realview import close_real_view, make_real_view
-from tests.gui.driver import RecordingActions, pump, screenshot
+from tests.gui.driver import RecordingActions, press, pump, screenshot
 from tests.gui.live import close_chat, open_chat, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
@@ -70,6 +70,11 @@ def test_gui_compact_right_click_on_the_conversation_name_offers_the_same_choice
     assert (menu.notify_menu.name, menu.notify_menu.var.get()) == ("#lobby", "mentions")
     menu.notify_menu.choose("all")
     assert actions.calls[-1] == ("on_notify_mode", ("#lobby", "all"))
+    compact.set_conversations([Conversation("#lobby", notify="never")], "#lobby")
+    compact.root.after(200, menu.notify_menu.menu.unpost)
+    press(menu.button, "<Shift-F10>")  # the keyboard's way, under the button
+    pump(compact)
+    assert menu.notify_menu.var.get() == "never"
 
 
 def test_gui_compact_no_submenu_where_a_conversation_cannot_notify(
