@@ -1,13 +1,14 @@
-"""`python -m server`: parse the command line into a ServerConfig and serve until SIGINT/SIGTERM."""
+"""`python -m server`: parse the command line into a ServerConfig and serve until SIGINT/SIGTERM;
+SIGHUP reloads the TLS certificate and key."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import queue
 import signal
 import sqlite3
 import sys
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from server.logsetup import LogFileError, set_up_logging
 from server.options import CONFIG_FILE, HISTORY_FILE, OPTIONS, add_options
 from server.privatefiles import ensure_private_dir
 from server.schemaversion import NewerSchemaError
-from server.tcp import start_server_thread
+from server.tcp import ServerHandle, start_server_thread
 from server.tls import TlsSetupError
 
 log = logging.getLogger("server")
@@ -69,9 +70,34 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     return load_settings(args).config
 
 
+class Signals:
+    """What the signal handlers asked for, queued for the main loop. SimpleQueue.put is
+    reentrant (safe in a handler); Event.set is not (its lock may be held by the main thread)."""
+
+    def __init__(self) -> None:
+        self.asked: queue.SimpleQueue[str] = queue.SimpleQueue()
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, lambda *_: self.asked.put("stop"))
+        signal.signal(signal.SIGTERM, lambda *_: self.asked.put("stop"))
+        if hasattr(signal, "SIGHUP"):  # not on Windows
+            signal.signal(signal.SIGHUP, lambda *_: self.asked.put("reload"))
+
+
+def serve_until_stopped(handle: ServerHandle, signals: Signals) -> None:
+    """The main thread's loop: reload the certificate on SIGHUP, return on SIGINT/SIGTERM."""
+    while signals.asked.get() != "stop":
+        log.info("SIGHUP: reloading the TLS certificate and key")
+        try:
+            handle.reload_certificate()
+        except Exception:  # a bug: logged, the server keeps serving
+            log.exception("bug while reloading the TLS certificate")
+
+
 def serve(config: ServerConfig) -> None:
-    """Run the server until SIGINT or SIGTERM, then shut it down cleanly."""
-    stop = threading.Event()
+    """Run the server until SIGINT or SIGTERM (SIGHUP reloads the TLS certificate), then shut
+    it down cleanly."""
+    signals = Signals()
     try:
         ensure_private_dir(config.data_path)
     except OSError as error:
@@ -90,12 +116,10 @@ def serve(config: ServerConfig) -> None:
     except OSError as error:
         detail = error.strerror or error
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {detail}") from error
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    signals.install()
     for where in handle.listening():  # one line each (tests read the log line by line)
-        log.info("listening on %s (LocalChat %s)", where, localchat_version())
-    while not stop.wait(1.0):
-        pass
+        log.info("%s (LocalChat %s)", where, localchat_version())
+    serve_until_stopped(handle, signals)
     log.info("shutting down")
     handle.stop(raise_errors=False)
 

@@ -58,7 +58,7 @@ def chat_over_ipv6(address: tuple[str, int]) -> bytes:
 
 def test_listenaddress_host_ipv6_only_serves_ipv6():
     with start_server_thread(config(host="::1")) as handle:
-        assert handle.listening() == [f"[::1]:{handle.server_address[1]}"]
+        assert handle.listening() == [f"listening on [::1]:{handle.server_address[1]}"]
         listening = handle._plain.socket
         assert listening.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1
         assert b"six!six@0::1" in chat_over_ipv6(("::1", handle.server_address[1]))
@@ -80,8 +80,9 @@ def test_listenaddress_dual_stack_turns_v6only_off_and_is_announced_as_such(monk
     with start_server_thread(config(tls_port=0)) as handle:
         port = handle.server_address[1]
         assert v6only == [0, 0]  # plain and TLS
-        assert handle.listening()[0] == f"*:{port} (IPv4 and IPv6)"
-        assert handle.listening()[1].endswith("(IPv4 and IPv6) (TLS)")
+        assert handle.listening()[0] == f"listening on *:{port} (IPv4 and IPv6)"
+        assert handle.listening()[1].startswith("listening for TLS on *:")
+        assert handle.listening()[1].endswith(" (IPv4 and IPv6)")
         assert handle.announcement().host == "*"
         assert chat_over_ipv6(("::1", port))
 
@@ -91,7 +92,7 @@ def test_listenaddress_dual_stack_falls_back_to_ipv4_without_ipv6(monkeypatch, c
     monkeypatch.setattr(listener, "bind_plan", lambda host: unusable)
     monkeypatch.setattr(listener, "IPV4_ANY", bind_plan("127.0.0.1"))  # not 0.0.0.0 in tests
     with start_server_thread(config()) as handle:
-        assert handle.listening() == [f"127.0.0.1:{handle.server_address[1]}"]
+        assert handle.listening() == [f"listening on 127.0.0.1:{handle.server_address[1]}"]
         assert handle.announcement().host == "127.0.0.1"  # what it really listens on
     assert "listening on IPv4 only" in caplog.text
 
