@@ -24,7 +24,7 @@ def test_who_nick_and_unknown_mask():
     h = Harness()
     alice, _ = h.connect("alice"), h.connect("bob")
     replies = h.send(alice, "WHO BOB")
-    assert commands(replies) == ["352", "315"] and replies[0].params[1] == "*"
+    assert commands(replies) == ["352", "315"] and replies[0].params[1] == "#lobby"  # shared
     assert commands(h.send(alice, "WHO ghost")) == ["315"]
 
 
