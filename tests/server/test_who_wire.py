@@ -146,9 +146,9 @@ def test_whois_unknown_nick_other_server_and_the_server_form(client, shared_serv
     assert [(m.command, m.params[1]) for m in alice.collect_until("318")] == [
         ("401", "ghost"), ("318", "ghost,wub")]
     alice.send("WHOIS localchat wub")
-    assert [m.command for m in alice.collect_until("318")][0] == "311"
+    assert alice.collect_until("318")[0].command == "311"
     alice.send("WHOIS wub wub")
-    assert [m.command for m in alice.collect_until("318")][0] == "311"
+    assert alice.collect_until("318")[0].command == "311"
     alice.send("WHOIS irc.elsewhere.example wub")
     replies = alice.collect_until("318")
     assert [(m.command, m.params[1]) for m in replies] == [
