@@ -76,3 +76,22 @@ def test_extended_monitor_account_notify_for_a_monitored_nick():
     h.send(later, "CAP REQ sasl", "AUTHENTICATE PLAIN", f"AUTHENTICATE {sasl_plain('later')}")
     assert [m.command for m in h.peek(watcher)] == ["ACCOUNT"]
     assert h.peek(plain) == []
+
+
+def test_whois_of_an_invisible_user_shows_only_the_channels_shared_with_the_asker():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(bob, "JOIN #elsewhere", "MODE bob +i")
+    replies = h.send(alice, "WHOIS bob")
+    assert next(m for m in replies if m.command == "319").params[2] == "#lobby"
+    h.send(alice, "PART #lobby")
+    assert "319" not in commands(h.send(alice, "WHOIS bob"))
+    assert next(m for m in h.send(bob, "WHOIS bob") if m.command == "319").params[2] == (
+        "#lobby @#elsewhere")
+
+
+def test_motd_command_without_a_motd_is_422():
+    h = Harness(motd=())
+    alice = h.connect("alice")
+    assert h.send(alice, "MOTD") == [Message("422", ("alice", "MOTD File is missing"),
+                                             "localchat")]
