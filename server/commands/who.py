@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
-from ircproto.wildcard import has_wildcards, matcher
+from ircproto.wildcard import any_matcher, has_wildcards
 from server.commands.base import Context, is_operator, member_prefixes
 from server.state import CASEMAPPING, Channel, Client
 
@@ -115,9 +115,10 @@ def who_reply(ctx: Context, client: Client, channel: Channel | None, request: Wh
 
 def mask_matches(ctx: Context, mask: str) -> Callable[[Client], bool]:
     """Whether a client's nick, username, host, realname or server matches mask."""
-    test = matcher(mask, CASEMAPPING)
-    server_matches = test(ctx.server_name)
-    return lambda c: server_matches or any(map(test, (c.nick, c.user, c.host, c.realname)))
+    test = any_matcher(mask, CASEMAPPING)
+    if test((ctx.server_name,)):
+        return lambda c: True
+    return lambda c: test((c.nick, c.user, c.host, c.realname))
 
 
 def matching(ctx: Context, mask: str) -> Iterable[tuple[Client, Channel | None]]:

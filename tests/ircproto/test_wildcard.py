@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ircproto.wildcard import has_wildcards, matcher, matches
+from ircproto.wildcard import any_matcher, has_wildcards, matcher, matches
 
 
 @pytest.mark.parametrize(("mask", "text", "expected"), [
@@ -28,3 +28,10 @@ def test_wildcard_ascii_casemapping_keeps_brackets_apart():
 
 def test_wildcard_has_wildcards():
     assert has_wildcards("a*") and has_wildcards("?") and not has_wildcards("alice")
+
+
+def test_wildcard_any_matcher_matches_one_whole_field_never_across_fields():
+    test = any_matcher("b*b")
+    assert test(["alice", "BOB"]) and not test(["alice b", "x b"]) and not test(["b", "b"])
+    assert any_matcher("*")([""]) and any_matcher("a?c")(["x", "abc"])
+    assert not any_matcher("al")(["alice"])
