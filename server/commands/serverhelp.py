@@ -1,6 +1,6 @@
 """HELP (Modern IRC): 704, 705s and 706 for a subject (server.helptopics), 524 for one it has no
-help on. The subject is echoed upper-cased, or `*` for the index and for one that cannot be a
-parameter."""
+help on. The subject is echoed as the client gave it, or `*` for the index and for one that
+cannot be a parameter; topics are found whatever their case."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from server.helptopics import INDEX, TOPICS
 
 
 def subject_param(subject: str) -> str:
-    """The subject as numerics name it: itself upper-cased, `*` when it is not one word."""
+    """The subject as numerics name it: itself, `*` when it is not one word."""
     if not subject or " " in subject or subject.startswith(":"):
         return "*"
-    return subject.upper()
+    return subject
 
 
 # HELP [<subject>]
@@ -28,7 +28,7 @@ def handle_help(ctx: Context, message: Message) -> None:
         if topic is None:
             ctx.reply(n.ERR_HELPNOTFOUND, subject_param(subject), "No help available on this topic")
             return
-        title, lines, name = f"** {subject.upper()} **", topic, subject.upper()
+        title, lines, name = f"** {subject.upper()} **", topic, subject_param(subject)
     ctx.reply(n.RPL_HELPSTART, name, title)
     ctx.reply(n.RPL_HELPTXT, name, "")
     for line in lines[:-1]:

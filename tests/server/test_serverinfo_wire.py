@@ -73,7 +73,7 @@ def test_help_index_topics_and_unknown(client):
     assert {m.params[1] for m in replies} == {"*"} and replies[1].params[2] == ""
     alice.send("HELP monitor")
     replies = alice.collect_until("706")
-    assert replies[0].params[1:] == ("MONITOR", "** MONITOR **")
+    assert replies[0].params[1:] == ("monitor", "** MONITOR **")  # the subject as given
     assert replies[2].params[2] == TOPICS["MONITOR"][0]
     alice.send("HELP FROBNICATE")
     assert alice.expect(command="524").params[1:] == (
