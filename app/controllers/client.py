@@ -63,7 +63,8 @@ class ClientController:
             self._alerts.mode_of(name, private).value
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
-                         lambda seconds: self.connector.silent(seconds))
+                         lambda seconds: self.connector.silent(seconds),
+                         lambda: clock().timestamp())
         self.connector = Connector(self.link, settings_store, self.presenter, clock,
                                 self._connecting, self.shut_down)
         self.reactions = Reactions(

@@ -200,3 +200,11 @@ def test_chat_command_set_refuses_unknown_options(rig, typed, error):
     rig.controller.on_send(typed)
     assert last_error(rig) == error
     assert rig.store.load().send_typing is True
+
+
+def test_chat_command_ignore_still_matches_after_the_server_names_its_casemapping(rig):
+    """Folded as rfc1459 until the 005 says ascii: the ignored nick is folded again then."""
+    rig.store.update(ignored=["Bob[m]"])
+    rig.online(":srv 005 me CASEMAPPING=ascii :are supported by this server",
+               ":bob[m]!b@h PRIVMSG #lobby :spam", ":alice!a@h PRIVMSG #lobby :hi")
+    assert "spam" not in rig.view.texts() and rig.view.texts()[-1] == "hi"
