@@ -15,7 +15,6 @@ from ircproto.wildcard import matches
 from server.commands.base import Context, ReplyError, is_operator
 from server.commands.isupport import isupport_tokens
 from server.config import VERSION
-from server.state import State
 
 ISUPPORT_PER_LINE = 12  # tokens per 005 line (at most 13 fit in 15 params)
 INFO_LINES = (
@@ -39,18 +38,15 @@ def check_target(ctx: Context, message: Message, index: int = 0) -> None:
     raise no_such_server(target)
 
 
-def count_users(state: State) -> int:
-    """Registered people: a person with several devices counts once."""
-    return sum(1 for c in state.nicks.values() if c.registered and c.primary is None)
-
-
 # LUSERS
 def handle_lusers(ctx: Context, message: Message) -> None:
     send_lusers(ctx)
 
 
 def send_lusers(ctx: Context) -> None:
-    """251 and 255 always; 252, 253, 254 when there are any; 265 and 266 with their counts."""
+    """251 and 255 always; 252, 253, 254 when there are any; 265 and 266 with their counts
+    (the peak is kept here: every registration sends LUSERS). A person with several devices is
+    one user."""
     state = ctx.state
     identities = [c for c in state.nicks.values() if c.registered and c.primary is None]
     users = len(identities)

@@ -13,7 +13,7 @@ from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import myinfo_modes
 from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.sasl import abort_sasl
-from server.commands.serverinfo import count_users, send_isupport, send_lusers, send_motd
+from server.commands.serverinfo import send_isupport, send_lusers, send_motd
 from server.config import VERSION
 from server.devices import attach, can_attach
 from server.state import Client
@@ -57,7 +57,6 @@ def register(ctx: Context, nick: str) -> None:
         replay_channels(ctx)
         return
     client.registered = True
-    ctx.state.peak_users = max(ctx.state.peak_users, count_users(ctx.state))
     send_greeting(ctx)
     nick_came(ctx.state, ctx.out, client)  # MONITOR: after the greeting its own 730 follows
     if config.channel:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ircproto.message import Message
+from server.config import ServerConfig
 from tests.server.fakes import PASSWORD, Harness, commands, sasl_plain
 
 
@@ -95,3 +98,11 @@ def test_motd_command_without_a_motd_is_422():
     alice = h.connect("alice")
     assert h.send(alice, "MOTD") == [Message("422", ("alice", "MOTD File is missing"),
                                              "localchat")]
+
+
+def test_admin_shows_the_configured_address_and_refuses_a_bad_one():
+    h = Harness(admin_email="ops@example.org")
+    alice = h.connect("alice")
+    assert h.send(alice, "ADMIN")[-1].params == ("alice", "ops@example.org")
+    with pytest.raises(ValueError, match="admin e-mail"):
+        ServerConfig(admin_email="two words")
