@@ -53,6 +53,8 @@ class LogTools:
         self.log_pane.text.tag_configure("revealed", background=REVEAL_COLOURS.get(
             theme, REVEAL_COLOURS["light"]))
         self.log_pane.text.tag_raise("revealed")
+        if self.search_window is not None and self.search_window.open:
+            self.search_window.apply_style()
 
     def open_find(self) -> None:
         """Ctrl+F: the find bar for the conversation shown."""

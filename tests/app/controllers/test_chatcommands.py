@@ -159,7 +159,7 @@ def test_chat_command_help_lists_every_command_and_the_shortcuts(rig):
     for name in ["/whois", "/query", "/list", "/invite", "/kick", "/mode", "/clear", "/ignore",
                  "/unignore", "/away", "/back", "/help", "/me", "/msg"]:
         assert name in text
-    for key in ["Tab", "Up / Down", "Ctrl+Tab", "Ctrl+F", "Ctrl+Shift+F"]:
+    for key in ["Tab", "Up / Down", "Ctrl+Tab", "Ctrl+F", "Ctrl+Shift+F", "Ctrl+,"]:
         assert key in text
     assert len(SHORTCUTS) >= 5
 
