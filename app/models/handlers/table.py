@@ -87,6 +87,8 @@ COMMANDS: dict[str, Command] = {
     # replies we show as they are, or not at all
     num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),
     num.RPL_MYINFO: Command(numerics.handle_quietly),
+    num.RPL_LOCALUSERS: Command(numerics.handle_trailing),
+    num.RPL_GLOBALUSERS: Command(numerics.handle_trailing),
     num.RPL_TOPICWHOTIME: Command(numerics.handle_quietly),
     num.RPL_CREATIONTIME: Command(numerics.handle_quietly),
     num.RPL_ENDOFMOTD: Command(numerics.handle_quietly),
