@@ -162,9 +162,3 @@ def test_multiline_batch_left_open_at_quit_is_dropped():
     assert [m.command for m in h.peek(bob)] == ["QUIT"]
     assert h.state.history.before("#lobby", (1 << 62, 1 << 62), 10) == []
 
-
-def test_multiline_lines_are_counted_by_the_flood_bucket_one_each():
-    from server.limits import TokenBucket
-
-    bucket = TokenBucket(20, 10.0, 0.0)  # the defaults: every line of a batch is a command
-    assert bucket.take(len(batch("i", "#lobby", *["x"] * MAX_LINES)), 0.0) == 20
