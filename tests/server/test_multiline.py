@@ -162,3 +162,28 @@ def test_multiline_batch_left_open_at_quit_is_dropped():
     assert [m.command for m in h.peek(bob)] == ["QUIT"]
     assert h.state.history.before("#lobby", (1 << 62, 1 << 62), 10) == []
 
+
+
+def test_multiline_reaches_the_senders_other_device_its_own_way():
+    h = Harness()
+    phone = h.log_in("bob", "batch", "draft/multiline")
+    laptop = h.log_in("bob", "batch", "draft/multiline", account="bob")
+    desk = h.log_in("bob", "message-tags", account="bob")
+    assert phone.devices == [laptop, desk]
+    h.drain()
+    assert h.send(phone, *batch("j", "#lobby", "a", "b")) == []  # no echo-message: no echo
+    assert [m.command for m in h.peek(laptop)] == ["BATCH", "PRIVMSG", "PRIVMSG", "BATCH"]
+    assert [m.params[1] for m in h.peek(desk)] == ["a", "b"]
+    h.send(laptop, *batch("k", "#lobby", "c"))
+    assert [m.command for m in h.peek(phone)] == ["BATCH", "PRIVMSG", "BATCH"]
+
+
+def test_multiline_notice_batch_is_relayed_and_never_answered_with_an_error():
+    h, alice, bob, carol = setup()
+    lines = ["BATCH +n draft/multiline #lobby", "@batch=n NOTICE #lobby :one",
+             "@batch=n NOTICE #lobby :two", "BATCH -n"]
+    h.send(alice, *lines)
+    assert [m.command for m in h.peek(bob)] == ["BATCH", "NOTICE", "NOTICE", "BATCH"]
+    assert [m.params[1] for m in h.peek(carol)] == ["one", "two"]
+    to_nobody = [line.replace("#lobby", "nobody") for line in lines]
+    assert h.send(alice, *to_nobody) == []
