@@ -28,7 +28,7 @@ def version_2_db(path: Path) -> Path:
 def test_history_v3_migration_keeps_rows_and_their_search_entries(tmp_path: Path):
     store = open_store(version_2_db(tmp_path / "history.sqlite3"))
     try:
-        found = store.search(Scope(("#lobby",), None), Search(text="ship"), fold)
+        found = store.search(Scope(("#lobby",), None), Search(text="ship"), fold).messages
         assert [(m.text, m.account, m.lines) for m in found] == [("ship it today", None, None)]
         store.store("m2", store.now_ms(), "#lobby", "#lobby", "bob!b@h", "PRIVMSG", "a\nb", {},
                     account="bob", lines=[("a", False), ("b", False)])
