@@ -236,21 +236,21 @@ class HistoryStore:
             ).fetchall()
         return [(row[0], row[1]) for row in rows]
 
-    def redact(self, target_keys: list[str], msgid: str) -> int:
-        """Remove msgid from each of target_keys' histories (its FTS entry goes by trigger), and
-        the reactions (TAGMSGs) that reply to it; in the open transaction, as store() does.
-        Returns how many messages went. Costs a scan of each conversation's TAGMSGs."""
+    def redact(self, target_keys: list[str], msgid: str, since: int) -> int:
+        """Remove msgid (sent at ms since) from each of target_keys' histories (its FTS entry
+        goes by trigger), and the reactions (TAGMSGs) replying to it, which came after it: a
+        range scan from since on, in the open transaction as store() does. How many went."""
         removed = 0
         with self._lock:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             for key in target_keys:
                 removed += self._db.execute(
-                    "DELETE FROM messages WHERE target_key = ?1 AND (msgid = ?2 OR"
+                    "DELETE FROM messages WHERE target_key = ?1 AND ts >= ?3 AND (msgid = ?2 OR"
                     " (command = 'TAGMSG' AND CASE WHEN json_valid(tags) THEN"
                     " json_extract(tags, '$.\"+draft/reply\"') = ?2"
                     " OR json_extract(tags, '$.\"+reply\"') = ?2 ELSE 0 END))",
-                    (key, msgid),
+                    (key, msgid, since),
                 ).rowcount
         return removed
 

@@ -56,7 +56,7 @@ def redact_channel(ctx: Context, target: str, msgid: str, reason: tuple[str, ...
     if not is_own(client, stored) and not may_moderate(client, channel):
         raise Failure("REDACT_FORBIDDEN", target, msgid,
                       "You are not authorised to delete this message")
-    ctx.state.history.redact([channel.key], msgid)
+    ctx.state.history.redact([channel.key], msgid, stored.ts)
     identities = list(channel.members)
     if client not in channel.members:
         identities.append(client)
@@ -75,14 +75,14 @@ def redact_private(ctx: Context, target: str, msgid: str, reason: tuple[str, ...
     identities = [ctx.client]
     if is_own(ctx.client, stored):  # both parties' copies, and the peer is told
         copies = ctx.state.history.private_copies(msgid)
-        ctx.state.history.redact([copy_key for copy_key, _ in copies], msgid)
+        ctx.state.history.redact([copy_key for copy_key, _ in copies], msgid, stored.ts)
         peer = ctx.state.find_user(target)
         owners = {copy_owner for _, copy_owner in copies}
         if peer is not None and peer is not ctx.client and (
                 peer.account is None or name_key(peer.account) in owners):
             identities.append(peer)
     else:  # a message it was sent: its own copy only
-        ctx.state.history.redact([key], msgid)
+        ctx.state.history.redact([key], msgid, stored.ts)
     relay(ctx, identities, redaction(ctx, target, msgid, reason))
 
 
