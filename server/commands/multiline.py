@@ -26,8 +26,16 @@ from server.state import Client, fold
 log = logging.getLogger(__name__)
 
 
-def fail(ctx: Context, error: MultilineError) -> None:
+def fail(ctx: Context, error: MultilineError, batch: OpenBatch | None = None) -> None:
+    """FAIL BATCH <code>; labeled with batch's label when its BATCH open had one (that label
+    is answered once, by this FAIL)."""
+    label = batch.label if batch is not None and ctx.out.labeled is None else None
+    if label is not None and batch is not None:
+        batch.label = None
+        ctx.out.begin_label(ctx.session, label)
     ctx.standard_reply("FAIL", "BATCH", error.code, *error.params)
+    if label is not None:
+        ctx.out.end_label(ctx.server_name)
 
 
 # BATCH +<reference-tag> draft/multiline <target>  |  BATCH -<reference-tag>
@@ -80,7 +88,9 @@ def take_line(ctx: Context, message: Message) -> None:
     except MultilineError as error:
         if batch is not None and batch.ref == ref:
             batch.failed = True
-        fail(ctx, error)
+            fail(ctx, error, batch)
+        else:
+            fail(ctx, error)
 
 
 def close_batch(ctx: Context, ref: str) -> None:
@@ -93,7 +103,11 @@ def close_batch(ctx: Context, ref: str) -> None:
     session.batch = None
     if batch.failed:
         return
-    text = batch.finish()
+    try:
+        text = batch.finish()
+    except MultilineError as error:
+        fail(ctx, error, batch)
+        return
     own_label = batch.label is not None and ctx.out.labeled is None
     if own_label and batch.label is not None:
         ctx.out.begin_label(session, batch.label)

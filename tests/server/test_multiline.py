@@ -187,3 +187,12 @@ def test_multiline_notice_batch_is_relayed_and_never_answered_with_an_error():
     assert [m.params[1] for m in h.peek(carol)] == ["one", "two"]
     to_nobody = [line.replace("#lobby", "nobody") for line in lines]
     assert h.send(alice, *to_nobody) == []
+
+
+def test_multiline_label_of_the_open_is_answered_by_a_later_fail():
+    h, alice, _bob, _carol = setup()
+    lines = batch("l", "#lobby", *["x"] * (MAX_LINES + 1), open_tags="@label=L3 ")
+    reply = h.send(alice, *lines)
+    assert [(m.command, m.tags.get("label")) for m in reply] == [("FAIL", "L3")]
+    reply = h.send(alice, *batch("m", "#lobby", "", open_tags="@label=L4 "))
+    assert [(m.command, m.tags.get("label")) for m in reply] == [("FAIL", "L4")]
