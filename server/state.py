@@ -19,6 +19,7 @@ from server.config import ServerConfig
 from server.founders import Founders
 from server.history import HistoryStore
 from server.monitor import Monitors
+from server.multiline import OpenBatch
 from server.privileges import PrivilegeStore
 from server.sasl import Exchange
 from server.whowas import Whowas
@@ -78,6 +79,7 @@ class Client:
     spoke_at: float = 0.0  # its last PRIVMSG or NOTICE (WHOIS idle time)
     ping_sent_at: float | None = None
     gone: bool = False
+    batch: OpenBatch | None = None  # the draft/multiline batch it is sending (server.multiline)
     # Several connections logged into one account share one identity (server.devices): the
     # first is the identity (in nicks and channels) and lists the others in devices; each of
     # those is a connection only, with primary naming the identity it belongs to.

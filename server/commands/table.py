@@ -16,8 +16,10 @@ from server.commands import (
     messaging,
     modes,
     monitor,
+    multiline,
     oper,
     password,
+    redact,
     registration,
     sasl,
     search,
@@ -73,6 +75,8 @@ COMMANDS: dict[str, Command] = {
     "TAGMSG": Command(messaging.handle_tagmsg),
     "AWAY": Command(messaging.handle_away),
     "SETNAME": Command(messaging.handle_setname, min_params=1),
+    "BATCH": Command(multiline.handle_batch, min_params=1),  # draft/multiline (.multiline)
+    "REDACT": Command(redact.handle_redact, min_params=2),  # draft/message-redaction (.redact)
     # who is who (server.commands.who, .whois, .whowas, .userhost, .monitor)
     "WHO": Command(who.handle_who),
     "WHOIS": Command(whois.handle_whois, min_params=1),
