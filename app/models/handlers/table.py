@@ -77,6 +77,8 @@ COMMANDS: dict[str, Command] = {
     "CHATHISTORY": Command(history.handle_chathistory),
     "MARKREAD": Command(history.handle_markread),
     "FAIL": Command(accounts.handle_fail),
+    "NOTE": Command(history.handle_standard_reply, min_params=3),
+    "WARN": Command(history.handle_standard_reply, min_params=3),
     "AWAY": Command(presence.handle_away),
     "TAGMSG": Command(presence.handle_tagmsg, 1),
     num.RPL_AWAY: Command(presence.handle_301, 3),
