@@ -7,7 +7,7 @@ from __future__ import annotations
 
 INDEX = (
     "LocalChat speaks IRC. Commands this server knows (HELP <command> for one):",
-    "Chat: PRIVMSG NOTICE TAGMSG AWAY SETNAME",
+    "Chat: PRIVMSG NOTICE TAGMSG BATCH REDACT AWAY SETNAME",
     "Channels: JOIN PART TOPIC NAMES LIST KICK MODE INVITE FOUNDER",
     "Who is who: WHO WHOIS WHOWAS USERHOST ISON MONITOR",
     "The server: MOTD LUSERS TIME VERSION ADMIN INFO HELP",
@@ -22,6 +22,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
                      "Log in to an account with SASL (PLAIN, SCRAM-SHA-256, or EXTERNAL with a",
                      "registered TLS client certificate); ask for the sasl capability first."),
     "AWAY": ("AWAY [<message>]", "Mark yourself away with a message; AWAY alone marks you back."),
+    "BATCH": ("BATCH +<ref> draft/multiline <target> | BATCH -<ref>",
+              "Send one message of several lines: PRIVMSG or NOTICE lines tagged batch=<ref>",
+              "between the two (draft/multiline; the limits are in CAP LS)."),
     "CAP": ("CAP LS [302] | LIST | REQ :<capabilities> | END",
             "IRCv3 capability negotiation: list, request and end."),
     "CERTFP": ("CERTFP ADD | DEL [<fingerprint>] | LIST",
@@ -72,6 +75,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
                 "Send a message to a channel or a nick. Private messages between accounts",
                 "are kept in each account's own history."),
     "QUIT": ("QUIT [<reason>]", "Leave the server."),
+    "REDACT": ("REDACT <target> <msgid> [<reason>]",
+               "Delete a message of yours (channel operators: any in their channel) from",
+               "history; those with draft/message-redaction are told."),
     "REGISTER": ("REGISTER <account> <email or *> <password>",
                  "Create an account for your nick (IRCv3 account-registration)."),
     "SEARCH": ("SEARCH <key=value>{;<key=value>}  (text, in, from, after, before, limit)",
