@@ -93,7 +93,9 @@ class CacheWriter:
                 for write in writes:
                     write(db)
             return db
-        except sqlite3.Error as error:
+        except Exception as error:  # a database error, or a bug: either way the cache is off
+            if not isinstance(error, sqlite3.Error):
+                log.exception("bug while writing the cache")
             self._failed(error)
             db.close()
             return None

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.controllers.archive import Archive
 from app.controllers.presenter import Presenter
 from app.controllers.sender import Sender
+from app.models.conversations import STATUS
 from app.models.session import Session
 from app.models.settings import ConnectParams
 from ircproto.message import Message, parse
@@ -123,3 +124,30 @@ def test_sender_cache_without_echo_drops_a_message_once_handed_to_the_connection
     run.sender.flush(run.session)
     assert run.sent == ["PRIVMSG #lobby :to ngircd"] and run.on_disk() == []
     assert not run.view.entries[-1].pending
+
+
+def test_sender_cache_a_replayed_line_we_hold_already_confirms_nothing(tmp_path):
+    run = Run(tmp_path)
+    run.say("ok", live=True)
+    run.hear("@msgid=r0 :me!u@h PRIVMSG #lobby ok")  # its echo: delivered, held as r0
+    run.say("ok", live=False)  # the same words again, typed offline
+    for raw in history("ok", at=T):  # the catch-up replays r0 once more
+        run.hear(raw)
+    run.sender.flush(run.session)
+    assert run.sent == ["PRIVMSG #lobby ok"] * 2 and run.on_disk() == [("ok", 1)]
+
+
+def test_sender_cache_of_a_newer_version_is_said_and_the_client_runs_without_it(tmp_path):
+    with sqlite3.connect(tmp_path / "cache.sqlite3") as db:
+        db.execute("PRAGMA user_version = 99")
+    run = Run(tmp_path)
+    server_lines = run.presenter.conversations.get(STATUS)
+    assert server_lines is not None
+    [error] = [e.text for e in server_lines.entries() if e.kind.value == "error"]
+    assert "newer LocalChat" in error and "runs without it" in error
+    run.say("still works", live=True)
+    assert run.sent == ["PRIVMSG #lobby :still works"]
+    run.hear("@msgid=e1 :me!u@h PRIVMSG #lobby :still works")
+    assert not run.view.entries[-1].pending
+    with sqlite3.connect(tmp_path / "cache.sqlite3") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (99,)
