@@ -102,6 +102,14 @@ class Archive:
         if self.cache is not None and items:
             self.cache.mark_sent(items)
 
+    def handed_over(self, items: list[Outgoing]) -> None:
+        """items go to a server that confirms nothing: forget them, on disk before they go
+        (one short wait for the writer, once per reconnect with lines typed offline)."""
+        if self.cache is not None and items:
+            for item in items:
+                self.cache.drop(item)
+            self.cache.wait()
+
     def delivered(self, item: Outgoing) -> None:
         """item was confirmed: it is no longer kept."""
         if self.cache is not None:

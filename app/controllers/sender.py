@@ -2,7 +2,8 @@
 are back and caught up; an echo or a replayed line confirms each. Each is in the cache from the
 moment it is typed until it is confirmed, so a crash loses none: the next run shows it pending,
 lets the catch-up confirm what had arrived, and sends the rest. A server without echo-message
-confirms nothing: a line counts as delivered once handed to the connection (at most once)."""
+confirms nothing: a line counts as delivered once handed to the connection, and is gone from
+the disk before that (at most once: a crash in that instant loses it, never sends it twice)."""
 
 from __future__ import annotations
 
@@ -67,12 +68,14 @@ class Sender:
         items = self.outbox.unsent()
         if session.echoes:
             self._archive.sending(items)
+        else:  # nothing will confirm them: forgotten on disk first, so never sent twice
+            self._archive.handed_over(items)
         for item in items:
             self._send(session.privmsg(item.target, item.text, item.action))
             self.outbox.sent(item)
             if not session.echoes:
                 self.outbox.remove(item)
-                self._deliver(item)
+                self._deliver(item, kept=False)
 
     def confirmed(self, session: Session, entry: LogEntry) -> bool:
         """entry is the server's copy of a pending message of ours: mark that one delivered."""
@@ -82,10 +85,12 @@ class Sender:
         self._deliver(item, entry)
         return True
 
-    def _deliver(self, item: Outgoing, copy: LogEntry | None = None) -> None:
+    def _deliver(self, item: Outgoing, copy: LogEntry | None = None, kept: bool = True) -> None:
         """item reached the server: its line is no longer pending (and takes the server's
-        time and msgid from copy, its echo), and the cache no longer keeps it."""
-        self._archive.delivered(item)
+        time and msgid from copy, its echo), and the cache no longer keeps it (kept: it
+        still did)."""
+        if kept:
+            self._archive.delivered(item)
         new = replace(item.entry, pending=False)
         if copy is not None:
             new = replace(new, time=copy.time, msgid=copy.msgid)

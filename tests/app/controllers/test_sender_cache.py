@@ -117,11 +117,20 @@ def test_sender_cache_an_older_line_with_the_same_text_does_not_stand_for_it(tmp
     assert again.sent == ["PRIVMSG #lobby ok"]
 
 
-def test_sender_cache_without_echo_drops_a_message_once_handed_to_the_connection(tmp_path):
+def test_sender_cache_without_echo_forgets_a_message_on_disk_before_handing_it_over(tmp_path):
     run = Run(tmp_path, caps="")
     run.say("to ngircd", live=False)
     assert run.on_disk() == [("to ngircd", 0)]
+    cache, steps = run.archive.cache, []
+    assert cache is not None
+    for name in ("drop", "wait"):
+        real = getattr(cache, name)
+        setattr(cache, name, lambda *args, real=real, name=name: (steps.append(name),
+                                                                  real(*args))[1])
+    real_send = run._send
+    run.sender._send = lambda message: (steps.append("send"), real_send(message))[1]
     run.sender.flush(run.session)
+    assert steps == ["drop", "wait", "send"]  # a crash as it goes out cannot send it twice
     assert run.sent == ["PRIVMSG #lobby :to ngircd"] and run.on_disk() == []
     assert not run.view.entries[-1].pending
 
