@@ -224,12 +224,23 @@ class SettingsStore:
                 "w", encoding="utf-8", dir=self._directory, suffix=".tmp", delete=False
             ) as handle:
                 os.chmod(handle.name, FILE_MODE)
-                json.dump(_to_json(settings), handle, indent=2)
+                json.dump({**self._unknown(), **_to_json(settings)}, handle, indent=2)
             os.replace(handle.name, self.path)
         except OSError as error:
             log.warning("Cannot save settings to %s: %s", self.path, error)
             return False
         return True
+
+    def _unknown(self) -> dict[str, Any]:
+        """What the file holds that this version does not know (a newer LocalChat's settings):
+        written back as it was, never dropped."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return {}
+        known = {item.name for item in fields(Settings)}
+        return {key: value for key, value in data.items() if key not in known} \
+            if isinstance(data, dict) else {}
 
     def update(self, **changes: Any) -> bool:
         """Load, change the given fields, save; False when saving failed. A change that does

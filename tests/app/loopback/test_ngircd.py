@@ -53,7 +53,7 @@ def test_ngircd_typed_offline_goes_out_once_and_leaves_the_cache(ngircd, clients
     """ngircd echoes nothing: a line typed while cut off is kept in the cache, sent once after
     the reconnect and forgotten there as it goes (nothing could ever confirm it)."""
     alice, alice_view = clients.online(ngircd, "alice", cache=True)
-    bob, bob_view = clients.online(ngircd, "bob")
+    _, bob_view = clients.online(ngircd, "bob")
     views = [alice_view, bob_view]
     clients.cut(alice)
     pump_until([alice_view], lambda: alice_view.status[0] == "disconnected", "the cut")

@@ -198,3 +198,13 @@ def test_settingsstore_round_trips_window_placements_and_drops_bad_ones(tmp_path
     with caplog.at_level(logging.WARNING):
         assert store.load().windows == {}
     assert "bad windows" in caplog.text
+
+
+def test_settingsstore_keeps_what_a_newer_version_wrote_when_it_saves(tmp_path):
+    newer = {"nick": "ann", "future_option": {"depth": 3}, "format": 7}
+    (tmp_path / "settings.json").write_text(json.dumps(newer), encoding="utf-8")
+    store = SettingsStore(tmp_path)
+    assert store.update(theme="dark")
+    written = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert written["future_option"] == {"depth": 3} and written["format"] == 7
+    assert written["nick"] == "ann" and written["theme"] == "dark" and "password" not in written
