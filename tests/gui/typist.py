@@ -55,6 +55,7 @@ class Typist:
                 cache = self.controller.archive.cache
                 assert cache is not None and cache.wait(), "the cache did not take it"
                 say("kept", len(self.controller.sender.outbox))
+                self._said.pop("pending", None)  # said again next, even if the echo came now
             elif command == "quit":
                 self.view.close()
                 return

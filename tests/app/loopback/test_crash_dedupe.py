@@ -35,17 +35,17 @@ def test_crash_dedupe_sent_before_the_crash_comes_back_from_history_once(server,
     pump_until([alice_view, bob_view], lambda: lines_from(alice, "bob") == ["before"],
                "alice to hear bob")
     alice.on_send("stored, echo never read")  # sent; alice is not pumped again
-    die(clients, alice)
     pump_until([bob_view], lambda: lines_from(bob, "alice") == ["stored, echo never read"],
                "the server to relay it")
+    die(clients, alice)
     again, view = clients.start(address, "alice", cache=True)
     shown = [e for e in view.entries if e.own]
     assert [(e.text, e.pending) for e in shown] == [("stored, echo never read", True)]
     pump_until([view, bob_view], lambda: again.caught_up and pending(again) == 0,
                "the catch-up to confirm it")
     again.on_send("after the restart")
-    pump_until([view, bob_view], lambda: lines_from(bob, "alice")[-1:] == ["after the restart"],
-               "bob to hear the next line")
+    pump_until([view, bob_view], lambda: lines_from(bob, "alice")[-1:] == ["after the restart"]
+               and pending(again) == 0, "bob to hear the next line, alice its echo")
     assert lines_from(bob, "alice") == ["stored, echo never read", "after the restart"]
     mine = said_by(again, "alice")
     assert [e.text for e in mine] == ["stored, echo never read", "after the restart"]
