@@ -89,6 +89,7 @@ OPTIONS: tuple[Option, ...] = (
            "default: true)"),
     Option("advertise-name", str, "the name clients see when they find the server on the LAN "
            "(default: 'LocalChat on HOSTNAME')", "NAME"),
+    Option("admin-email", str, "the contact address ADMIN shows (default: none)", "ADDRESS"),
     Option("log-file", str, "also log to FILE (reopened when logrotate moves it)", "FILE",
            optional=True, field=None),
     Option("verbose", bool, "log debug messages", short="-v"),
