@@ -33,7 +33,7 @@ class ServerConfig:
     motd holds the message of the day as lines; () means "no MOTD" (422), None the default one.
     """
 
-    host: str = "*"  # every address, IPv4 and IPv6 (server.listenaddress)
+    host: str = "127.0.0.1"  # embedders and tests: loopback; `python -m server`: "*" (options)
     port: int = DEFAULT_PORT
     name: str = "localchat"
     network: str = "LocalChat"
