@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.models.handlers import (
     accounts,
     channels,
+    edits,
     history,
     messages,
     numerics,
@@ -79,6 +80,7 @@ COMMANDS: dict[str, Command] = {
     "FAIL": Command(accounts.handle_fail),
     "AWAY": Command(presence.handle_away),
     "TAGMSG": Command(presence.handle_tagmsg, 1),
+    "REDACT": Command(edits.handle_redact, 2),
     num.RPL_AWAY: Command(presence.handle_301, 3),
     num.RPL_UNAWAY: Command(presence.handle_305),
     num.RPL_NOWAWAY: Command(presence.handle_306),
