@@ -193,6 +193,20 @@ class LogCache:
             self._fail(error)
             return []
 
+    def forget_message(self, key: str, msgid: str) -> bool:
+        """Drop one message of a conversation (it was deleted: REDACT); its words leave the
+        search index with it."""
+        if self._db is None:
+            return False
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM lines WHERE account = ? AND conversation = ? AND "
+                                 "msgid = ?", (self.account, key, msgid))
+            return True
+        except sqlite3.Error as error:
+            self._fail(error)
+            return False
+
     def forget(self, key: str) -> bool:
         """Drop a conversation (we left the channel)."""
         if self._db is None:

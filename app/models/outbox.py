@@ -11,7 +11,8 @@ from app.models.log import EntryKind, LogEntry
 
 @dataclass
 class Outgoing:
-    """One PRIVMSG of ours (one split piece) and the pending line that shows it."""
+    """One message of ours (one split piece, or a multiline message whose text holds line
+    feeds) and the pending line that shows it."""
 
     target: str
     text: str
@@ -21,6 +22,8 @@ class Outgoing:
     """Sent on some connection (then its echo, or history, may confirm it)."""
     sent_here: bool = False
     """Sent on the current connection (so not to be sent again on it)."""
+    reply_to: str = ""
+    """The msgid it answers (+reply), when it is a reply."""
 
 
 class Outbox:
