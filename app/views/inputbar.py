@@ -1,5 +1,6 @@
-"""The input row: the entry, Send and Users; Enter sends, Up/Down recall what was sent, Tab
-completes a nick; every change of the text is reported (typing notifications, automatic away).
+"""The input row: the entry, Send and Users; Enter sends, Shift+Enter starts a new line of the
+same message, Up/Down recall what was sent, Tab completes a nick; every change of the text is
+reported (typing notifications, automatic away).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class InputBar:
         self.users_button.configure(command=on_users)
         self.entry.bind("<Return>", lambda _event: self._send())
         self.entry.bind("<KP_Enter>", lambda _event: self._send())
+        self.entry.bind("<Shift-Return>", lambda _event: self._new_line())
         self.entry.bind("<Up>", lambda _event: self._recall(self._history.previous(
             self.entry.get())))
         self.entry.bind("<Down>", lambda _event: self._recall(self._history.next()))
@@ -70,6 +72,13 @@ class InputBar:
         self._history.add(text)
         if self._on_send is not None:
             self._on_send(text)
+        return "break"
+
+    def _new_line(self) -> str:
+        """Shift+Enter: a line break at the cursor (one multiline message when sent)."""
+        if self.entry.selection_present():
+            self.entry.delete("sel.first", "sel.last")
+        self.entry.insert("insert", "\n")
         return "break"
 
     def _recall(self, line: str | None) -> str:
