@@ -11,8 +11,10 @@ from app.models.userinput import InvalidInput
 
 REACT_TAG = "+draft/react"
 UNREACT_TAG = "+draft/unreact"
-QUICK_REACTIONS = ("👍", "❤", "😂", "🎉", "👀", "✔")
-"""The reactions the log's menu offers at once (any other can be typed)."""
+QUICK_REACTIONS = ("✔", "❤", "☺", "★", "⚡", "☹")
+"""The reactions the log's menu offers at once (any other can be typed): symbols of the Basic
+Multilingual Plane, which Tk 8.6 draws with ordinary fonts (DejaVu); emoji outside it need a
+monochrome emoji font on the system, else they show as boxes."""
 MAX_REACTION_BYTES = 64
 """The longest reaction we send or show: an emoji, a word; not a message."""
 NAMES_SHOWN = 3
