@@ -75,6 +75,11 @@ class BatchTracker:
         batch.found.append(message)
         return True
 
+    def in_history(self, tags: Mapping[str, str]) -> bool:
+        """True when a line with these tags is part of an open history batch."""
+        batch = self._open.get(tags.get("batch", ""))
+        return batch is not None and batch.params[0] in HISTORY_BATCHES
+
     def count(self, tags: Mapping[str, str]) -> bool:
         """Count a line with these tags in its batch; True when it is replayed history."""
         batch = self._open.get(tags.get("batch", ""))

@@ -8,12 +8,14 @@ from ircproto.message import Message
 
 WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
                "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify", "sasl",
-               "soju.im/search", "draft/multiline", "draft/message-redaction"}
+               "soju.im/search", "draft/multiline", "draft/message-redaction",
+               "draft/event-playback"}
 """IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
 time and a msgid, our own messages echoed back, history in batches, read markers, SASL (not
 draft/account-registration: that spec says not to request it, REGISTER works without), server
 side search (soju.im/search), multiline messages (draft/multiline) and deleting messages
-(draft/message-redaction)."""
+(draft/message-redaction), and history that replays reactions (draft/event-playback: other
+events a server replays are passed over, see handlers.table)."""
 
 
 class CapNegotiation:

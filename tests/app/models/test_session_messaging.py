@@ -125,3 +125,12 @@ def test_session_builds_react_unreact_and_redact():
     assert session.react("#lobby", "m1", "👍", added=False).format() == \
         "@+draft/unreact=👍;+reply=m1;+draft/reply=m1 TAGMSG #lobby"
     assert session.redact("#lobby", "m1").format() == "REDACT #lobby m1"
+
+
+def test_session_passes_over_other_events_a_server_replays_in_history():
+    session = modern(CAPS + " draft/event-playback")
+    events, _ = feed(session, ":srv BATCH +h chathistory #lobby",
+                     "@batch=h;msgid=j1 :carol!c@h JOIN #lobby",
+                     "@batch=h;msgid=n1 :bob!b@h NICK bobby", "BATCH -h")
+    assert events == [ev.HistoryReceived("#lobby", 2, "n1")]
+    assert [user.nick for user in session.users("#lobby")] == ["alice", "bob", "me"]
