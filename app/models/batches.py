@@ -35,6 +35,15 @@ class _OpenBatch:
     opening: Message | None = None
 
 
+def _search_result(opening: Message, lines: list[Message]) -> Message:
+    """A multiline message found by SEARCH as one result line: its lines joined by spaces (a
+    result is one line of the search window), with the BATCH line's source and tags."""
+    verb = lines[0].verb if lines and lines[0].verb in ("PRIVMSG", "NOTICE") else "PRIVMSG"
+    text = " ".join(line.param(1) for line in lines if line.param(1))
+    tags = {key: value for key, value in opening.tags.items() if key != "batch"}
+    return Message(verb, (opening.param(2), text), opening.source, tags)
+
+
 class BatchTracker:
     """The batches the server opened and has not closed yet."""
 
@@ -57,6 +66,10 @@ class BatchTracker:
             return None
         kind = batch.params
         if kind[0] == MULTILINE_BATCH and batch.opening is not None:
+            outer = self._open.get(batch.opening.tags.get("batch", ""))
+            if outer is not None and outer.params[0] == SEARCH_BATCH:
+                outer.found.append(_search_result(batch.opening, batch.found))
+                return None
             return MultilineArrived(batch.opening, tuple(batch.found))
         if kind[0] == SEARCH_BATCH:
             return ev.SearchAnswered(tuple(batch.found))
@@ -72,6 +85,8 @@ class BatchTracker:
         batch = self._open.get(message.tags.get("batch", ""))
         if batch is None or batch.params[0] not in COLLECTED:
             return False
+        if message.verb == "BATCH" and batch.params[0] == SEARCH_BATCH:
+            return False  # a multiline result opens (or closes) its own batch
         batch.found.append(message)
         return True
 

@@ -134,3 +134,16 @@ def test_session_passes_over_other_events_a_server_replays_in_history():
                      "@batch=h;msgid=n1 :bob!b@h NICK bobby", "BATCH -h")
     assert events == [ev.HistoryReceived("#lobby", 2, "n1")]
     assert [user.nick for user in session.users("#lobby")] == ["alice", "bob", "me"]
+
+
+def test_session_a_multiline_search_result_is_one_result_not_live_chat():
+    events, _ = feed(modern(), ":srv BATCH +s soju.im/search",
+                     "@batch=s;msgid=a1;time=2026-01-02T03:04:05.000Z :bob!b@h BATCH +m "
+                     "draft/multiline #lobby",
+                     "@batch=m :bob!b@h PRIVMSG #lobby :deploy",
+                     "@batch=m :bob!b@h PRIVMSG #lobby :",
+                     "@batch=m :bob!b@h PRIVMSG #lobby :today", "BATCH -m", "BATCH -s")
+    [answer] = events
+    assert isinstance(answer, ev.SearchAnswered)
+    [found] = answer.messages
+    assert found.params == ("#lobby", "deploy today") and found.tags["msgid"] == "a1"
