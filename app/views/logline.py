@@ -92,17 +92,18 @@ def entry_runs(entry: LogEntry) -> list[Run]:
         line_tags += ("pending",)
     if entry.mention:
         line_tags += ("mention",)
-    runs: list[Run] = []
-    if entry.reply_to:
-        runs += [(QUOTE_MARK + plain_text(entry.quote or entry.reply_to), ("quote",)),
-                 ("\n", ())]
     if entry.deleted:
-        runs += [*_line_runs(entry, ""), (DELETED, ("deleted",))]
+        runs = [*_line_runs(entry, ""), (DELETED, ("deleted",))]
+    elif "\n" not in entry.text:  # the usual line: no copy, no split
+        runs = _line_runs(entry, plain_text(entry.text))
     else:
         first, *more = entry.text.split("\n")
-        runs += _line_runs(entry, plain_text(first))
+        runs = _line_runs(entry, plain_text(first))
         for line in more:
             runs += [("\n", ()), *with_links(plain_text(line), ("chat", "cont"))]
+    if entry.reply_to:
+        runs[:0] = [(QUOTE_MARK + plain_text(entry.quote or entry.reply_to), ("quote",)),
+                    ("\n", ())]
     if entry.pending:
         runs.append((PENDING_MARK, ("pendingmark",)))
     runs.append(("\n", ()))

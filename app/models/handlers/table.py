@@ -113,7 +113,8 @@ def dispatch(state: SessionState, message: Message) -> Outcome:
     command = command_for(message.verb)
     if state.batches.collect(message):  # a SEARCH result: the search controller's, not chat
         return out
-    if message.verb not in REPLAYED and state.batches.in_history(message.tags):
+    if "batch" in message.tags and message.verb not in REPLAYED and \
+            state.batches.in_history(message.tags):
         state.batches.count(message.tags)  # an event from the past: counted, not applied
         return out
     if len(message.params) < command.min_params or not all(message.params[:-1]):
