@@ -20,6 +20,8 @@ from app.views.replybar import ReplyBar
 
 Event = tkinter.Event  # type: ignore[type-arg]
 OTHER_REACTION = "Other\u2026"
+FIXED_ITEMS = 3
+"""Copy, Copy link and Select all: the log menu's own items, which come first."""
 
 
 class MessageTools:
@@ -61,7 +63,9 @@ class MessageTools:
 
     def _extend(self, menu: ttk.Menu, where: str) -> None:
         """Below Copy, Copy link and Select all: what may be done to the message at where."""
-        menu.delete(3, "end")
+        end = menu.index("end")
+        if end is not None and end >= FIXED_ITEMS:  # Tk clamps an index past the end: guard
+            menu.delete(FIXED_ITEMS, "end")
         entry = self.log_pane.entry_at(where)
         self.entry = entry if entry is not None and can_answer(entry) else None
         if self.entry is None:

@@ -150,5 +150,19 @@ def test_gui_shift_enter_starts_a_new_line_of_the_same_message(view: ChatWindow)
     view.input.insert(0, "first")
     press(view.input, "<Shift-Return>")
     view.input.insert("end", "second")
+    assert view.input.get() == "first\u21b5second"  # a line feed would be drawn as a box
     press(view.input, "<Return>")
     assert actions.calls[-1] == ("on_send", ("first\nsecond",))
+
+
+def test_gui_a_pasted_text_keeps_its_lines_for_one_message(view: ChatWindow) -> None:
+    actions = fill(view)
+    view.input.delete(0, "end")
+    view.root.clipboard_clear()
+    view.root.clipboard_append("roses\r\nviolets")
+    view.input.focus_force()
+    view.input.event_generate("<<Paste>>")
+    pump(view)
+    assert view.input.get() == "roses\u21b5violets"
+    press(view.input, "<Return>")
+    assert actions.calls[-1] == ("on_send", ("roses\nviolets",))
