@@ -33,7 +33,8 @@ class LogTools:
         self.input_menu = InputMenu(entry)
         self.find_bar = FindBar(body, text)
         self._find_at = find_at
-        self.messages = MessageTools(body, log_pane, self.log_menu, (find_at[0] + 2, find_at[1]))
+        self.messages = MessageTools(body, log_pane, self.log_menu, (find_at[0] + 2, find_at[1]),
+                                     lambda msgid: self.reveal_message(msgid, 0))
         self.search_window: SearchWindow | None = None
         self._actions: ViewActions | None = None
         self._theme = "light"

@@ -1,11 +1,12 @@
 """What the log offers on one message, where the server allows it (MessageActions): Reply, React
 (a few emoji, or one typed) and Delete in the log's right-click menu, clickable reaction chips,
-the reply bar, and Ctrl+R (reply to the message of the log's selection, else the newest one)."""
+the reply bar, Ctrl+R (reply to the message of the log's selection, else the newest one), and a
+click on a reply's quote shows the message it answers."""
 
 from __future__ import annotations
 
 import tkinter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import ttkbootstrap as ttk
 from ttkbootstrap.dialogs import Querybox
@@ -29,8 +30,8 @@ class MessageTools:
     at (row, column) of master)."""
 
     def __init__(self, master: tkinter.Misc, log_pane: LogPane, log_menu: LogMenu,
-                 at: tuple[int, int]) -> None:
-        self.log_pane, self.log_menu = log_pane, log_menu
+                 at: tuple[int, int], reveal: Callable[[str], bool]) -> None:
+        self.log_pane, self.log_menu, self._reveal = log_pane, log_menu, reveal
         self.reply_bar = ReplyBar(master)
         self.reply_bar.place_at(*at)
         self.offered = MessageActions()
@@ -48,6 +49,10 @@ class MessageTools:
         text.tag_bind("chip", "<Enter>", lambda _e: text.configure(cursor="hand2"))
         text.tag_bind("chip", "<Leave>", lambda _e: text.configure(cursor=self._cursor))
         text.tag_bind("chip", "<ButtonRelease-1>", self._on_chip)
+        text.tag_bind("quote", "<Enter>", lambda _e: text.configure(cursor="hand2"))
+        text.tag_bind("quote", "<Leave>", lambda _e: text.configure(cursor=self._cursor))
+        text.tag_bind("quote", "<ButtonRelease-1>",
+                      lambda e: self.show_parent(f"@{e.x},{e.y}"))
 
     def bind(self, actions: ViewActions, widgets: Sequence[tkinter.Misc]) -> None:
         """Ctrl+R on widgets, the menu's items, chips and the bar's button go to actions."""
@@ -130,6 +135,12 @@ class MessageTools:
                 self._actions.on_react(entry, entry.reactions[number][0])
                 return True
         return False
+
+    def show_parent(self, where: str) -> bool:
+        """Scroll to (and highlight) the message the reply at where answers; False when it is
+        not in the log."""
+        entry = self.log_pane.entry_at(where)
+        return entry is not None and bool(entry.reply_to) and self._reveal(entry.reply_to)
 
     def _key_reply(self) -> str:
         """Ctrl+R: reply to the message of the log's selection, else the newest one."""

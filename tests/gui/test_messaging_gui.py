@@ -127,6 +127,13 @@ def test_gui_message_lines_menu_chips_and_reply_bar(view: ChatWindow) -> None:
     press(view.input, "<Control-r>")
     assert actions.calls[-1] == ("on_reply", (None,))
 
+    x, y = line_of(view, "\u21aa bob: the deploy")
+    view.log_text.event_generate("<Motion>", x=x, y=y, when="now")
+    click(view.log_text, x, y)  # the quote: its parent is shown, highlighted
+    assert view.log_text.tag_ranges("revealed")
+    assert str(view.log_text.tag_ranges("revealed")[0]).startswith("1.")
+    assert not view.log_tools.messages.show_parent(view.log_text.search("(message not", "1.0"))
+
 
 def test_gui_message_update_keeps_the_other_lines_and_nothing_is_offered_without_caps(
         view: ChatWindow) -> None:
