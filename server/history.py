@@ -30,6 +30,7 @@ MEMORY = ":memory:"
 PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stores ...
 PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
+NO_EVENTS = " AND command != 'TAGMSG'"  # history for a client without draft/event-playback
 
 
 _msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
@@ -39,6 +40,13 @@ _msgid_counter = itertools.count(1)
 def new_msgid() -> str:
     """A message id unique across runs of the server: a random prefix and a counter."""
     return f"{_msgid_prefix}{next(_msgid_counter):x}"
+
+
+SEARCH_BUDGET = 0.05
+"""Seconds one SEARCH may walk the history (under the state lock, so everyone waits on it)."""
+PROGRESS_STEPS = 50_000
+"""SQLite instructions between two looks at the clock while a SEARCH walks (a few ms; looking
+more often costs more than the walk: FTS5's own statements count too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,16 @@ class StoredMessage:
     command: str
     text: str
     tags: dict[str, str]
+    account: str | None = None  # the sender's account when it sent it (None: a guest)
+    lines: list[tuple[str, bool]] | None = None  # a multiline message: (text, concat) per line
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a SEARCH found, oldest first; complete False when it stopped at its budget."""
+
+    messages: list[StoredMessage]
+    complete: bool
 
 
 Bound = tuple[int, int]  # (ts, id): messages compare by time, then by arrival
@@ -70,6 +88,11 @@ class HistoryStore:
         self.max_per_target = max_per_target
         self.clock = clock
         self._lock = threading.Lock()
+        self.timer: Callable[[], float] = time.perf_counter
+        """What SEARCH's budget is measured with, every progress_steps SQLite instructions."""
+        self.progress_steps = PROGRESS_STEPS
+        self._source_fold: Callable[[str], str] | None = None
+        """The fold the SQL function source_key() was made with (made again for another)."""
         self._checkpointer: Checkpointer | None = None
         if path != MEMORY:
             try:
@@ -132,19 +155,22 @@ class HistoryStore:
         self, msgid: str, ts: int, target_key: str, target: str, source: str, command: str,
         text: str, tags: dict[str, str], sender_key: str | None = None,
         recipient_key: str | None = None, owner_key: str | None = None, peer: str | None = None,
+        account: str | None = None, lines: list[tuple[str, bool]] | None = None,
     ) -> None:
         """Add one relayed message to the open transaction (raises sqlite3.Error when it
         cannot); commit() makes it durable, before anyone is sent it. A private message is
-        stored once per owner (an account's key), with peer, the nick it was with."""
+        stored once per owner (an account's key), with peer, the nick it was with; account is
+        the sender's, lines a multiline message's (its text is them joined)."""
         with self._lock:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             self._db.execute(
                 "INSERT INTO messages (id, msgid, ts, target_key, target, source, command, text,"
-                " tags, sender_key, recipient_key, owner_key, peer)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tags, sender_key, recipient_key, owner_key, peer, account, lines)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (next(self._ids), msgid, ts, target_key, target, source, command, text,
-                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer),
+                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer,
+                 account, json.dumps(lines) if lines is not None else None),
             )
             self._stores_since_prune += 1
             due = self.clock() - self._pruned_at >= PRUNE_EVERY_SECONDS
@@ -196,41 +222,96 @@ class HistoryStore:
             ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None
-               ) -> list[StoredMessage]:
-        """The newest `limit` messages before bound (and after `after`), oldest first."""
+    def message(self, target_key: str, msgid: str) -> StoredMessage | None:
+        """The message msgid in target_key's history, or None."""
+        found = self._select("WHERE target_key = ? AND msgid = ?", (target_key, msgid))
+        return found[0] if found else None
+
+    def private_copies(self, msgid: str) -> list[tuple[str, str]]:
+        """(target key, owner key) of each account's copy of the private message msgid."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT target_key, owner_key FROM messages WHERE msgid = ?"
+                " AND owner_key IS NOT NULL", (msgid,),
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def redact(self, target_keys: list[str], msgid: str, since: int) -> int:
+        """Remove msgid (sent at ms since) from each of target_keys' histories (its FTS entry
+        goes by trigger), and the reactions (TAGMSGs) replying to it, which came after it: a
+        range scan from since on, in the open transaction as store() does. How many went."""
+        removed = 0
+        with self._lock:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            for key in target_keys:
+                removed += self._db.execute(
+                    "DELETE FROM messages WHERE target_key = ?1 AND ts >= ?3 AND (msgid = ?2 OR"
+                    " (command = 'TAGMSG' AND CASE WHEN json_valid(tags) THEN"
+                    " json_extract(tags, '$.\"+draft/reply\"') = ?2"
+                    " OR json_extract(tags, '$.\"+reply\"') = ?2 ELSE 0 END))",
+                    (key, msgid, since),
+                ).rowcount
+        return removed
+
+    def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None,
+               events: bool = True) -> list[StoredMessage]:
+        """The newest `limit` messages before bound (and after `after`), oldest first; without
+        events, PRIVMSG and NOTICE only (no TAGMSG: draft/event-playback)."""
         low = after or (-1, -1)
         rows = self._select(
             "WHERE target_key = ? AND (ts, id) < (?, ?) AND (ts, id) > (?, ?)"
-            " ORDER BY ts DESC, id DESC LIMIT ?",
+            f"{'' if events else NO_EVENTS} ORDER BY ts DESC, id DESC LIMIT ?",
             (target_key, *bound, *low, limit),
         )
         return rows[::-1]
 
-    def after(self, target_key: str, bound: Bound, limit: int, before: Bound | None = None
-              ) -> list[StoredMessage]:
-        """The oldest `limit` messages after bound (and before `before`), oldest first."""
+    def after(self, target_key: str, bound: Bound, limit: int, before: Bound | None = None,
+              events: bool = True) -> list[StoredMessage]:
+        """The oldest `limit` messages after bound (and before `before`), oldest first; events
+        as in before()."""
         high = before or (LATEST_ID, LATEST_ID)
         return self._select(
             "WHERE target_key = ? AND (ts, id) > (?, ?) AND (ts, id) < (?, ?)"
-            " ORDER BY ts, id LIMIT ?",
+            f"{'' if events else NO_EVENTS} ORDER BY ts, id LIMIT ?",
             (target_key, *bound, *high, limit),
         )
 
-    def search(self, scope: Scope, search: Search, fold: Callable[[str], str]
-               ) -> list[StoredMessage]:
+    def search(self, scope: Scope, search: Search, fold: Callable[[str], str],
+               budget: float | None = None) -> Found:
         """The newest `search.limit` messages matching search that scope may read, oldest
         first; fold casefolds a nick (for from=). Full-text matching goes through the FTS5
-        index, so a query costs its matches, not the whole history."""
+        index; the walk stops after budget seconds (default SEARCH_BUDGET: a common word from
+        a rare sender walks every match of the word), keeping the newest matches found so far."""
         query = search_sql(scope, search)
         if query is None:
-            return []
+            return Found([], True)
         sql, args = query
         with self._lock:
-            self._db.create_function("source_key", 1, lambda source: fold(
-                source.partition("!")[0]), deterministic=True)
-            rows = self._db.execute(sql, args).fetchall()
-        return self._stored(rows)[::-1]
+            if self._source_fold is not fold:
+                self._db.create_function("source_key", 1, lambda source: fold(
+                    source.partition("!")[0]), deterministic=True)
+                self._source_fold = fold
+            rows, complete = self._walk(sql, args, SEARCH_BUDGET if budget is None else budget)
+        return Found(self._stored(rows)[::-1], complete)
+
+    def _walk(self, sql: str, args: list[object], budget: float) -> tuple[list[Any], bool]:
+        """The rows of sql, and False when budget (seconds of self.timer) ran out first."""
+        timer = self.timer
+        ends = timer() + budget
+        self._db.set_progress_handler(lambda: timer() > ends, self.progress_steps)
+        rows: list[Any] = []
+        try:
+            cursor = self._db.execute(sql, args)
+            while batch := cursor.fetchmany(64):
+                rows.extend(batch)
+        except sqlite3.OperationalError as error:
+            if "interrupt" not in str(error):
+                raise
+            return rows, False
+        finally:
+            self._db.set_progress_handler(None, 0)
+        return rows, True
 
     def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
         with self._lock:
@@ -241,7 +322,9 @@ class HistoryStore:
     def _stored(rows: list[Any]) -> list[StoredMessage]:
         return [
             StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                          json.loads(row[7]) if row[7] else {})
+                          json.loads(row[7]) if row[7] else {}, row[8],
+                          [(text, bool(concat)) for text, concat in json.loads(row[9])]
+                          if row[9] else None)
             for row in rows
         ]
 

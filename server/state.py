@@ -18,6 +18,7 @@ from server.accounts import AccountStore
 from server.config import ServerConfig
 from server.founders import Founders
 from server.history import HistoryStore
+from server.multiline import OpenBatch
 from server.privileges import PrivilegeStore
 from server.sasl import Exchange
 
@@ -74,6 +75,7 @@ class Client:
     last_activity: float = 0.0
     ping_sent_at: float | None = None
     gone: bool = False
+    batch: OpenBatch | None = None  # the draft/multiline batch it is sending (server.multiline)
     # Several connections logged into one account share one identity (server.devices): the
     # first is the identity (in nicks and channels) and lists the others in devices; each of
     # those is a connection only, with primary naming the identity it belongs to.

@@ -16,6 +16,7 @@ from app.controllers.annotations import Annotations
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
+from app.controllers.preferences import PreferencesFlow
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import Reactions
 from app.controllers.search import Searcher
@@ -83,6 +84,9 @@ class ClientController:
                                        lambda: self.session if self.online else None, self.send,
                                        lambda: self.caught_up)
         self.presenter.annotate = self.annotations.annotate
+        self.preferences = PreferencesFlow(view, settings_store, self._alerts,
+                                           self.apply_options, self.inform,
+                                           self.on_theme_changed)
         self.apply_options(settings_store.load())
 
     def apply_options(self, settings: Settings) -> None:
@@ -383,6 +387,13 @@ class ClientController:
     def on_do_not_disturb(self, on: bool) -> None:
         """The Account menu's Do not disturb: remember it, and say so."""
         self._setting(lambda: self._alerts.choose_dnd(on))
+
+    def on_preferences(self) -> None:
+        """The Preferences dialog; what changed goes the way /set, /dnd and the toggle go."""
+        try:
+            self.preferences.run()
+        except InvalidInput as error:
+            self.presenter.error(str(error))
 
     def _setting(self, change: Callable[[], str]) -> None:
         try:

@@ -92,9 +92,15 @@ class Conversations:
         return True
 
     def rekey(self, key_of: Callable[[str], str]) -> None:
-        """The server's casemapping changed: fold the names again."""
+        """The server's casemapping changed: fold the names again. Two conversations that now
+        fold alike become one (the first opened keeps its name and gets the other's lines)."""
         self.key_of = key_of
-        self._all = {key_of(c.name): c for c in self._all.values()}
+        folded: dict[str, Conversation] = {}
+        for conversation in self._all.values():
+            kept = folded.setdefault(key_of(conversation.name), conversation)
+            if kept is not conversation:
+                _merge(kept, conversation)
+        self._all = folded
 
     def add(self, conversation: Conversation, entry: LogEntry, viewing: bool) -> int:
         """Put entry into conversation in time order (a replayed line among the newer ones
@@ -138,6 +144,28 @@ class Conversations:
         conversation.unread = len(unread)
         conversation.mentioned = any(entry.mention for entry in unread)
         conversation.first_unread = unread[0] if unread else None
+
+
+def _merge(kept: Conversation, other: Conversation) -> None:
+    """other's lines and unread state into kept, in time order, each message once."""
+    lines, doubled = [], 0
+    for entry in other.entries():
+        if entry.msgid and entry.msgid in kept.msgids:
+            doubled += other.counts_as_unread(entry)
+        else:
+            lines.append(entry)
+    merged = sorted(kept.entries() + lines, key=lambda e: e.time)
+    kept.log = MessageLog(kept.log.limit)
+    kept.log.extend(merged)
+    kept.msgids |= other.msgids
+    kept.unread += max(0, other.unread - doubled)
+    kept.mentioned = kept.mentioned or other.mentioned
+    if other.last_time is not None and (kept.last_time is None
+                                        or other.last_time > kept.last_time):
+        kept.last_msgid, kept.last_time = other.last_msgid, other.last_time
+    if kept.first_unread is None or (other.first_unread is not None
+                                     and other.first_unread.time < kept.first_unread.time):
+        kept.first_unread = other.first_unread
 
 
 def _place(log: MessageLog, entry: LogEntry) -> int:

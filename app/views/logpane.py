@@ -59,6 +59,8 @@ class LogPane:
         self._extra = 0  # Text lines beyond one per item of _lines (entries of several lines)
         self._filling: Scheduled | None = None
         """The next chunk of a conversation still to paint; cancelled when another is shown."""
+        self.on_filled: Callable[[], None] = lambda: None
+        """Runs when the last chunk of a conversation is painted."""
 
     def apply_theme(self, colours: Any, theme: str) -> None:
         """Colour the log for theme ('light' or 'dark')."""
@@ -164,6 +166,7 @@ class LogPane:
             self._filling = self.scheduler.schedule(0, self._fill)
         else:
             self._show_newer_if_below()
+            self.on_filled()
 
     def _fill_later(self) -> None:
         chunk, self._later = self._later[:FILL_CHUNK_LINES], self._later[FILL_CHUNK_LINES:]

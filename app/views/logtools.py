@@ -32,6 +32,7 @@ class LogTools:
         self.log_menu = LogMenu(text, self.links)
         self.input_menu = InputMenu(entry)
         self.find_bar = FindBar(body, text)
+        log_pane.on_filled = self.conversation_filled
         self._find_at = find_at
         self.messages = MessageTools(body, log_pane, self.log_menu, (find_at[0] + 2, find_at[1]),
                                      lambda msgid: self.reveal_message(msgid, 0))
@@ -57,6 +58,8 @@ class LogTools:
         self.log_pane.text.tag_configure("revealed", background=REVEAL_COLOURS.get(
             theme, REVEAL_COLOURS["light"]))
         self.log_pane.text.tag_raise("revealed")
+        if self.search_window is not None and self.search_window.open:
+            self.search_window.apply_style()
 
     def open_find(self) -> None:
         """Ctrl+F: the find bar for the conversation shown."""
@@ -75,6 +78,12 @@ class LogTools:
 
     def entries_shown(self) -> None:
         """New lines came into the log: mark matches among them, staying where the user is."""
+        if self.find_bar.shown:
+            self.find_bar.appended()
+
+    def conversation_filled(self) -> None:
+        """The rest of a long conversation was painted above and below the first lines: find
+        again in all of it, staying where the user is."""
         if self.find_bar.shown:
             self.find_bar.refresh(move=False)
 

@@ -31,10 +31,11 @@ from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
 from server.delivery import every_session
 from server.history import new_msgid
 from server.historyschema import private_key
+from server.reacts import ReactionError, check_reaction, is_reaction
 from server.state import Channel, Client
 
 CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
-STORED = ("PRIVMSG", "NOTICE")  # TAGMSG (typing and the like) is relayed, not kept
+STORED = ("PRIVMSG", "NOTICE")  # a TAGMSG is kept only when it reacts (server.reacts)
 log = logging.getLogger(__name__)
 
 
@@ -69,6 +70,10 @@ def deliver(ctx: Context, message: Message) -> None:
     if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
     tags = client_tags(message)
+    try:
+        check_reaction(tags)  # reactions (server.reacts)
+    except ReactionError as error:
+        raise Failure("INVALID_REACTION", message.params[0], str(error)) from error
     targets = split_targets(message.params[0])
     if len(targets) > MAXTARGETS:
         why = f"Too many targets (max {MAXTARGETS})"
@@ -120,16 +125,16 @@ def private_copies(sender: Client, recipient: Client) -> list[Copy]:
 def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Client | None
            ) -> bool:
     """Commit relay to history before it is sent; False (and the sender told) if that failed."""
-    if relay.verb not in STORED:
-        return True
     tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
+    if relay.verb not in STORED and not is_reaction(tags):
+        return True
     try:
         for copy in copies:
             ctx.state.history.store(
                 relay.tags["msgid"], ms, copy.target_key, relay.params[0],
-                relay.source or "", relay.verb, relay.params[1], tags,
+                relay.source or "", relay.verb, relay.param(1), tags,
                 ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
-                copy.owner_key, copy.peer,
+                copy.owner_key, copy.peer, account=ctx.client.account,
             )
     except sqlite3.Error as error:
         log.exception("cannot store a message from %s", ctx.client.prefix)

@@ -14,9 +14,11 @@ from server.commands import (
     history,
     messaging,
     modes,
+    multiline,
     oper,
     password,
     queries,
+    redact,
     registration,
     sasl,
     search,
@@ -68,6 +70,8 @@ COMMANDS: dict[str, Command] = {
     "TAGMSG": Command(messaging.handle_tagmsg),
     "AWAY": Command(messaging.handle_away),
     "SETNAME": Command(messaging.handle_setname, min_params=1),
+    "BATCH": Command(multiline.handle_batch, min_params=1),  # draft/multiline (.multiline)
+    "REDACT": Command(redact.handle_redact, min_params=2),  # draft/message-redaction (.redact)
     # who is who (server.commands.queries)
     "WHO": Command(queries.handle_who),
     "WHOIS": Command(queries.handle_whois, min_params=1),

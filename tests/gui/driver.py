@@ -77,6 +77,9 @@ class RecordingActions:
     def on_delete(self, entry: object) -> None:
         self._record("on_delete", entry)
 
+    def on_preferences(self) -> None:
+        self._record("on_preferences")
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
