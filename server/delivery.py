@@ -103,6 +103,11 @@ class Outgoing:
         else:
             self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
+    def send_unlabeled(self, client: Client, message: Message) -> None:
+        """message to this one connection, never held back for a label: what a client sent
+        itself arrives as delivered, without the label (IRCv3 labeled-response)."""
+        self._entries.append(((client,), encode_for(message, client.tag_mask)))
+
     def broadcast(self, clients: Iterable[Client], message: Message, expand: bool = False
                   ) -> None:
         """Send one message to many clients; it is encoded once per variant. clients must not

@@ -80,7 +80,9 @@ class Presenter:
             if self.ignores.hides(original):
                 continue
             conversation = self.route(original)
-            if original.own and original.msgid and confirmed is not None and confirmed(original):
+            if (original.own and original.msgid and confirmed is not None
+                    and original.msgid not in conversation.msgids  # a line held: no news
+                    and confirmed(original)):
                 continue
             if original.reply_to and not original.quote and not original.pending:
                 original = self.annotate(conversation, original)

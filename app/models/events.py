@@ -176,6 +176,15 @@ class RequestFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestNoted:
+    """NOTE <command> <code> <context...> :<text>: the server said something about a request."""
+
+    command: str
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class LoggedIn:
     """The server says we are logged in to account (900), by SASL or after REGISTER."""
 
@@ -284,6 +293,6 @@ Event = (
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
-    | AwayChanged | CasemappingChanged | ReactionChanged | MessageRedacted
+    | AwayChanged | CasemappingChanged | RequestNoted | ReactionChanged | MessageRedacted
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ircproto.names import CHANNELLEN, CHANTYPES, NICKLEN
 from server.config import ServerConfig
+from server.elist import ELIST
+from server.monitor import MONITOR_LIMIT
 from server.state import CASEMAPPING, MEMBER_PREFIXES
 
 USERLEN = 18
@@ -31,6 +33,7 @@ def isupport_tokens(config: ServerConfig) -> list[str]:
         f"KICKLEN={KICKLEN}", f"MODES={MODES_PER_LINE}", f"MAXTARGETS={MAXTARGETS}",
         f"USERLEN={USERLEN}", "UTF8ONLY", f"CHANLIMIT={CHANTYPES}:{config.max_channels or ''}",
         f"CHATHISTORY={CHATHISTORY_MAX}", "MSGREFTYPES=msgid,timestamp", "WHOX",
+        f"ELIST={ELIST}", f"MONITOR={MONITOR_LIMIT}",
     ]
 
 

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ircproto import numerics as n
-from ircproto.message import Message, format_tags, is_client_tag
+from ircproto.message import Message, is_client_tag
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
 from server.accounts import name_key
@@ -31,10 +31,10 @@ from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
 from server.delivery import every_session
 from server.history import new_msgid
 from server.historyschema import private_key
+from server.monitornotify import extended_watchers
 from server.reacts import ReactionError, check_reaction, is_reaction
 from server.state import Channel, Client
 
-CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
 STORED = ("PRIVMSG", "NOTICE")  # a TAGMSG is kept only when it reacts (server.reacts)
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,9 @@ def handle_tagmsg(ctx: Context, message: Message) -> None:
 
 
 def client_tags(message: Message) -> dict[str, str]:
-    """The client-only (+) tags of message; 417 when they are over the size limit."""
-    tags = {key: value for key, value in message.tags.items() if is_client_tag(key)}
-    if tags and len(format_tags(tags)) - 1 > CLIENT_TAGS_LIMIT:
-        raise ReplyError(n.ERR_INPUTTOOLONG, "Input line was too long (client tags)")
-    return tags
+    """The client-only (+) tags of message (their size was checked as the line was read:
+    ircproto.framing, CLIENT_TAG_DATA_LIMIT)."""
+    return {key: value for key, value in message.tags.items() if is_client_tag(key)}
 
 
 def deliver(ctx: Context, message: Message) -> None:
@@ -70,6 +68,8 @@ def deliver(ctx: Context, message: Message) -> None:
     if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
     tags = client_tags(message)
+    if verb in STORED:
+        ctx.session.spoke_at = ctx.state.clock()  # WHOIS idle time
     try:
         check_reaction(tags)  # reactions (server.reacts)
     except ReactionError as error:
@@ -161,12 +161,30 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
     if not record(ctx, relay, ms, private_copies(sender, recipient), recipient):
         return
-    identities = [recipient] if recipient is sender else [recipient, sender]
-    sessions = [s for who in identities for s in who.sessions if wants(s, relay, ctx.session)]
+    if recipient is sender:
+        deliver_to_self(ctx, relay)
+        return
+    sessions = [s for who in (recipient, sender) for s in who.sessions
+                if wants(s, relay, ctx.session)]
     if sessions:
         ctx.broadcast_sessions(sessions, relay)
     if verb == "PRIVMSG" and recipient.away is not None:
         ctx.reply(n.RPL_AWAY, recipient.nick, recipient.away)
+
+
+def deliver_to_self(ctx: Context, relay: Message) -> None:
+    """A message to one's own nick: every connection of the identity gets it as delivered,
+    the sending one too, unlabeled; with echo-message the sending one also gets its echo, which
+    carries the label (IRCv3 labeled-response: without echo-message the label goes on ACK)."""
+    tagmsg = relay.verb == "TAGMSG"
+    sessions = [s for s in ctx.client.sessions if not tagmsg or "message-tags" in s.caps]
+    others = [s for s in sessions if s is not ctx.session]
+    if others:
+        ctx.broadcast_sessions(others, relay)
+    if ctx.session in sessions:
+        ctx.out.send_unlabeled(ctx.session, relay)
+        if "echo-message" in ctx.session.caps:
+            ctx.out.send_only(ctx.session, relay)
 
 
 def send_to_channel(ctx: Context, channel: Channel, relay: Message) -> None:
@@ -207,6 +225,7 @@ def handle_away(ctx: Context, message: Message) -> None:
     else:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
     watchers = with_cap(ctx.state.peers(client), "away-notify")
+    watchers = extended_watchers(ctx.state.monitors, client, "away-notify", watchers)
     if watchers:
         away = user_message(client, "AWAY", *((text,) if text else ()))
         ctx.broadcast_sessions(watchers, away)
@@ -229,5 +248,6 @@ def handle_setname(ctx: Context, message: Message) -> None:
         raise Failure("INVALID_REALNAME", f"Realname must be 1 to {REALNAMELEN} characters")
     client.realname = realname
     watchers = with_cap((client, *ctx.state.peers(client)), "setname")
+    watchers = extended_watchers(ctx.state.monitors, client, "setname", watchers)
     if watchers:
         ctx.broadcast_sessions(watchers, user_message(client, "SETNAME", realname))
