@@ -9,6 +9,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
+from server.commands.invite import INVITE_NOTIFY_CAP
 from server.commands.search import SEARCH_CAP
 from server.commands.welcome import complete_registration
 from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
@@ -26,6 +27,7 @@ CAPABILITIES: dict[str, str] = {
     "draft/read-marker": "",
     "echo-message": "",
     "extended-join": "",
+    INVITE_NOTIFY_CAP: "",
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",
