@@ -13,6 +13,7 @@ from app.models.handlers import (
     messages,
     numerics,
     presence,
+    refusals,
     registration,
 )
 from app.models.outcome import Outcome
@@ -69,6 +70,11 @@ COMMANDS: dict[str, Command] = {
     num.RPL_TOPIC: Command(channels.handle_332, 3),
     num.RPL_NAMREPLY: Command(channels.handle_353, 4),
     num.RPL_ENDOFNAMES: Command(channels.handle_366, 2),
+    num.ERR_CHANNELISFULL: Command(refusals.handle_join_refused, 3),
+    num.ERR_INVITEONLYCHAN: Command(refusals.handle_join_refused, 3),
+    num.ERR_BANNEDFROMCHAN: Command(refusals.handle_join_refused, 3),
+    num.ERR_BADCHANNELKEY: Command(refusals.handle_join_refused, 3),
+    num.ERR_CANNOTSENDTOCHAN: Command(refusals.handle_404, 3),
     # what people say
     "PRIVMSG": Command(messages.handle_privmsg, 2),
     "NOTICE": Command(messages.handle_notice, 2),
