@@ -4,8 +4,9 @@ Channel modes (CHANMODES=beI,k,l,imnst): the lists +b +e +I (server.commands.cha
 key +k, the client limit +l, the flags +i +m +n +s +t, and the member modes +o +v. Anyone may
 query the modes (324 and 329; the key only to members) and the lists; changes need a channel
 operator or an oper (482). One MODE may hold several changes, their parameters in order; each
-bad one gets its own error (461, 472, 401/441, 696, 478) and the others still apply, and what
-changed goes to the channel in one MODE line.
+bad one gets its own error (461, 472, 401/441, 696, 478) and the others still apply (+k and +l
+without a parameter are ignored, as the spec says), and what changed goes to the channel in one
+MODE line.
 
 User modes (+B bot, +i invisible, +o oper): `MODE <ownnick>` gives 221; another user's modes
 are 502. +o comes only from OPER, so `MODE <nick> +o` is ignored and `-o` gives it up.
@@ -100,8 +101,9 @@ def takes_parameter(sign: str, letter: str) -> bool:
 
 def parse_mode_changes(ctx: Context, args: tuple[str, ...]) -> tuple[list[Change], list[str]]:
     """The changes in the modestring with their parameters, and the lists asked for (a list
-    letter without a parameter). 472 for an unknown letter, 461 for a missing parameter;
-    past MODES_PER_LINE changes with a parameter the rest is refused (400)."""
+    letter without a parameter). 472 for an unknown letter, 461 for a member mode without its
+    nick (+k and +l without theirs are ignored, as Modern IRC says); past MODES_PER_LINE
+    changes with a parameter the rest is refused (400)."""
     modestring, values = args[0], list(args[1:])
     sign, changes, queries, with_parameter = "+", [], [], 0
     for letter in modestring:
@@ -123,8 +125,9 @@ def parse_mode_changes(ctx: Context, args: tuple[str, ...]) -> tuple[list[Change
                 queries.append(letter)
         elif letter == KEY_MODE and sign == "-":
             changes.append((sign, letter, "*"))  # -k needs no key here
-        else:
+        elif letter in MEMBER_MODES:
             ctx.reply_error(need_more_params("MODE"))
+        # else +k or +l without a parameter: Modern IRC says the server MUST ignore it
     return changes, queries
 
 
@@ -219,12 +222,12 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
     if not modestring:
         ctx.reply(n.RPL_UMODEIS, "+" + "".join(sorted(client.modes)))
         return
-    changes, sign = [], "+"
+    changes, sign, unknown = [], "+", False
     for letter in modestring:
         if letter in "+-":
             sign = letter
         elif letter not in USER_MODES:
-            ctx.reply(n.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")
+            unknown = True
         elif letter in GRANTED_USER_MODES and sign == "+":
             continue  # the spec: an attempt to make oneself an operator is ignored
         elif (letter in client.modes) != (sign == "+"):
@@ -233,3 +236,5 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
     if changes:
         params = (client.nick, *format_mode_changes(changes))
         ctx.send(client, Message("MODE", params, client.prefix))
+    if unknown:  # the spec: apply the known ones, then send 501 along with the MODE
+        ctx.reply(n.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")
