@@ -233,8 +233,8 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
         elif (letter in client.modes) != (sign == "+"):
             (client.modes.add if sign == "+" else client.modes.discard)(letter)
             changes.append((sign, letter, ""))
-    if changes:
+    if changes:  # every device of the identity: the modes are the identity's
         params = (client.nick, *format_mode_changes(changes))
-        ctx.send(client, Message("MODE", params, client.prefix))
+        ctx.broadcast_sessions(client.sessions, Message("MODE", params, client.prefix))
     if unknown:  # the spec: apply the known ones, then send 501 along with the MODE
         ctx.reply(n.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")

@@ -9,7 +9,16 @@ from collections.abc import Iterator
 import pytest
 
 from server.tcp import ServerHandle
-from tests.server.modewire import Connect, in_channel, module_server, sync, unique, verbs
+from tests.server.modewire import (
+    PASSWORD,
+    Connect,
+    in_channel,
+    logged_in,
+    module_server,
+    sync,
+    unique,
+    verbs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +130,23 @@ def test_invite_notify_tells_the_operators_that_asked_for_it(connect):
     assert notified.params == (f"carol{n}", channel)
     assert notified.source.startswith(f"bob{n}!")
     assert "INVITE" not in verbs(sync(op))  # an operator without invite-notify
+
+
+def test_invite_stays_when_the_first_device_of_the_invitee_leaves(server, connect):
+    n = unique()
+    channel, name = f"#d{n}", f"dev{n}"
+    op, _bob = in_channel(connect, channel, f"op{n}", f"bob{n}")
+    op.send(f"MODE {channel} +i")
+    op.expect(command="MODE")
+    first = logged_in(server, connect, name)
+    second = connect()
+    second.log_in(name, name, PASSWORD)
+    second.expect(command="366")
+    op.send(f"INVITE {name} {channel}")
+    second.expect(command="INVITE", params=[name, channel])
+    first.send("QUIT :this device goes")
+    first.expect_closed()
+    second.send("INVITE")
+    assert second.expect(command="336").params == (name, channel)
+    second.send(f"JOIN {channel}")
+    second.expect(command="JOIN", params=[channel])

@@ -9,7 +9,16 @@ from collections.abc import Iterator
 import pytest
 
 from server.tcp import ServerHandle
-from tests.server.modewire import Connect, in_channel, module_server, sync, unique, verbs
+from tests.server.modewire import (
+    PASSWORD,
+    Connect,
+    in_channel,
+    logged_in,
+    module_server,
+    sync,
+    unique,
+    verbs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +131,16 @@ def test_kick_of_several_nicks_sends_one_kick_each_and_407_past_targmax(connect)
     c.expect(command="KICK", params=[channel, f"c{n}"])
     op.send(f"KICK {channel} a,b,c,d,e")
     assert op.expect(command="407").params[1] == "a,b,c,d,e"
+
+
+def test_user_modes_belong_to_the_identity_every_device_sees_them(server, connect):
+    name = f"dev{unique()}"
+    first = logged_in(server, connect, name)
+    second = connect()
+    second.log_in(name, name, PASSWORD)
+    second.expect(command="366")
+    first.send(f"MODE {name} +B")
+    assert first.expect(command="MODE").params == (name, "+B")
+    assert second.expect(command="MODE").params == (name, "+B")
+    second.send(f"MODE {name}")
+    assert second.expect(command="221").params == (name, "+B")
