@@ -4,9 +4,10 @@ like the rest of a channel: it goes when the channel empties, and with a restart
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from server.masks import Masked, key_of, matches
+from server.masks import Masked, Subject, any_matcher, key_of, subject_of
 
 LIST_MODES = "beI"  # CHANMODES type A: ban, ban exception (EXCEPTS), invite exception (INVEX)
 
@@ -32,6 +33,7 @@ class ChannelSettings:
         default_factory=lambda: {letter: {} for letter in LIST_MODES}
     )
     invited: set[int] = field(default_factory=set)
+    _matchers: dict[str, Callable[[Subject], bool]] = field(default_factory=dict, repr=False)
 
     def entries(self, letter: str) -> list[ListEntry]:
         return list(self.lists[letter].values())
@@ -42,16 +44,27 @@ class ChannelSettings:
         if key_of(entry.mask) in found:
             return False
         found[key_of(entry.mask)] = entry
+        self._matchers.pop(letter, None)
         return True
 
     def remove(self, letter: str, mask: str) -> ListEntry | None:
         """Take mask off list letter; the entry removed, or None if it was not there."""
+        self._matchers.pop(letter, None)
         return self.lists[letter].pop(key_of(mask), None)
 
-    def listed(self, letter: str, client: Masked) -> bool:
+    def listed(self, letter: str, client: Masked | Subject) -> bool:
         """Whether client matches a mask of list letter."""
-        return any(matches(entry.mask, client) for entry in self.lists[letter].values())
+        entries = self.lists[letter]
+        if not entries:
+            return False
+        test = self._matchers.get(letter)
+        if test is None:  # made once per change of the list
+            test = self._matchers[letter] = any_matcher(tuple(e.mask for e in entries.values()))
+        return test(client if isinstance(client, Subject) else subject_of(client))
 
     def banned(self, client: Masked) -> bool:
         """Whether a ban matches client and no exception does."""
-        return self.listed("b", client) and not self.listed("e", client)
+        if not self.lists["b"]:
+            return False
+        who = subject_of(client)
+        return self.listed("b", who) and not self.listed("e", who)

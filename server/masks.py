@@ -4,6 +4,8 @@ the `$a:<account>` extban; normalising what an operator typed, and matching a cl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
@@ -53,19 +55,49 @@ def key_of(mask: str) -> str:
     return casefold(mask, CASEMAPPING)
 
 
-def matches(mask: str, client: Masked) -> bool:
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A client as masks see it: its casefolded nick!user@host and account (None: a guest)."""
+
+    prefix: str
+    account: str | None
+
+
+def subject_of(client: Masked) -> Subject:
+    """What masks are matched against, folded once for many masks."""
+    prefix = key_of(f"{client.nick}!{client.user or '*'}@{client.host}")
+    return Subject(prefix, key_of(client.account) if client.account is not None else None)
+
+
+def matches(mask: str, client: Masked | Subject) -> bool:
     """Whether a normalised mask matches client."""
-    if mask.startswith(EXTBAN_PREFIX):
-        _kind, colon, account = mask[1:].partition(":")  # only $a exists
-        if client.account is None:
-            return False
-        return not colon or key_of(account) == key_of(client.account)
-    prefix = f"{client.nick}!{client.user or '*'}@{client.host}"
-    return _pattern(key_of(mask)).fullmatch(key_of(prefix)) is not None
+    return matcher(mask)(client if isinstance(client, Subject) else subject_of(client))
 
 
-@lru_cache(maxsize=1024)
-def _pattern(folded_mask: str) -> re.Pattern[str]:
-    """A folded glob as a regular expression: `*` any run, `?` one character."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in folded_mask)
-    return re.compile("".join(parts), re.DOTALL)
+@lru_cache(maxsize=4096)
+def matcher(mask: str) -> Callable[[Subject], bool]:
+    """The test a normalised mask stands for, made once per mask."""
+    return any_matcher((mask,))
+
+
+def any_matcher(masks: tuple[str, ...]) -> Callable[[Subject], bool]:
+    """One test for whether any of masks matches: the globs (folded; `*` any run, `?` one
+    character) as one regular expression over the nick!user@host, the `$a` extbans as a set
+    of accounts (None in it: a bare `$a`, any account)."""
+    accounts = set()
+    globs = []
+    for mask in masks:
+        if mask.startswith(EXTBAN_PREFIX):
+            _kind, colon, account = mask[1:].partition(":")  # only $a exists
+            accounts.add(key_of(account) if colon else None)
+        else:
+            globs.append("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
+                                 for c in key_of(mask)))
+    pattern = re.compile("|".join(f"(?:{glob})" for glob in globs), re.DOTALL) if globs else None
+
+    def test(who: Subject) -> bool:
+        if who.account is not None and (None in accounts or who.account in accounts):
+            return True
+        return pattern is not None and pattern.fullmatch(who.prefix) is not None
+
+    return test

@@ -1,5 +1,6 @@
-"""Masks, pure: what an operator types becomes a full nick!user@host mask; globs match
-casemapped (rfc1459: [ is {); $a:<account> matches the account, a bare $a any account."""
+"""Masks and channel lists, pure: what an operator types becomes a full nick!user@host mask;
+globs match casemapped (rfc1459: [ is {); $a:<account> matches the account, a bare $a any
+account; a channel's lists follow each change, and an exception beats a ban."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from server.chanmodes import ChannelSettings, ListEntry
 from server.masks import InvalidMask, matches, normalize
 
 
@@ -45,3 +47,16 @@ def test_masks_account_extban():
     assert matches("$a:ALICE", Who("zed", account="alice"))
     assert not matches("$a:alice", Who("alice"))  # a guest called alice is not the account
     assert matches("$a", Who("x", account="anyone")) and not matches("$a", Who("x"))
+
+
+def test_masks_a_channels_lists_follow_each_change_and_exceptions_win():
+    settings = ChannelSettings()
+    bob, guest = Who("bob", account="bob"), Who("guest")
+    assert not settings.banned(bob)
+    assert settings.add("b", ListEntry("*!*@10.0.0.*", "op", 0))
+    assert settings.banned(bob) and settings.banned(guest)
+    assert not settings.add("b", ListEntry("*!*@10.0.0.*", "op", 1))  # there already
+    settings.add("e", ListEntry("$a:BOB", "op", 0))
+    assert not settings.banned(bob) and settings.banned(guest)
+    assert settings.remove("b", "*!*@10.0.0.*") is not None
+    assert not settings.banned(guest) and settings.remove("b", "*!*@10.0.0.*") is None
