@@ -172,10 +172,13 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
 
 
 def split_status(target: str) -> tuple[str, str]:
-    """('@', '#chan') for a STATUSMSG target '@#chan' ('+#chan' likewise), else ('', target)."""
-    if len(target) > 1 and target[0] in STATUSMSG and is_channel(target[1:]):
-        return target[0], target[1:]
-    return "", target
+    """('@', '#chan') for a STATUSMSG target '@#chan' ('+#chan' likewise; several prefixes
+    mean the lowest of them: '@+#chan' is '+#chan'), else ('', target)."""
+    name = target.lstrip(STATUSMSG)
+    if name == target or not is_channel(name):
+        return "", target
+    prefixes = target[: len(target) - len(name)]
+    return max(prefixes, key=STATUSMSG.index), name
 
 
 def members_with(channel: Channel, status: str) -> list[Client]:

@@ -112,6 +112,9 @@ def test_statusmsg_reaches_operators_or_voiced_only_and_is_not_in_history(connec
     member.send(f"PRIVMSG +{channel} :to voice and up")
     assert voiced.expect(command="PRIVMSG").params == (f"+{channel}", "to voice and up")
     assert op.expect(command="PRIVMSG").params == (f"+{channel}", "to voice and up")
+    member.send(f"PRIVMSG @+{channel} :several prefixes: the lowest counts")
+    assert voiced.expect(command="PRIVMSG").params == (f"+{channel}",
+                                                       "several prefixes: the lowest counts")
     assert "PRIVMSG" not in verbs(sync(member)) and "PRIVMSG" not in verbs(sync(voiced))
     member.send(f"CHATHISTORY LATEST {channel} * 10")
     assert "PRIVMSG" not in verbs(sync(member))
