@@ -1,13 +1,14 @@
-"""`python -m server`: parse the command line into a ServerConfig and serve until SIGINT/SIGTERM."""
+"""`python -m server`: parse the command line into a ServerConfig and serve until SIGINT/SIGTERM;
+SIGHUP reloads the TLS certificate and key."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import queue
 import signal
 import sqlite3
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from server.accounts import ACCOUNTS_FILE
 from server.accounts import default_path as accounts_path
 from server.config import REGISTRATION_MODES, ServerConfig, data_path
 from server.privatefiles import ensure_private_dir
-from server.tcp import start_server_thread
+from server.tcp import ServerHandle, start_server_thread
 from server.tls import TlsSetupError
 
 log = logging.getLogger("server")
@@ -136,9 +137,34 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         raise UsageError(str(error)) from None
 
 
+class Signals:
+    """What the signal handlers asked for, queued for the main loop. SimpleQueue.put is
+    reentrant (safe in a handler); Event.set is not (its lock may be held by the main thread)."""
+
+    def __init__(self) -> None:
+        self.asked: queue.SimpleQueue[str] = queue.SimpleQueue()
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, lambda *_: self.asked.put("stop"))
+        signal.signal(signal.SIGTERM, lambda *_: self.asked.put("stop"))
+        if hasattr(signal, "SIGHUP"):  # not on Windows
+            signal.signal(signal.SIGHUP, lambda *_: self.asked.put("reload"))
+
+
+def serve_until_stopped(handle: ServerHandle, signals: Signals) -> None:
+    """The main thread's loop: reload the certificate on SIGHUP, return on SIGINT/SIGTERM."""
+    while signals.asked.get() != "stop":
+        log.info("SIGHUP: reloading the TLS certificate and key")
+        try:
+            handle.reload_certificate()
+        except Exception:  # a bug: logged, the server keeps serving
+            log.exception("bug while reloading the TLS certificate")
+
+
 def serve(config: ServerConfig) -> None:
-    """Run the server until SIGINT or SIGTERM, then shut it down cleanly."""
-    stop = threading.Event()
+    """Run the server until SIGINT or SIGTERM (SIGHUP reloads the TLS certificate), then shut
+    it down cleanly."""
+    signals = Signals()
     try:
         ensure_private_dir(config.data_path)
     except OSError as error:
@@ -155,14 +181,12 @@ def serve(config: ServerConfig) -> None:
     except OSError as error:
         detail = error.strerror or error
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {detail}") from error
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    signals.install()
     host, port = handle.server_address
     log.info("listening on %s:%d", host, port)
     if handle.tls_address is not None:
         log.info("listening for TLS on %s:%d", *handle.tls_address)
-    while not stop.wait(1.0):
-        pass
+    serve_until_stopped(handle, signals)
     log.info("shutting down")
     handle.stop(raise_errors=False)
 

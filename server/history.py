@@ -41,6 +41,13 @@ def new_msgid() -> str:
     return f"{_msgid_prefix}{next(_msgid_counter):x}"
 
 
+SEARCH_BUDGET = 0.05
+"""Seconds one SEARCH may walk the history (under the state lock, so everyone waits on it)."""
+PROGRESS_STEPS = 50_000
+"""SQLite instructions between two looks at the clock while a SEARCH walks (a few ms; looking
+more often costs more than the walk: FTS5's own statements count too)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
     """One message as it was relayed: its row id orders it, ts and msgid name it."""
@@ -53,6 +60,14 @@ class StoredMessage:
     command: str
     text: str
     tags: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a SEARCH found, oldest first; complete False when it stopped at its budget."""
+
+    messages: list[StoredMessage]
+    complete: bool
 
 
 Bound = tuple[int, int]  # (ts, id): messages compare by time, then by arrival
@@ -70,6 +85,11 @@ class HistoryStore:
         self.max_per_target = max_per_target
         self.clock = clock
         self._lock = threading.Lock()
+        self.timer: Callable[[], float] = time.perf_counter
+        """What SEARCH's budget is measured with, every progress_steps SQLite instructions."""
+        self.progress_steps = PROGRESS_STEPS
+        self._source_fold: Callable[[str], str] | None = None
+        """The fold the SQL function source_key() was made with (made again for another)."""
         self._checkpointer: Checkpointer | None = None
         if path != MEMORY:
             try:
@@ -217,20 +237,41 @@ class HistoryStore:
             (target_key, *bound, *high, limit),
         )
 
-    def search(self, scope: Scope, search: Search, fold: Callable[[str], str]
-               ) -> list[StoredMessage]:
+    def search(self, scope: Scope, search: Search, fold: Callable[[str], str],
+               budget: float | None = None) -> Found:
         """The newest `search.limit` messages matching search that scope may read, oldest
         first; fold casefolds a nick (for from=). Full-text matching goes through the FTS5
-        index, so a query costs its matches, not the whole history."""
+        index; the walk stops after budget seconds (default SEARCH_BUDGET: a common word from
+        a rare sender walks every match of the word), keeping the newest matches found so far."""
         query = search_sql(scope, search)
         if query is None:
-            return []
+            return Found([], True)
         sql, args = query
         with self._lock:
-            self._db.create_function("source_key", 1, lambda source: fold(
-                source.partition("!")[0]), deterministic=True)
-            rows = self._db.execute(sql, args).fetchall()
-        return self._stored(rows)[::-1]
+            if self._source_fold is not fold:
+                self._db.create_function("source_key", 1, lambda source: fold(
+                    source.partition("!")[0]), deterministic=True)
+                self._source_fold = fold
+            rows, complete = self._walk(sql, args, SEARCH_BUDGET if budget is None else budget)
+        return Found(self._stored(rows)[::-1], complete)
+
+    def _walk(self, sql: str, args: list[object], budget: float) -> tuple[list[Any], bool]:
+        """The rows of sql, and False when budget (seconds of self.timer) ran out first."""
+        timer = self.timer
+        ends = timer() + budget
+        self._db.set_progress_handler(lambda: timer() > ends, self.progress_steps)
+        rows: list[Any] = []
+        try:
+            cursor = self._db.execute(sql, args)
+            while batch := cursor.fetchmany(64):
+                rows.extend(batch)
+        except sqlite3.OperationalError as error:
+            if "interrupt" not in str(error):
+                raise
+            return rows, False
+        finally:
+            self._db.set_progress_handler(None, 0)
+        return rows, True
 
     def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
         with self._lock:

@@ -68,8 +68,9 @@ class Reader:
         configure_socket(self.sock)
         hub, host = self.hub, format_host(self.address)
         tls = None
-        if self.host.tls_context is not None:
-            tls = self.start_tls(self.host.tls_context, host)
+        context = self.host.tls_context  # read once: a reload may swap it (server.tlsreload)
+        if context is not None:
+            tls = self.start_tls(context, host)
             if tls is None:
                 return
         connection = Connection(self.sock, hub.writer, hub.config.sendq, tls)

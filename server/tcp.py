@@ -13,7 +13,8 @@
 
 With config.tls_port a second listener serves TLS (server.tls), sharing the same hub. With
 config.advertise the handle announces the server over mDNS (server.discovery) once it listens,
-and withdraws the announcement first thing in stop().
+and withdraws the announcement first thing in stop(). handle.reload_certificate() (SIGHUP under
+`python -m server`) loads the TLS certificate and key again and re-announces the new `fp=`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from server.discovery import Advertiser, Announcement, default_instance_name
 from server.hub import Hub
 from server.listener import Listener
 from server.state import State
-from server.tls import certificate_path, fingerprint, listener_context
+from server.tls import listener_context, served_fingerprint
+from server.tlsreload import reload_listener
 
 log = logging.getLogger(__name__)
 ACCEPT_POLL = 0.05  # how often serve_forever checks for shutdown (stop() waits this long)
@@ -80,21 +82,29 @@ class ServerHandle:
         return self
 
     def _advertise(self) -> None:
-        try:
-            announcement = self.announcement()
-        except (OSError, ValueError) as error:  # the certificate file went away meanwhile
-            log.warning("cannot advertise the server on the LAN: %s", error)
-            return
         self.advertiser = Advertiser()
-        self.advertiser.start(announcement)
+        self.advertiser.start(self.announcement())
+
+    def reload_certificate(self) -> bool:
+        """Load the TLS certificate and key from disk again (server.tlsreload): True when new
+        connections now get them, and the announcement (if any) carries the new `fp=`; False
+        (logged) without a TLS port or when the files do not load (the old one stays)."""
+        if self._tls is None:
+            log.warning("no TLS port, so no certificate to reload")
+            return False
+        if reload_listener(self._tls, self.hub.config) is None:
+            return False
+        if self.advertiser is not None:
+            self.advertiser.update(self.announcement())
+        return True
 
     def announcement(self) -> Announcement:
         """What the server announces on the LAN: where it listens, TLS, password, channel."""
         config = self.hub.config
-        tls = self.tls_address
+        tls = self._tls.tls_context if self._tls is not None else None
         txt = ServiceTxt(
-            tls_port=tls[1] if tls else None,
-            fingerprint=fingerprint(certificate_path(config)) if tls else None,
+            tls_port=self._tls.address[1] if self._tls is not None else None,
+            fingerprint=served_fingerprint(tls) if tls is not None else None,
             password=config.password is not None, channel=config.channel, version=VERSION)
         return Announcement(config.advertise_name or default_instance_name(), config.host,
                             self.server_address[1], txt)

@@ -99,11 +99,6 @@ def listener_context(config: ServerConfig) -> SSL.Context:
                             + (f" ({where})" if where else "")) from error
 
 
-def certificate_path(config: ServerConfig) -> Path:
-    """The certificate config's TLS listener serves (the self-made one once it exists)."""
-    return Path(config.tls_cert) if config.tls_cert else ensure_certificate(config.data_path)[0]
-
-
 def context_for(cert: str | None, key: str | None, data_dir: Path) -> SSL.Context:
     """The server's context from the given files, or from the self-signed pair in data_dir
     (created on first use); logs the certificate's SHA-256 fingerprint."""
@@ -112,8 +107,17 @@ def context_for(cert: str | None, key: str | None, data_dir: Path) -> SSL.Contex
     else:
         cert_path, key_path = ensure_certificate(data_dir)
     context = server_context(cert_path, key_path)
-    log.info("TLS certificate %s, SHA-256 fingerprint %s", cert_path, fingerprint(cert_path))
+    log.info("TLS certificate %s, SHA-256 fingerprint %s", cert_path, served_fingerprint(context))
     return context
+
+
+def served_fingerprint(context: SSL.Context) -> str:
+    """The SHA-256 fingerprint (AA:BB:...) of the certificate context serves: the one loaded,
+    not whatever the file holds now."""
+    cert = SSL.Connection(context, None).get_certificate(as_cryptography=True)
+    if cert is None:
+        raise TlsSetupError("the TLS context has no certificate")
+    return ":".join(f"{b:02X}" for b in cert.fingerprint(hashes.SHA256()))
 
 
 def server_context(cert_path: Path, key_path: Path) -> SSL.Context:

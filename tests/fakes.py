@@ -14,6 +14,7 @@ from typing import Any
 from app.models.events import ConnectionClosed, ConnectionOpened
 from app.models.log import LogEntry
 from app.models.notifyplan import Alert
+from app.models.preferences import Preferences
 from app.models.settings import ConnectParams
 from app.models.trust import CertificateReceived
 from app.models.users import UserItem
@@ -52,13 +53,15 @@ class _Scheduled:
 
 class FakeView:
     """A ChatView without a display. Calls are recorded in .calls (name, args); answers to
-    ask_connection, ask_account_password, confirm_certificate and confirm_exit come from the
-    scripted lists; schedule() runs on a virtual millisecond clock that pump() advances."""
+    ask_connection, ask_account_password, ask_preferences, confirm_certificate and confirm_exit
+    come from the scripted lists; schedule() runs on a virtual millisecond clock that pump()
+    advances."""
 
     def __init__(self, connect_answers: Sequence[ConnectParams | None] = (),
                  exit_answers: Sequence[bool] = (),
                  certificate_answers: Sequence[bool] = (),
-                 account_answers: Sequence[str | None] = ()) -> None:
+                 account_answers: Sequence[str | None] = (),
+                 preference_answers: Sequence[Preferences | None] = ()) -> None:
         self.actions: ViewActions | None = None
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.connect_answers: deque[ConnectParams | None] = deque(connect_answers)
@@ -66,6 +69,8 @@ class FakeView:
         self.certificate_answers: deque[bool] = deque(certificate_answers)
         self.announced_fingerprints: list[str] = []
         self.account_answers: deque[str | None] = deque(account_answers)
+        self.preference_answers: deque[Preferences | None] = deque(preference_answers)
+        self.theme = "light"
         self.entries: list[LogEntry] = []
         self.conversations: list[Conversation] = []
         self.current = ""
@@ -117,6 +122,16 @@ class FakeView:
         if not self.account_answers:
             raise AssertionError(f"unexpected account dialog (error {error!r})")
         return self.account_answers.popleft()
+
+    def ask_preferences(self, current: Preferences) -> Preferences | None:
+        self._record("ask_preferences", current)
+        if not self.preference_answers:
+            raise AssertionError("unexpected Preferences dialog")
+        return self.preference_answers.popleft()
+
+    def set_theme(self, theme: str) -> None:
+        self._record("set_theme", theme)
+        self.theme = theme
 
     def confirm_certificate(self, server: str, fingerprint: str, announced: str = "") -> bool:
         self._record("confirm_certificate", server, fingerprint)

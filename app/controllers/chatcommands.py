@@ -21,6 +21,7 @@ SHORTCUTS = (
     ("Ctrl+Tab / Ctrl+Shift+Tab", "next / previous conversation (also Alt+Down / Alt+Up)"),
     ("Ctrl+F", "find in this conversation"),
     ("Ctrl+Shift+F", "search all conversations"),
+    ("Ctrl+,", "Preferences (the options /set changes, Do not disturb, the theme)"),
     ("Escape", "leave (asks first)"),
 )
 

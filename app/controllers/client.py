@@ -15,6 +15,7 @@ from app.controllers.alerts import Alerts
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
+from app.controllers.preferences import PreferencesFlow
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import Reactions
 from app.controllers.search import Searcher
@@ -63,7 +64,8 @@ class ClientController:
             self._alerts.mode_of(name, private).value
         self.sender = Sender(self.presenter, self.send)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
-                         lambda seconds: self.connector.silent(seconds))
+                         lambda seconds: self.connector.silent(seconds),
+                         lambda: clock().timestamp())
         self.connector = Connector(self.link, settings_store, self.presenter, clock,
                                 self._connecting, self.shut_down)
         self.reactions = Reactions(
@@ -77,6 +79,9 @@ class ClientController:
         self.searcher = Searcher(view, self.presenter, self.archive,
                                  lambda: self.session if self.online else None, self.send,
                                  self.switch_to, lambda: self.caught_up)
+        self.preferences = PreferencesFlow(view, settings_store, self._alerts,
+                                           self.apply_options, self.inform,
+                                           self.on_theme_changed)
         self.apply_options(settings_store.load())
 
     def apply_options(self, settings: Settings) -> None:
@@ -365,6 +370,13 @@ class ClientController:
     def on_do_not_disturb(self, on: bool) -> None:
         """The Account menu's Do not disturb: remember it, and say so."""
         self._setting(lambda: self._alerts.choose_dnd(on))
+
+    def on_preferences(self) -> None:
+        """The Preferences dialog; what changed goes the way /set, /dnd and the toggle go."""
+        try:
+            self.preferences.run()
+        except InvalidInput as error:
+            self.presenter.error(str(error))
 
     def _setting(self, change: Callable[[], str]) -> None:
         try:

@@ -4,6 +4,7 @@ keepalive, the reconnect backoff, and timers that end with the connection they b
 from __future__ import annotations
 
 import queue
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -13,6 +14,9 @@ from ircproto.message import Message
 
 POLL_MS = 40
 BATCH_LIMIT = 200
+BATCH_BUDGET_S = 0.012
+"""A batch also ends when its lines took this long to handle, so that handling plus showing
+them stays well inside one frame budget however costly each line is."""
 BACKOFF_SECONDS = (1, 2, 4, 8, 16, 30)
 KEEPALIVE_MS = 60_000
 """Silence this long makes us PING the server; twice this long means the link is dead."""
@@ -45,8 +49,10 @@ class Link:
 
     def __init__(self, view: ChatView, factory: ConnectionFactory,
                  handle: Callable[[object], None], after_batch: Callable[[], None],
-                 on_silent: Callable[[int], None]) -> None:
+                 on_silent: Callable[[int], None],
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self._view = view
+        self._clock = clock
         self._factory = factory
         self._handle = handle
         self._after_batch = after_batch
@@ -150,13 +156,17 @@ class Link:
         return delay, self._attempt
 
     def _drain(self) -> None:
-        """Handle at most BATCH_LIMIT queued items, then after_batch, and come back: at once
-        when there may be more, else after POLL_MS."""
+        """Handle at most BATCH_LIMIT queued items (fewer when BATCH_BUDGET_S runs out), then
+        after_batch, and come back: at once when there may be more, else after POLL_MS."""
         self._poll = None
         handled = 0
         connection = self._connection
-        while connection is not None and connection is self._connection \
-                and handled < BATCH_LIMIT and not self._closed:
+        ends = self._clock() + BATCH_BUDGET_S
+        more = False
+        while connection is not None and connection is self._connection and not self._closed:
+            if handled >= BATCH_LIMIT or (handled and self._clock() > ends):
+                more = True
+                break
             try:
                 item = connection.events.get_nowait()
             except queue.Empty:
@@ -172,8 +182,7 @@ class Link:
             return
         self._after_batch()
         if not self._closed:
-            self._poll = self._view.schedule(0 if handled >= BATCH_LIMIT else POLL_MS,
-                                             self._drain)
+            self._poll = self._view.schedule(0 if more else POLL_MS, self._drain)
 
     def _keepalive(self) -> None:
         """Every KEEPALIVE_MS: PING after a silent interval; report the link dead after two.

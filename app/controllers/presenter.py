@@ -166,6 +166,11 @@ class Presenter:
         shown.read_until = max(shown.read_until or shown.last_time, shown.last_time)
         return session.mark_read(shown.name, shown.last_time)
 
+    def rekey(self) -> None:
+        """Names fold as the server now says: conversations and ignored nicks again."""
+        self.conversations.rekey(self.key)
+        self.ignores.rekey(self.key)
+
     def forget_read_markers(self) -> None:
         """A new registration: the server is told again."""
         self._marked = {}

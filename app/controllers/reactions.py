@@ -64,6 +64,8 @@ class Reactions:
         if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)
+        elif isinstance(event, ev.CasemappingChanged):
+            self._presenter.rekey()
         elif isinstance(event, ev.ReadMarkerSet):
             self._presenter.read_elsewhere(event)
         elif isinstance(event, ev.UserJoined) and event.own:
@@ -90,7 +92,7 @@ class Reactions:
         for those joins and their history, at most CATCH_UP_MS."""
         again, entries = self._connector.registered(nick)
         self._presenter.view.set_status("connected", self._presenter.current or "")
-        self._presenter.conversations.rekey(self._presenter.key)
+        self._presenter.rekey()
         self._presenter.forget_read_markers()
         self._link.while_open(CATCH_UP_MS, self._stop_waiting)
         for channel in self.wanted:

@@ -92,9 +92,15 @@ class Conversations:
         return True
 
     def rekey(self, key_of: Callable[[str], str]) -> None:
-        """The server's casemapping changed: fold the names again."""
+        """The server's casemapping changed: fold the names again. Two conversations that now
+        fold alike become one (the first opened keeps its name and gets the other's lines)."""
         self.key_of = key_of
-        self._all = {key_of(c.name): c for c in self._all.values()}
+        folded: dict[str, Conversation] = {}
+        for conversation in self._all.values():
+            kept = folded.setdefault(key_of(conversation.name), conversation)
+            if kept is not conversation:
+                _merge(kept, conversation)
+        self._all = folded
 
     def add(self, conversation: Conversation, entry: LogEntry, viewing: bool) -> int:
         """Put entry into conversation in time order (a replayed line among the newer ones
@@ -106,7 +112,7 @@ class Conversations:
             conversation.msgids.add(entry.msgid)
             if conversation.last_time is None or entry.time >= conversation.last_time:
                 conversation.last_msgid, conversation.last_time = entry.msgid, entry.time
-        index = _place(conversation.log.entries(), entry)
+        index = _place(conversation.log, entry)
         conversation.log.insert(index, entry)
         if not viewing and conversation.counts_as_unread(entry):
             conversation.unread += 1
@@ -140,13 +146,37 @@ class Conversations:
         conversation.first_unread = unread[0] if unread else None
 
 
-def _place(entries: list[LogEntry], entry: LogEntry) -> int:
+def _merge(kept: Conversation, other: Conversation) -> None:
+    """other's lines and unread state into kept, in time order, each message once."""
+    lines, doubled = [], 0
+    for entry in other.entries():
+        if entry.msgid and entry.msgid in kept.msgids:
+            doubled += other.counts_as_unread(entry)
+        else:
+            lines.append(entry)
+    merged = sorted(kept.entries() + lines, key=lambda e: e.time)
+    kept.log = MessageLog(kept.log.limit)
+    kept.log.extend(merged)
+    kept.msgids |= other.msgids
+    kept.unread += max(0, other.unread - doubled)
+    kept.mentioned = kept.mentioned or other.mentioned
+    if other.last_time is not None and (kept.last_time is None
+                                        or other.last_time > kept.last_time):
+        kept.last_msgid, kept.last_time = other.last_msgid, other.last_time
+    if kept.first_unread is None or (other.first_unread is not None
+                                     and other.first_unread.time < kept.first_unread.time):
+        kept.first_unread = other.first_unread
+
+
+def _place(log: MessageLog, entry: LogEntry) -> int:
     """Where entry goes: at the end, except that a replayed server line goes before the server
-    lines newer than it at the end of the log."""
-    index = len(entries)
+    lines newer than it at the end of the log (walked from the end: no copy of the log)."""
+    index = len(log)
     if not entry.replayed:
         return index
-    while index > 0 and entries[index - 1].msgid and entries[index - 1].time > entry.time:
+    for newer in log.newest_first():
+        if not (newer.msgid and newer.time > entry.time):
+            break
         index -= 1
     return index
 

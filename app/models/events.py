@@ -265,11 +265,18 @@ class Reconnecting:
     attempt: int
 
 
+@dataclass(frozen=True, slots=True)
+class CasemappingChanged:
+    """The server's ISUPPORT named another CASEMAPPING: names fold differently from now on."""
+
+    casemapping: str
+
+
 Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
-    | AwayChanged | JoinRefused | MessageRefused
+    | AwayChanged | CasemappingChanged | JoinRefused | MessageRefused
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

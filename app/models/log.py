@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -88,6 +88,10 @@ class MessageLog:
     def last(self) -> LogEntry | None:
         """The newest entry (None when empty)."""
         return self._entries[-1] if self._entries else None
+
+    def newest_first(self) -> Iterator[LogEntry]:
+        """The entries from the newest back (no copy: do not change the log meanwhile)."""
+        return reversed(self._entries)
 
     def entries(self) -> list[LogEntry]:
         """A copy of the entries, oldest first."""

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from app.models.cachesearch import Hit
 from app.models.log import LogEntry
+from app.models.preferences import Preferences
 from app.models.settings import ConnectParams
 from app.models.users import UserItem
 
@@ -65,9 +66,22 @@ class ViewActions(Protocol):
     def on_search_pick(self, hit: Hit) -> None:
         """The user picked a search result: open its conversation at that message."""
 
+    def on_preferences(self) -> None:
+        """Account ▸ Preferences… or Ctrl+,: offer the Preferences dialog (ask_preferences)."""
+
 
 class ChatView(Protocol):
     """What a controller may ask of a view. All calls happen on the view's UI thread."""
+
+    theme: str
+    """The theme shown, 'light' or 'dark'."""
+
+    def set_theme(self, theme: str) -> None:
+        """Show theme ('light' or 'dark') now, as the Dark toggle does."""
+
+    def ask_preferences(self, current: Preferences) -> Preferences | None:
+        """Modal Preferences dialog filled with current; returns what the user confirmed (bad
+        minutes are refused in the dialog with a message), None when cancelled."""
 
     def bind(self, actions: ViewActions) -> None:
         """Wire Send, Enter, Users, Escape, the window's X and the theme toggle to actions."""

@@ -43,6 +43,9 @@ def badge(unread: int) -> str:
     return f"{BADGE_LIMIT}+" if unread > BADGE_LIMIT else str(unread)
 
 
+NOTIFY_LABEL = "Notifications"
+"""The compact menu's submenu with what the conversation shown notifies for."""
+
 MENTION_MARK = "@"
 """What stands before the unread count of a conversation where someone named you."""
 
@@ -206,21 +209,29 @@ class ConversationList:
 
 class ConversationMenu:
     """The compact window's selector: a menu button naming the current conversation (its menu
-    lists them all with their unread counts) and a badge counting the unread elsewhere."""
+    lists them all with their unread counts, then a Notifications submenu for the current one)
+    and a badge counting the unread elsewhere. Right-clicking the button offers the same
+    choices (the sidebar's right-click menu, for the conversation shown); a choice calls
+    on_notify(name, mode)."""
 
-    def __init__(self, master: tkinter.Misc, on_pick: Callable[[str], None]) -> None:
+    def __init__(self, master: tkinter.Misc, on_pick: Callable[[str], None],
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None) -> None:
         self.frame = ttk.Frame(master)
         self.button = ttk.Menubutton(self.frame, text="No conversation", bootstyle="outline",
                                      width=22)
         self.button.pack(side="left")
         self.menu = tkinter.Menu(self.button, tearoff=False)
         self.button.configure(menu=self.menu)
+        self.notify_submenu = NotifyMenu(self.menu, on_notify)
+        self.notify_menu = NotifyMenu(self.button, on_notify)
+        self.button.bind("<Button-3>", self._on_right_click)
+        self.button.bind("<Shift-F10>", self._on_right_click)
         self.badge = ttk.Label(self.frame, text="", padding=(8, 2), font="-size 9 -weight bold",
                                bootstyle="@danger")
         self.var = tkinter.StringVar(self.frame, value="")
         self._on_pick = on_pick
         self._shown: list[Conversation] = []
-        self._current = ""
+        self._current = self._current_notify = ""
 
     def show(self, conversations: Sequence[Conversation], current: str) -> None:
         """Replace the menu; name current on the button; count the unread elsewhere."""
@@ -234,6 +245,11 @@ class ConversationMenu:
                                       command=lambda name=conversation.name: self._pick(name))
         here = next((c for c in self._shown if c.name == current), None)
         self._current = here.name if here else ""
+        self._current_notify = here.notify if here else ""
+        if here is not None and here.notify:
+            self.notify_submenu.prepare(here.name, here.notify)
+            self.menu.add_separator()
+            self.menu.add_cascade(label=NOTIFY_LABEL, menu=self.notify_submenu.menu)
         self.var.set(self._current)
         self.button.configure(text=("@" if here.private else "") + here.name if here
                               else "No conversation")
@@ -243,6 +259,21 @@ class ConversationMenu:
             self.badge.pack(side="left", padx=(10, 0))
         else:
             self.badge.pack_forget()
+
+    def _on_right_click(self, event: tkinter.Event) -> str:
+        """What the conversation shown notifies for, at the pointer (or under the button)."""
+        if self._current and self._current_notify:
+            x, y = (event.x_root, event.y_root) if event.x_root > 0 else (
+                self.button.winfo_rootx(), self.button.winfo_rooty()
+                + self.button.winfo_height())
+            self.notify_menu.popup(self._current, self._current_notify, x, y)
+        return "break"
+
+    @property
+    def notify_entry(self) -> int:
+        """The menu index of the Notifications submenu (-1 when there is none)."""
+        return next((index for index in range(self._last_index() + 1)
+                     if self.menu.type(index) == "cascade"), -1)
 
     def _pick(self, name: str) -> None:
         self.var.set(self._current)  # the mark moves once the controller switches
@@ -280,7 +311,7 @@ class ConversationMenu:
     def apply_theme(self, style: Any, light: bool) -> None:
         """Colour the menu for the theme now in use."""
         colours = style.colors
-        self.menu.configure(background=colours.inputbg, foreground=colours.inputfg,
-                            activebackground=colours.selectbg,
-                            activeforeground=colours.selectfg,
-                            selectcolor=colours.primary, relief="flat", borderwidth=1)
+        for menu in (self.menu, self.notify_submenu.menu, self.notify_menu.menu):
+            menu.configure(background=colours.inputbg, foreground=colours.inputfg,
+                           activebackground=colours.selectbg, activeforeground=colours.selectfg,
+                           selectcolor=colours.primary, relief="flat", borderwidth=1)

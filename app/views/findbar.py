@@ -7,6 +7,8 @@ import tkinter
 
 import ttkbootstrap as ttk
 
+SCANNED = "findscanned"
+"""A mark where the text searched so far ends (left gravity: lines appended go after it)."""
 FOUND_COLOURS = {"light": ("#fff3b0", "#ffb648"), "dark": ("#5c4d12", "#b5740d")}
 """(every match, the current match) backgrounds per theme."""
 
@@ -37,6 +39,8 @@ class FindBar:
         self.entry.bind("<Escape>", lambda _e: self._key(self.close))
         self.text.tag_configure("found")
         self.text.tag_configure("foundcurrent")
+        self.text.mark_set(SCANNED, "1.0")
+        self.text.mark_gravity(SCANNED, "left")
 
     @property
     def shown(self) -> bool:
@@ -66,14 +70,30 @@ class FindBar:
     def refresh(self, move: bool = True) -> None:
         """Mark every match of the query (case-insensitive) and go to the newest one. Runs
         whenever the query changes and when the log shows another conversation; with move
-        False (new lines came in) the current match and the view stay where they are."""
+        False (lines came in elsewhere than at the end) the current match and the view stay
+        where they are."""
         kept = tuple(str(index) for index in self.text.tag_ranges("foundcurrent"))
         self._clear()
         needle = self.query.get()
         if not needle or not self.shown:
             self.count_label.configure(text="")
             return
-        start, count = "1.0", tkinter.IntVar(self.text)
+        self._mark_from("1.0", needle)
+        self._settle(kept, move)
+
+    def appended(self) -> None:
+        """Lines came in at the end: mark the matches among them only (the older text was
+        searched already), staying where the user is."""
+        needle = self.query.get()
+        if not needle or not self.shown:
+            return
+        kept = tuple(str(index) for index in self.text.tag_ranges("foundcurrent"))
+        self._mark_from(SCANNED, needle)
+        self._settle(kept, move=False)
+
+    def _mark_from(self, start: str, needle: str) -> None:
+        """Tag every match from start to the end; the end is then the scanned mark."""
+        count = tkinter.IntVar(self.text)
         while True:
             found = self.text.search(needle, start, "end-1c", nocase=True, count=count)
             if not found or not count.get():
@@ -81,6 +101,10 @@ class FindBar:
             end = f"{found}+{count.get()}c"
             self.text.tag_add("found", found, end)
             start = end
+        self.text.mark_set(SCANNED, "end-1c")
+
+    def _settle(self, kept: tuple[str, ...], move: bool) -> None:
+        """Keep the current match kept (unless move), else go to the newest match."""
         matches = self.matches
         if not move and kept in matches:
             self.text.tag_add("foundcurrent", *kept)

@@ -1,6 +1,6 @@
 """The window's header: app name, nick and server, the connection badge and its detail, the
-Account menu (with Do not disturb), the Dark toggle; in the compact window also the user count
-and the conversation menu.
+Account menu (with Do not disturb and Preferences…), the Dark toggle; in the compact window
+also the user count and the conversation menu.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ class Header:
     def __init__(self, root: tkinter.Misc, compact: bool, dark: bool,
                  on_toggle: Callable[[], None], on_pick: Callable[[str], None],
                  on_account: Callable[[], None] = lambda: None,
-                 on_dnd: Callable[[], None] = lambda: None) -> None:
+                 on_dnd: Callable[[], None] = lambda: None,
+                 on_notify: Callable[[str, str], None] = lambda name, mode: None,
+                 on_preferences: Callable[[], None] = lambda: None) -> None:
         self.compact = compact
         self.frame = ttk.Frame(root, padding=(14, 10, 12, 8))
         top = ttk.Frame(self.frame)
@@ -32,7 +34,7 @@ class Header:
         self.theme_var = tkinter.BooleanVar(root, value=dark)
         self.theme_toggle = ttk.Checkbutton(top, text="Dark", variable=self.theme_var,
                                             bootstyle="round-toggle", command=on_toggle)
-        self.theme_toggle.pack(side="right", padx=(14, 0))
+        self.theme_toggle.pack(side="right", padx=(8 if compact else 14, 0))
         if compact:  # an icon only: the narrow header keeps room for the nick and the count
             self.account_button = ttk.Menubutton(top, image=ttk.Icon("person-circle", 16,
                                                                      "primary"),
@@ -45,14 +47,19 @@ class Header:
         self.dnd_var = tkinter.BooleanVar(root, value=False)
         self.account_menu.add_checkbutton(label="Do not disturb", variable=self.dnd_var,
                                           command=on_dnd)
+        self.account_menu.add_separator()
+        self.account_menu.add_command(label="Preferences…", accelerator="Ctrl+,",
+                                      command=on_preferences)
         self.account_button.configure(menu=self.account_menu)
         self.account_button.pack(side="right", padx=(8, 0))
         self.status_label = ttk.Label(top, text="", padding=(8, 2), font="-size 9 -weight bold")
-        self.status_label.pack(side="right")
+        # compact: the user count on its left would touch it (the narrow header's other gaps
+        # are smaller to make room)
+        self.status_label.pack(side="right", padx=(8, 0) if compact else 0)
         self._build_identity(top)
         if compact:
-            self.users_count.pack(side="left", padx=(10, 0))
-            self.conversation_menu = ConversationMenu(self.frame, on_pick)
+            self.users_count.pack(side="left", padx=(6, 0))
+            self.conversation_menu = ConversationMenu(self.frame, on_pick, on_notify)
             self.conversation_menu.frame.pack(side="top", fill="x", pady=(8, 0))
             self.detail_label = ttk.Label(self.conversation_menu.frame, text="")
         else:

@@ -30,6 +30,7 @@ class LogTools:
         self.log_menu = LogMenu(text, self.links)
         self.input_menu = InputMenu(entry)
         self.find_bar = FindBar(body, text)
+        log_pane.on_filled = self.conversation_filled
         self._find_at = find_at
         self.search_window: SearchWindow | None = None
         self._actions: ViewActions | None = None
@@ -52,6 +53,8 @@ class LogTools:
         self.log_pane.text.tag_configure("revealed", background=REVEAL_COLOURS.get(
             theme, REVEAL_COLOURS["light"]))
         self.log_pane.text.tag_raise("revealed")
+        if self.search_window is not None and self.search_window.open:
+            self.search_window.apply_style()
 
     def open_find(self) -> None:
         """Ctrl+F: the find bar for the conversation shown."""
@@ -70,6 +73,12 @@ class LogTools:
 
     def entries_shown(self) -> None:
         """New lines came into the log: mark matches among them, staying where the user is."""
+        if self.find_bar.shown:
+            self.find_bar.appended()
+
+    def conversation_filled(self) -> None:
+        """The rest of a long conversation was painted above and below the first lines: find
+        again in all of it, staying where the user is."""
         if self.find_bar.shown:
             self.find_bar.refresh(move=False)
 

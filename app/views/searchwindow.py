@@ -5,6 +5,7 @@ result picks it; Escape closes. Not modal: the chat goes on beside it."""
 from __future__ import annotations
 
 import tkinter
+import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
 
 import ttkbootstrap as ttk
@@ -12,6 +13,9 @@ import ttkbootstrap as ttk
 from app.models.cachesearch import Hit
 from app.views.logline import plain_text, stamp
 
+RESULTS_STYLE = "Results.Treeview"
+ROW_PADDING = 10
+"""Pixels of room above and below a result's text (ttk's default row is one line, cramped)."""
 COLUMNS = (("conversation", "Conversation", 130), ("time", "Time", 120), ("nick", "Nick", 100),
            ("text", "Message", 420))
 
@@ -42,6 +46,8 @@ class SearchWindow:
         self.note.grid(row=1, column=0, columnspan=2, sticky="w", pady=(8, 6))
         self.tree = ttk.Treeview(frame, columns=[c[0] for c in COLUMNS], show="headings",
                                  selectmode="browse")
+        self.tree.configure(style=RESULTS_STYLE)  # after: the constructor would put its own
+        self.apply_style()
         for name, heading, width in COLUMNS:
             self.tree.heading(name, text=heading, anchor="w")
             self.tree.column(name, width=width, minwidth=60, stretch=name == "text", anchor="w")
@@ -55,6 +61,18 @@ class SearchWindow:
         self.tree.bind("<Double-1>", lambda _e: self.pick())
         self.tree.bind("<Return>", lambda _e: self.pick())
         self.entry.focus_set()
+
+    def apply_style(self) -> None:
+        """Rows with room around their text, for the theme now in use (a theme switch drops
+        the options of styles it did not make)."""
+        linespace = tkfont.nametofont("TkDefaultFont").metrics("linespace")
+        ttk.Style.get_instance().configure(RESULTS_STYLE, rowheight=linespace + ROW_PADDING)
+
+    @property
+    def row_height(self) -> int:
+        """The results' row height in pixels, as the tree's style says (read by tests)."""
+        style = str(self.tree.cget("style")) or "Treeview"
+        return int(ttk.Style.get_instance().lookup(style, "rowheight"))
 
     @property
     def open(self) -> bool:

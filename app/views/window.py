@@ -17,6 +17,7 @@ import ttkbootstrap as ttk
 from app.models.cachesearch import Hit
 from app.models.discovery import Discovery
 from app.models.log import EntryKind, LogEntry
+from app.models.preferences import Preferences
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
 from app.views.accountdialog import AccountDialog
@@ -34,6 +35,7 @@ from app.views.inputbar import InputBar
 from app.views.logpane import LogPane
 from app.views.logtools import LogTools
 from app.views.palette import theme_for
+from app.views.preferencesdialog import PreferencesDialog
 from app.views.scheduler import Scheduler
 from app.views.switcher import Switcher
 from app.views.title import WindowTitle
@@ -84,7 +86,7 @@ class ChatWindow:
         self.root.rowconfigure(1, weight=1)
         self.header = Header(self.root, self.compact, self.theme == "dark",
                              self._on_theme_toggle, self._switcher.pick, self._on_account,
-                             self._on_dnd)
+                             self._on_dnd, self._on_notify, self._on_preferences)
         self.header.frame.grid(row=0, column=0, sticky="ew")
         self.theme_var, self.theme_toggle = self.header.theme_var, self.header.theme_toggle
         ttk.Separator(self.root).grid(row=0, column=0, sticky="sew")
@@ -132,6 +134,7 @@ class ChatWindow:
                             lambda: [user.nick for user in self._users])
         self.input_bar.watch(actions.on_input_changed)
         self.root.bind("<Escape>", lambda _event: actions.on_escape())
+        self.root.bind("<Control-comma>", lambda _event: self._on_preferences())
         self._switcher.on_switch = actions.on_switch
         self._switcher.bind_keys((self.root, self.input, self.log_text))
         self.root.protocol("WM_DELETE_WINDOW", actions.on_close)
@@ -149,6 +152,11 @@ class ChatWindow:
     def ask_account_password(self, account: str, server: str, error: str = "") -> str | None:
         """The account dialog for account on server; the new password, None when cancelled."""
         return self._run_dialog(AccountDialog(self.root, account, server, error))
+
+    def ask_preferences(self, current: Preferences) -> Preferences | None:
+        """The Preferences dialog filled with current; what the user confirmed, None when
+        cancelled."""
+        return self._run_dialog(PreferencesDialog(self.root, current))
 
     def confirm_certificate(self, server: str, fingerprint: str, announced: str = "") -> bool:
         """'Trust this server?' with the certificate's fingerprint (and whether it matches the
@@ -363,6 +371,10 @@ class ChatWindow:
     def _on_account(self) -> None:
         if self.actions is not None:
             self.actions.on_account()
+
+    def _on_preferences(self) -> None:
+        if self.actions is not None and self.active_dialog is None:
+            self.actions.on_preferences()
 
     def _on_notify(self, name: str, mode: str) -> None:
         if self.actions is not None:

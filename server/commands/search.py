@@ -11,6 +11,7 @@ from ircproto.servertime import parse_server_time_ms
 from server.commands.base import Context, Failure
 from server.commands.history import account_key, replayed, send_batch
 from server.commands.isupport import CHATHISTORY_MAX
+from server.history import Found
 from server.historyschema import private_key
 from server.historysearch import Scope, Search
 from server.state import fold
@@ -87,7 +88,11 @@ def handle_search(ctx: Context, message: Message) -> None:
     search = parse_search(ctx, parse_attributes(message.params[0]))
     scope = Scope(tuple(ctx.client.channels), account_key(ctx.client))
     try:
-        found = ctx.state.history.search(scope, search, fold) if search is not None else []
+        found = ctx.state.history.search(scope, search, fold) if search is not None \
+            else Found([], True)
     except SearchError as error:
         raise Failure("INVALID_PARAMS", "text", str(error)) from error
-    send_batch(ctx, [BATCH_TYPE], [replayed(stored) for stored in found])
+    send_batch(ctx, [BATCH_TYPE], [replayed(stored) for stored in found.messages])
+    if not found.complete:
+        ctx.standard_reply("NOTE", "SEARCH", "PARTIAL", "The search stopped early: these are "
+                           "the newest matches it found; narrow it with in=, from= or before=")

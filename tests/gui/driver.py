@@ -65,6 +65,9 @@ class RecordingActions:
     def on_search_pick(self, hit: object) -> None:
         self._record("on_search_pick", hit)
 
+    def on_preferences(self) -> None:
+        self._record("on_preferences")
+
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 

@@ -4,12 +4,14 @@ real LocalChat server (under Xvfb), with screenshots in light and dark."""
 from __future__ import annotations
 
 import tkinter
+import tkinter.font as tkfont
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from app.views.searchwindow import ROW_PADDING
 from app.views.window import ChatWindow
 from server.tcp import ServerHandle
 from tests.gui.driver import click, press, pump, screenshot
@@ -191,7 +193,13 @@ def test_gui_search_all_conversations_opens_the_result(
             "lunch at noon? lunch is on me"]
         assert [row[0] for row in rows] == ["@carol", "#lobby", "#lobby"]
         assert [row[2] for row in rows] == ["carol", "bob", "bob"]
+        roomy = tkfont.nametofont("TkDefaultFont").metrics("linespace") + ROW_PADDING
+        assert window.row_height == roomy  # not ttk's cramped one-line rows
         check_shot(screenshot(window.top, f"search-{theme}"), window.top)
+        for _ in range(2):  # a theme switch (and back) keeps the room
+            view.theme_toggle.invoke()
+            pump(view)
+            assert window.row_height == roomy
         window.tree.selection_set("2")
         press(window.tree, "<Return>")
         pump(view)

@@ -20,13 +20,12 @@ from ircproto.dnssd import SERVICE_TYPE, parse_txt
 from server.config import VERSION, ServerConfig
 from server.discovery import (
     Advertiser,
-    Announcement,
     addresses_for,
     default_instance_name,
     interfaces_for,
 )
-from server.tcp import ServerHandle, start_server_thread
-from server.tls import CERT_NAME, KEY_NAME, fingerprint
+from server.tcp import start_server_thread
+from server.tls import CERT_NAME, fingerprint
 from tests.mdnsbrowser import LoopbackBrowser
 from tests.server.conftest import config
 from tests.server.test_main import finish, wait_for_port
@@ -149,26 +148,3 @@ def test_python_m_server_advertises_and_withdraws_on_sigterm(tmp_path: Path) -> 
                 proc.communicate(timeout=5)
     assert code == 0, err
     assert f"advertised as '{name}" in err
-
-
-def test_an_unreadable_certificate_is_a_warning_not_a_failed_start(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    settings = config(advertise=True, advertise_name=unique_name(), tls_port=0,
-                      tls_cert=str(tmp_path / "gone.pem"), tls_key=str(tmp_path / "gone.key"))
-    made = config(tls_port=0, data_dir=str(tmp_path))
-    with start_server_thread(made):  # makes a certificate to copy
-        pass
-    for suffix, name in (("pem", CERT_NAME), ("key", KEY_NAME)):
-        (tmp_path / f"gone.{suffix}").write_bytes((tmp_path / name).read_bytes())
-    original = ServerHandle.announcement
-
-    def vanished(self: ServerHandle) -> Announcement:
-        (tmp_path / "gone.pem").unlink()
-        return original(self)
-
-    with caplog.at_level(logging.WARNING), \
-            pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ServerHandle, "announcement", vanished)
-        with start_server_thread(settings) as handle:
-            assert handle.advertiser is None
-    assert any("cannot advertise" in r.getMessage() for r in caplog.records)

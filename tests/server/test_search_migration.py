@@ -43,14 +43,14 @@ def version_1_db(path: Path) -> Path:
 def test_search_migration_version_1_is_indexed(tmp_path: Path):
     store = open_store(version_1_db(tmp_path / "history.sqlite3"))
     try:
-        bob = store.search(Scope(("#lobby",), "bob"), Search(text="ship"), fold)
+        bob = store.search(Scope(("#lobby",), "bob"), Search(text="ship"), fold).messages
         assert [m.text for m in bob] == ["ship it today", "ship the key"]
-        carol = store.search(Scope(("#lobby",), "carol"), Search(text="ship"), fold)
+        carol = store.search(Scope(("#lobby",), "carol"), Search(text="ship"), fold).messages
         assert [m.text for m in carol] == ["ship it today"]
         store.store("m3", store.now_ms(), "#lobby", "#lobby", "bob!b@h", "PRIVMSG",
                     "ship again", {})
         store.commit()
-        later = store.search(Scope(("#lobby",), None), Search(text="again"), fold)
+        later = store.search(Scope(("#lobby",), None), Search(text="again"), fold).messages
         assert [m.text for m in later] == ["ship again"]
     finally:
         store.close()
@@ -65,9 +65,9 @@ def test_search_migration_version_0_private_rows_found_by_nobody(old_db: Path): 
     store = open_store(old_db)
     try:
         for owner in ("bob", "carol", None):
-            found = store.search(Scope(("#lobby",), owner), Search(text="door"), fold)
+            found = store.search(Scope(("#lobby",), owner), Search(text="door"), fold).messages
             assert found == []
-        found = store.search(Scope(("#lobby",), None), Search(text="hello"), fold)
+        found = store.search(Scope(("#lobby",), None), Search(text="hello"), fold).messages
         assert [m.text for m in found] == ["hello all"]
     finally:
         store.close()

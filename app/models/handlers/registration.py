@@ -52,6 +52,7 @@ def handle_005(state: SessionState, message: Message, out: Outcome) -> None:
         state.features.apply(token)
     if state.features.casemapping != casemapping:
         state.roster.rekey()
+        out.emit(ev.CasemappingChanged(state.features.casemapping))
 
 
 # 431/432/433/436 <client> [<nick>] :<reason>

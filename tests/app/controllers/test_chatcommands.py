@@ -159,7 +159,7 @@ def test_chat_command_help_lists_every_command_and_the_shortcuts(rig):
     for name in ["/whois", "/query", "/list", "/invite", "/kick", "/mode", "/clear", "/ignore",
                  "/unignore", "/away", "/back", "/help", "/me", "/msg"]:
         assert name in text
-    for key in ["Tab", "Up / Down", "Ctrl+Tab", "Ctrl+F", "Ctrl+Shift+F"]:
+    for key in ["Tab", "Up / Down", "Ctrl+Tab", "Ctrl+F", "Ctrl+Shift+F", "Ctrl+,"]:
         assert key in text
     assert len(SHORTCUTS) >= 5
 
@@ -200,3 +200,11 @@ def test_chat_command_set_refuses_unknown_options(rig, typed, error):
     rig.controller.on_send(typed)
     assert last_error(rig) == error
     assert rig.store.load().send_typing is True
+
+
+def test_chat_command_ignore_still_matches_after_the_server_names_its_casemapping(rig):
+    """Folded as rfc1459 until the 005 says ascii: the ignored nick is folded again then."""
+    rig.store.update(ignored=["Bob[m]"])
+    rig.online(":srv 005 me CASEMAPPING=ascii :are supported by this server",
+               ":bob[m]!b@h PRIVMSG #lobby :spam", ":alice!a@h PRIVMSG #lobby :hi")
+    assert "spam" not in rig.view.texts() and rig.view.texts()[-1] == "hi"

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.controllers.link import BACKOFF_SECONDS, BATCH_LIMIT, KEEPALIVE_MS, POLL_MS, Link
+from app.controllers.link import (
+    BACKOFF_SECONDS,
+    BATCH_BUDGET_S,
+    BATCH_LIMIT,
+    KEEPALIVE_MS,
+    POLL_MS,
+    Link,
+)
 from app.models.events import ConnectionOpened
 from ircproto.message import Message
 from tests.fakes import FakeConnectionFactory, FakeView
@@ -20,8 +27,15 @@ class Probe:
         self.items: list[object] = []
         self.batches = 0
         self.silences: list[int] = []
-        self.link = Link(self.view, self.factory, self.items.append, self._batch,
-                         self.silences.append)
+        self.now = 0.0
+        self.cost = 0.0
+        """How far handling one item moves the link's clock (seconds)."""
+        self.link = Link(self.view, self.factory, self._handle, self._batch,
+                         self.silences.append, lambda: self.now)
+
+    def _handle(self, item: object) -> None:
+        self.items.append(item)
+        self.now += self.cost
 
     def _batch(self) -> None:
         self.batches += 1
@@ -115,3 +129,15 @@ def test_link_close_stops_polling_and_cancels_every_timer(probe):
 def test_link_send_without_a_connection_is_dropped(probe):
     probe.link.send(Message("PING", ("x",)))
     assert probe.factory.made == []
+
+
+def test_link_a_batch_ends_when_its_time_budget_is_spent(probe):
+    """Costly lines make shorter batches (each handled item moves the clock 5 ms here), so the
+    window gets its turn; the rest follows at once, none lost."""
+    probe.cost = 0.005
+    probe.link.open("127.0.0.1", 1, False)
+    probe.factory.last.feed(*[f"PING :{n}" for n in range(10)])
+    probe.view.pump(POLL_MS)
+    per_batch = int(BATCH_BUDGET_S / probe.cost) + 1  # the item that spends it ends the batch
+    assert per_batch < 10 and probe.batches == -(-10 // per_batch)
+    assert [item.params[0] for item in probe.items] == [str(n) for n in range(10)]

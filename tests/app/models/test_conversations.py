@@ -5,6 +5,7 @@ from datetime import datetime
 
 from app.models.conversations import Conversations
 from app.models.log import EntryKind, LogEntry
+from ircproto.casemap import casefold
 
 T = datetime(2026, 3, 4, 5, 6, 7)
 
@@ -82,3 +83,16 @@ def test_conversations_mention_marks_the_conversation_until_read():
     all_.add(found, replace(line("d", 4), mention=True), viewing=False)
     all_.mark_read(found)
     assert not found.mentioned and found.unread == 0
+
+
+def test_conversations_rekey_merges_two_that_now_fold_alike_keeping_every_line():
+    all_ = Conversations(lambda name: casefold(name, "ascii"))
+    first, second = all_.open("#a[b]"), all_.open("#a{b}")
+    all_.add(first, line("x", 5), viewing=False)
+    all_.add(second, line("y", 3), viewing=False)
+    all_.add(second, line("x", 5), viewing=False)  # the same message in both: kept once
+    all_.rekey(lambda name: casefold(name, "rfc1459"))
+    kept = all_.get("#A{B}")
+    assert kept is first and all_.get("#a[b]") is first and len(list(all_)) == 1
+    assert [e.text for e in kept.entries()] == ["y", "x"] and kept.unread == 2
+    assert kept.first_unread is not None and kept.first_unread.text == "y"
