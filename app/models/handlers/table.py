@@ -11,6 +11,7 @@ from app.models.handlers import (
     channels,
     history,
     messages,
+    modereplies,
     numerics,
     presence,
     refusals,
@@ -70,6 +71,13 @@ COMMANDS: dict[str, Command] = {
     num.RPL_TOPIC: Command(channels.handle_332, 3),
     num.RPL_NAMREPLY: Command(channels.handle_353, 4),
     num.RPL_ENDOFNAMES: Command(channels.handle_366, 2),
+    num.RPL_CHANNELMODEIS: Command(modereplies.handle_324, 3),
+    num.RPL_BANLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_EXCEPTLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_INVEXLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_ENDOFBANLIST: Command(modereplies.handle_list_end, 2),
+    num.RPL_ENDOFEXCEPTLIST: Command(modereplies.handle_list_end, 2),
+    num.RPL_ENDOFINVEXLIST: Command(modereplies.handle_list_end, 2),
     num.ERR_CHANNELISFULL: Command(refusals.handle_join_refused, 3),
     num.ERR_INVITEONLYCHAN: Command(refusals.handle_join_refused, 3),
     num.ERR_BANNEDFROMCHAN: Command(refusals.handle_join_refused, 3),
@@ -96,7 +104,6 @@ COMMANDS: dict[str, Command] = {
     num.RPL_TOPICWHOTIME: Command(numerics.handle_quietly),
     num.RPL_CREATIONTIME: Command(numerics.handle_quietly),
     num.RPL_ENDOFMOTD: Command(numerics.handle_quietly),
-    num.RPL_CHANNELMODEIS: Command(numerics.handle_quietly),
     "396": Command(numerics.handle_quietly),  # RPL_VISIBLEHOST
 }
 NUMERIC = Command(numerics.handle_numeric)
