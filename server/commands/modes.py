@@ -74,9 +74,12 @@ def channel_mode(ctx: Context, channel: Channel, args: tuple[str, ...]) -> None:
             continue
         if shown is not None:
             applied.append((sign, letter, shown))
-    if applied:
+    if applied:  # to the members, and to an oper who changed them from outside
         params = (channel.name, *format_mode_changes(applied))
-        ctx.broadcast(list(channel.members), ctx.from_sender("MODE", *params))
+        told = list(channel.members)
+        if ctx.client not in channel.members:
+            told.append(ctx.client)
+        ctx.broadcast(told, ctx.from_sender("MODE", *params))
 
 
 def send_channel_modes(ctx: Context, channel: Channel) -> None:

@@ -253,3 +253,11 @@ def test_operators_and_founders_are_never_locked_out(server, connect):
     founder.expect(command="JOIN", params=[channel])
     mode = founder.expect(command="MODE")
     assert mode.params == (channel, "+o", f"fnd{n}") and mode.source == SERVER
+
+
+def test_an_oper_outside_the_channel_sets_modes_and_sees_them_applied(server, connect):
+    channel, _op, bob, _, _ = pair(connect)
+    root = oper(server, connect, f"root{unique()}")
+    root.send(f"MODE {channel} +im")
+    assert root.expect(command="MODE", params=[channel]).params == (channel, "+im")
+    assert bob.expect(command="MODE").params == (channel, "+im")
