@@ -205,7 +205,10 @@ def handle_kick(ctx: Context, message: Message) -> None:
     def kick(nick: str) -> None:
         target = channel_member(ctx, channel, nick)
         kicked = ctx.from_sender("KICK", channel.name, target.nick, reason)
-        ctx.broadcast(list(channel.members), kicked)
+        told = list(channel.members)
+        if ctx.client not in channel.members:  # an oper from outside sees it done
+            told.append(ctx.client)
+        ctx.broadcast(told, kicked)
         ctx.state.leave(target, channel)
 
     each_target(ctx, message.params[1], kick)

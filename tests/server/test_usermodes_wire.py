@@ -15,6 +15,7 @@ from tests.server.modewire import (
     in_channel,
     logged_in,
     module_server,
+    oper,
     sync,
     unique,
     verbs,
@@ -147,3 +148,13 @@ def test_user_modes_belong_to_the_identity_every_device_sees_them(server, connec
     assert second.expect(command="MODE").params == (name, "+B")
     second.send(f"MODE {name}")
     assert second.expect(command="221").params == (name, "+B")
+
+
+def test_kick_by_an_oper_from_outside_the_channel_is_seen_by_the_oper_too(server, connect):
+    n = unique()
+    channel = f"#ko{n}"
+    _op, b = in_channel(connect, channel, f"op{n}", f"b{n}")
+    root = oper(server, connect, f"root{n}")
+    root.send(f"KICK {channel} b{n} :out")
+    assert root.expect(command="KICK").params == (channel, f"b{n}", "out")
+    b.expect(command="KICK", params=[channel, f"b{n}"])
