@@ -67,6 +67,7 @@ COMMANDS: dict[str, Command] = {
     "TOPIC": Command(channels.handle_topic, 2),
     "MODE": Command(channels.handle_mode, 1),
     "INVITE": Command(channels.handle_invite, 2),
+    num.RPL_INVITING: Command(channels.handle_341, 3),
     num.RPL_NOTOPIC: Command(channels.handle_331, 2),
     num.RPL_TOPIC: Command(channels.handle_332, 3),
     num.RPL_NAMREPLY: Command(channels.handle_353, 4),

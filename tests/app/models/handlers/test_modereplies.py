@@ -1,5 +1,6 @@
-"""The answers to /mode, replayed through dispatch(): a channel's modes and its ban, exception
-and invite-exception lists read as lines in that channel's conversation."""
+"""The answers to /mode and /invite, replayed through dispatch(): a channel's modes and its ban,
+exception and invite-exception lists, and invites, read as lines in that channel's
+conversation."""
 
 from app.models import events as ev
 from tests.app.models.handlers.test_table import make_state, replay
@@ -35,3 +36,12 @@ def test_modereplies_modes_and_lists_read_as_lines_in_the_channel():
 def test_modereplies_of_a_channel_we_are_not_in_go_to_the_servers_log():
     events, _ = replay(make_state(), ":srv 324 me #else +nt")
     assert lines(events) == [("", "Modes of #else: +nt")]
+
+
+def test_modereplies_invites_we_sent_got_and_saw():
+    state = make_state()
+    replay(state, ":me!u@h JOIN #den")
+    events, _ = replay(state, ":srv 341 me bob #den", ":op!o@h INVITE me #vip",
+                       ":op!o@h INVITE carol #den")
+    assert lines(events) == [("#den", "You invited bob to #den"), ("", "op invites you to #vip"),
+                             ("#den", "op invited carol to #den")]
