@@ -9,6 +9,9 @@ from dataclasses import dataclass, field, replace
 from app.models.log import LogEntry
 
 SUMMARY = "summary"
+SHOWN_NICKS = 10
+"""Nicks a compact line names per kind; the rest are counted ('and 490 others'), so a netsplit
+of hundreds stays one short line and each quit costs the same."""
 _ORDER = (("join", "\u2192", "joined"), ("part", "\u2190", "left"), ("quit", "\u2190", "quit"))
 
 
@@ -16,13 +19,21 @@ _ORDER = (("join", "\u2192", "joined"), ("part", "\u2190", "left"), ("quit", "\u
 class _Run:
     line: LogEntry
     nicks: dict[str, list[str]] = field(default_factory=dict)
+    seen: dict[str, set[str]] = field(default_factory=dict)
 
 
 def summary_text(nicks: dict[str, list[str]]) -> str:
-    """'→ bob, carol joined · ← dave left · ← erin quit' for the nicks by what they did."""
-    parts = [f"{arrow} {', '.join(nicks[what])} {verb}" for what, arrow, verb in _ORDER
+    """'→ bob, carol joined · ← dave left · ← erin quit' for the nicks by what they did (the
+    first SHOWN_NICKS of each kind by name, then how many more)."""
+    parts = [f"{arrow} {_names(nicks[what])} {verb}" for what, arrow, verb in _ORDER
              if nicks.get(what)]
     return " \u00b7 ".join(parts)
+
+
+def _names(nicks: list[str]) -> str:
+    shown = ", ".join(nicks[:SHOWN_NICKS])
+    more = len(nicks) - SHOWN_NICKS
+    return f"{shown} and {more} {'other' if more == 1 else 'others'}" if more > 0 else shown
 
 
 class PresenceFold:
@@ -37,16 +48,18 @@ class PresenceFold:
         compact line it replaces (None: start a new one) and the compact line to show."""
         run = self._runs.get(key)
         if run is None or last is not run.line:
-            run = None
-        old = run.line if run is not None else None
-        nicks = {what: list(names) for what, names in run.nicks.items()} if run else {}
-        names = nicks.setdefault(entry.presence, [])
-        if entry.sender not in names:
-            names.append(entry.sender)
-        line = replace(entry, sender="", text=summary_text(nicks), presence=SUMMARY,
-                       time=old.time if old is not None else entry.time)
-        self._runs[key] = _Run(line, nicks)
-        return old, line
+            run = _Run(entry)
+            self._runs[key] = run
+            old = None
+        else:
+            old = run.line
+        seen = run.seen.setdefault(entry.presence, set())
+        if entry.sender not in seen:
+            seen.add(entry.sender)
+            run.nicks.setdefault(entry.presence, []).append(entry.sender)
+        run.line = replace(entry, sender="", text=summary_text(run.nicks), presence=SUMMARY,
+                           time=old.time if old is not None else entry.time)
+        return old, run.line
 
     def end(self, key: str) -> None:
         """Another line came: the next join starts a new compact line."""

@@ -46,3 +46,16 @@ def test_fold_keeps_conversations_apart_and_repeats_once():
     _, dev = fold.fold("#dev", presence("carol", "join"), None)
     _, lobby2 = fold.fold("#lobby", presence("bob", "join"), lobby)
     assert lobby2.text == "\u2192 bob joined" and dev.text == "\u2192 carol joined"
+
+
+def test_a_netsplit_reads_as_one_short_line_naming_the_first_and_counting_the_rest():
+    fold = PresenceFold()
+    line = None
+    for n in range(500):
+        old, line = fold.fold("#lobby", presence(f"user{n}", "quit"), line)
+        assert (old is None) == (n == 0)
+    shown = ", ".join(f"user{n}" for n in range(10))
+    assert line.text == f"\u2190 {shown} and 490 others quit"
+    _, line = fold.fold("#lobby", presence("bob", "join"), line)
+    assert line.text == f"\u2192 bob joined \u00b7 \u2190 {shown} and 490 others quit"
+    assert summary_text({"part": [f"n{k}" for k in range(11)]}).endswith("n9 and 1 other left")
