@@ -104,6 +104,15 @@ def connect_defaults(args: argparse.Namespace, remembered: Settings) -> ConnectP
                          saved.password if same else "", saved.remember_password)
 
 
+def remember_placement(store: SettingsStore, view_name: str, placement: str) -> None:
+    """Keep where the window of view_name was when it closed ('' : it never showed)."""
+    if not placement:
+        return
+    windows = {**store.load(credentials=False).windows, view_name: placement}
+    if not store.update(windows=windows):
+        log.warning("Could not save the window's placement to %s", store.path)
+
+
 def run_client(args: argparse.Namespace) -> int:
     """Open the window, connect (asking where when the command line did not say), run until
     the window closes."""
@@ -115,6 +124,8 @@ def run_client(args: argparse.Namespace) -> int:
     except NoDisplayError as error:
         print(error, file=sys.stderr)
         return 2
+    if hasattr(view, "place"):
+        view.place(remembered.windows.get(view_name, ""))  # where it was, on today's screen
     interfaces = interfaces_from(os.environ)
     discovery = Discovery(interfaces) if interfaces is not None else None
     if hasattr(view, "discovery"):
@@ -128,6 +139,7 @@ def run_client(args: argparse.Namespace) -> int:
         view.run()
     finally:
         controller.shut_down()
+        remember_placement(store, view_name, getattr(view, "placement", ""))
         controller.wait_closed()  # the Tk loop has ended: let the QUIT go out
         if discovery is not None:
             discovery.stop()

@@ -7,9 +7,11 @@ flips between two conversations of N lines each (show_conversation with a new-me
 and set_conversations with 60 conversations), which shows what switching costs. With --notify
 the client has its desktop notifier, every line mentions the watcher and the window counts as
 not focused, so every line is matched, planned and (at most once per quiet period) notified.
+With --cache the client keeps its local cache (cache.sqlite3) in a temporary data directory, as
+`python -m app` always does, so every batch of lines is also written to it.
 
 Run under a display: `xvfb-run -a python -m bench.ui_freeze [--messages N] [--view NAME]
-[--direct | --switch] [--notify]` (under `dbus-run-session` with a notification service to
+[--direct | --switch] [--notify] [--cache]` (under `dbus-run-session` with a notification service to
 have the notifications really shown).
 """
 
@@ -25,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from app.controllers.alerts import Alerts
@@ -126,7 +129,7 @@ def start_heartbeat(view: ChatWindow, figures: Figures) -> None:
 
     view.schedule(HEARTBEAT_MS, beat)
 
-def run(count: int, view_name: str, notify: bool = False) -> Figures:
+def run(count: int, view_name: str, notify: bool = False, cache: bool = False) -> Figures:
     """Flood a real window with count lines; return what was measured. notify: with the
     desktop notifier, every line a mention, the window taken as not focused."""
     figures = Figures()
@@ -141,7 +144,8 @@ def run(count: int, view_name: str, notify: bool = False) -> Figures:
                 view.has_focus = lambda: False  # type: ignore[method-assign]
             controller = start_client(view, params=ConnectParams(host, port, "watcher"),
                                       settings_store=SettingsStore(config_dir),
-                                      notifier=notifier)
+                                      notifier=notifier,
+                                      cache_dir=Path(config_dir) / "data" if cache else None)
             if notify:
                 _time_alerts(controller.alerts, figures)
             flooder = Flooder(server.server_address, count, figures,
@@ -272,15 +276,18 @@ def main(argv: list[str] | None = None) -> int:
                       help="switch between two conversations of --messages lines each")
     parser.add_argument("--notify", action="store_true",
                         help="with desktop notifications: every line mentions the watcher")
+    parser.add_argument("--cache", action="store_true",
+                        help="with the client's local cache (as python -m app has it)")
     args = parser.parse_args(argv)
-    if args.notify and (args.direct or args.switch):
-        parser.error("--notify goes through the controller: not with --direct or --switch")
+    if (args.notify or args.cache) and (args.direct or args.switch):
+        parser.error("--notify and --cache go through the controller: not with --direct or "
+                     "--switch")
     if args.messages < 1:
         parser.error("--messages must be at least 1")
     if args.switch or args.direct:
         figures = (run_switch if args.switch else run_direct)(args.messages, args.view)
     else:
-        figures = run(args.messages, args.view, args.notify)
+        figures = run(args.messages, args.view, args.notify, args.cache)
     gc.collect()  # the closed window's Tk objects are freed here, on the Tk thread
     if figures.error:
         print(f"ui_freeze: FAILED: {figures.error}", file=sys.stderr)
@@ -290,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report_switches(args.messages, args.view, figures, during)
     total = figures.all_shown - figures.flood_started
     path = "show_entries directly" if args.direct else "server, connection and controller"
-    print(f"ui_freeze: {args.messages} messages, view {args.view}, through {path}")
+    cached = ", with the cache" if args.cache else ""
+    print(f"ui_freeze: {args.messages} messages, view {args.view}, through {path}{cached}")
     print(f"  time until all shown:      {total:8.2f} s  ({args.messages / total:,.0f} lines/s)")
     if not args.direct:
         print(f"  sending took:              {figures.flood_sent - figures.flood_started:8.2f} s")

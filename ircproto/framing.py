@@ -1,7 +1,8 @@
 """Split a byte stream into IRC messages, a byte at a time if need be, within the line limits.
 
 Bodies are limited to 512 bytes (with CRLF) and tags to 8191 bytes (with '@' and the space),
-as the Modern IRC and IRCv3 message-tags specs say. Memory stays bounded: a line that never
+as the Modern IRC and IRCv3 message-tags specs say; what clients send, to 4094 bytes of tag
+data (from_clients()). Memory stays bounded: a line that never
 ends is discarded as it arrives, and reported once as a LineError.
 """
 
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from ircproto.message import Message, MessageError, parse
 
 BODY_LIMIT = 512
-TAGS_LIMIT = 8191
+TAGS_LIMIT = 8191  # the whole tags part, '@' and the space included
+CLIENT_TAG_DATA_LIMIT = 4094  # what a client may send: the bytes between '@' and the space
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +34,22 @@ class LineDecoder:
         body_limit: int = BODY_LIMIT,
         tags_limit: int = TAGS_LIMIT,
         fallback_encoding: str | None = None,
+        tag_data_limit: int | None = None,
     ) -> None:
         self._body_limit = body_limit
         self._tags_limit = tags_limit
+        self._tag_data_limit = tag_data_limit
         self._max_buffer = body_limit + tags_limit
         self._fallback = fallback_encoding
         self._buffer = bytearray()
         self._discarding = False
         self._discarded = 0  # bytes of the current, unfinished line dropped so far
+
+    @classmethod
+    def from_clients(cls) -> LineDecoder:
+        """A server's decoder of what a client sends: its tag data is limited to 4094 bytes
+        (IRCv3 message-tags; more gets 417), the whole tags part to 8191."""
+        return cls(tag_data_limit=CLIENT_TAG_DATA_LIMIT)
 
     @property
     def buffered(self) -> int:
@@ -96,6 +106,9 @@ class LineDecoder:
             tags, _, body = raw.partition(b" ")
             if len(tags) + 1 > self._tags_limit:
                 return LineError("too long", "tags are too long", _peek_command(body))
+            if self._tag_data_limit is not None and len(tags) - 1 > self._tag_data_limit:
+                why = f"tag data is over {self._tag_data_limit} bytes"
+                return LineError("too long", why, _peek_command(body))
         if len(body.lstrip(b" ")) + 2 > self._body_limit:
             return LineError("too long", "line is too long", _peek_command(body))
         return None

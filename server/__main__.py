@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: 'LocalChat on HOSTNAME')")
     parser.add_argument("--no-advertise", dest="advertise", action="store_false",
                         help="do not announce the server on the LAN (mDNS/DNS-SD, 5353/udp)")
+    parser.add_argument("--admin-email", default="", metavar="ADDRESS",
+                        help="the contact address ADMIN shows (default: none)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     return parser
 
@@ -132,6 +134,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             history_max_per_target=args.history_max_per_target,
             accounts_db=accounts_path(args.data_dir), registration=args.registration,
             advertise=args.advertise, advertise_name=args.advertise_name,
+            admin_email=args.admin_email,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None

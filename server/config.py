@@ -68,6 +68,7 @@ class ServerConfig:
     # advertise_name '' means "LocalChat on HOSTNAME"
     advertise: bool = False
     advertise_name: str = ""
+    admin_email: str = ""  # ADMIN's contact address (RPL_ADMINEMAIL); '' says none was set
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -100,6 +101,8 @@ class ServerConfig:
             raise ValueError(f"invalid server name {self.name!r}")
         if self.advertise_name and (problem := instance_name_error(self.advertise_name)):
             raise ValueError(problem)
+        if any(c in self.admin_email for c in " \r\n\0"):
+            raise ValueError(f"invalid admin e-mail address {self.admin_email!r}")
         if self.channel and not is_valid_channel(self.channel):
             raise ValueError(f"invalid channel name {self.channel!r} (try '#lobby')")
 

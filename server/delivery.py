@@ -103,6 +103,11 @@ class Outgoing:
         else:
             self._entries.append(((client,), encode_for(message, client.tag_mask)))
 
+    def send_unlabeled(self, client: Client, message: Message) -> None:
+        """message to this one connection, never held back for a label: what a client sent
+        itself arrives as delivered, without the label (IRCv3 labeled-response)."""
+        self._entries.append(((client,), encode_for(message, client.tag_mask)))
+
     def broadcast(self, clients: Iterable[Client], message: Message, expand: bool = False
                   ) -> None:
         """Send one message to many clients; it is encoded once per variant. clients must not
@@ -137,6 +142,23 @@ class Outgoing:
     def begin_label(self, client: Client, label: str) -> None:
         """Hold client's lines back until end_label(), which sends them labeled."""
         self._labeled, self._label, self._held = client, label, []
+
+    @property
+    def labeled(self) -> Client | None:
+        """The connection whose lines are held for its label, if any."""
+        return self._labeled
+
+    def release_label(self, client: Client) -> str | None:
+        """Stop holding client's lines (what is held goes out unlabeled) and return its label,
+        for a command that labels its answer itself (a draft/multiline echo: the label on the
+        BATCH open only); None when client's lines are not held."""
+        if client is not self._labeled:
+            return None
+        label, held = self._label, self._held
+        self._labeled, self._held = None, []
+        for message in held:
+            self._entries.append(((client,), encode_for(message, client.tag_mask)))
+        return label
 
     def end_label(self, server_name: str) -> None:
         """Send the held lines with the label: ACK for none, the tag on one, a batch for more."""

@@ -30,6 +30,7 @@ MEMORY = ":memory:"
 PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stores ...
 PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
+NO_EVENTS = " AND command != 'TAGMSG'"  # history for a client without draft/event-playback
 
 
 _msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
@@ -60,6 +61,8 @@ class StoredMessage:
     command: str
     text: str
     tags: dict[str, str]
+    account: str | None = None  # the sender's account when it sent it (None: a guest)
+    lines: list[tuple[str, bool]] | None = None  # a multiline message: (text, concat) per line
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +155,22 @@ class HistoryStore:
         self, msgid: str, ts: int, target_key: str, target: str, source: str, command: str,
         text: str, tags: dict[str, str], sender_key: str | None = None,
         recipient_key: str | None = None, owner_key: str | None = None, peer: str | None = None,
+        account: str | None = None, lines: list[tuple[str, bool]] | None = None,
     ) -> None:
         """Add one relayed message to the open transaction (raises sqlite3.Error when it
         cannot); commit() makes it durable, before anyone is sent it. A private message is
-        stored once per owner (an account's key), with peer, the nick it was with."""
+        stored once per owner (an account's key), with peer, the nick it was with; account is
+        the sender's, lines a multiline message's (its text is them joined)."""
         with self._lock:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             self._db.execute(
                 "INSERT INTO messages (id, msgid, ts, target_key, target, source, command, text,"
-                " tags, sender_key, recipient_key, owner_key, peer)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tags, sender_key, recipient_key, owner_key, peer, account, lines)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (next(self._ids), msgid, ts, target_key, target, source, command, text,
-                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer),
+                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer,
+                 account, json.dumps(lines) if lines is not None else None),
             )
             self._stores_since_prune += 1
             due = self.clock() - self._pruned_at >= PRUNE_EVERY_SECONDS
@@ -216,24 +222,58 @@ class HistoryStore:
             ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None
-               ) -> list[StoredMessage]:
-        """The newest `limit` messages before bound (and after `after`), oldest first."""
+    def message(self, target_key: str, msgid: str) -> StoredMessage | None:
+        """The message msgid in target_key's history, or None."""
+        found = self._select("WHERE target_key = ? AND msgid = ?", (target_key, msgid))
+        return found[0] if found else None
+
+    def private_copies(self, msgid: str) -> list[tuple[str, str]]:
+        """(target key, owner key) of each account's copy of the private message msgid."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT target_key, owner_key FROM messages WHERE msgid = ?"
+                " AND owner_key IS NOT NULL", (msgid,),
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def redact(self, target_keys: list[str], msgid: str, since: int) -> int:
+        """Remove msgid (sent at ms since) from each of target_keys' histories (its FTS entry
+        goes by trigger), and the reactions (TAGMSGs) replying to it, which came after it: a
+        range scan from since on, in the open transaction as store() does. How many went."""
+        removed = 0
+        with self._lock:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            for key in target_keys:
+                removed += self._db.execute(
+                    "DELETE FROM messages WHERE target_key = ?1 AND ts >= ?3 AND (msgid = ?2 OR"
+                    " (command = 'TAGMSG' AND CASE WHEN json_valid(tags) THEN"
+                    " json_extract(tags, '$.\"+draft/reply\"') = ?2"
+                    " OR json_extract(tags, '$.\"+reply\"') = ?2 ELSE 0 END))",
+                    (key, msgid, since),
+                ).rowcount
+        return removed
+
+    def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None,
+               events: bool = True) -> list[StoredMessage]:
+        """The newest `limit` messages before bound (and after `after`), oldest first; without
+        events, PRIVMSG and NOTICE only (no TAGMSG: draft/event-playback)."""
         low = after or (-1, -1)
         rows = self._select(
             "WHERE target_key = ? AND (ts, id) < (?, ?) AND (ts, id) > (?, ?)"
-            " ORDER BY ts DESC, id DESC LIMIT ?",
+            f"{'' if events else NO_EVENTS} ORDER BY ts DESC, id DESC LIMIT ?",
             (target_key, *bound, *low, limit),
         )
         return rows[::-1]
 
-    def after(self, target_key: str, bound: Bound, limit: int, before: Bound | None = None
-              ) -> list[StoredMessage]:
-        """The oldest `limit` messages after bound (and before `before`), oldest first."""
+    def after(self, target_key: str, bound: Bound, limit: int, before: Bound | None = None,
+              events: bool = True) -> list[StoredMessage]:
+        """The oldest `limit` messages after bound (and before `before`), oldest first; events
+        as in before()."""
         high = before or (LATEST_ID, LATEST_ID)
         return self._select(
             "WHERE target_key = ? AND (ts, id) > (?, ?) AND (ts, id) < (?, ?)"
-            " ORDER BY ts, id LIMIT ?",
+            f"{'' if events else NO_EVENTS} ORDER BY ts, id LIMIT ?",
             (target_key, *bound, *high, limit),
         )
 
@@ -282,7 +322,9 @@ class HistoryStore:
     def _stored(rows: list[Any]) -> list[StoredMessage]:
         return [
             StoredMessage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                          json.loads(row[7]) if row[7] else {})
+                          json.loads(row[7]) if row[7] else {}, row[8],
+                          [(text, bool(concat)) for text, concat in json.loads(row[9])]
+                          if row[9] else None)
             for row in rows
         ]
 

@@ -1,6 +1,7 @@
 """The history database's schema and its migrations, applied when the store opens: a database
 from before accounts (version 0) keeps its channel history; its private rows and nick-keyed read
-markers belong to no account, so nobody is ever handed them. Version 2 adds the FTS5 index.
+markers belong to no account, so nobody is ever handed them. Version 2 adds the FTS5 index;
+version 3 the sender's account (who may REDACT it) and a multiline message's lines.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import logging
 import sqlite3
 
 log = logging.getLogger(__name__)
-VERSION = 2  # PRAGMA user_version of a current database
-COLUMNS = "id, msgid, ts, target, source, command, text, tags"  # a StoredMessage, in order
+VERSION = 3  # PRAGMA user_version of a current database
+COLUMNS = "id, msgid, ts, target, source, command, text, tags, account, lines"  # a StoredMessage
 
 # Clustered by (target_key, ts, id): a store updates two b-trees (rows, msgid), a page of history
 # is one range scan. ts never goes back and id only grows, so (ts, id) order is arrival order.
@@ -59,6 +60,12 @@ END;
 # The full-text index (version 2): a contentless FTS5 table whose rowid is messages.id, kept by
 # the triggers above (SEARCH joins it back through messages_id). Filled once from old rows.
 FILL_FTS = "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages;"
+# Version 3: account is the sender's account (NULL: a guest, or a row from before), lines the
+# JSON [[text, concat], ...] of a draft/multiline message as its sender split it (NULL: one line).
+TO_VERSION_3 = """
+ALTER TABLE messages ADD COLUMN account TEXT;
+ALTER TABLE messages ADD COLUMN lines TEXT;
+"""
 OLD_COLUMNS = "target_key, ts, id, msgid, target, source, command, text, tags, sender_key, " \
     "recipient_key"
 # Version 0 (before accounts): msgid was UNIQUE, one row per private message keyed by both
@@ -89,7 +96,8 @@ def set_up(db: sqlite3.Connection) -> None:
     old = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'"
                      ).fetchone()
     before = (FROM_VERSION_0 if old and version == 0 else "")
-    script = before + SCHEMA + (FILL_FTS if old else "") + f"PRAGMA user_version = {VERSION};"
+    fill = FILL_FTS if old and version < 2 else ""
+    script = before + SCHEMA + fill + TO_VERSION_3 + f"PRAGMA user_version = {VERSION};"
     try:
         db.executescript(f"BEGIN; {script} COMMIT;")
     except sqlite3.Error:
@@ -99,5 +107,8 @@ def set_up(db: sqlite3.Connection) -> None:
     if old and version == 0:
         log.info("history database upgraded to version %d: private messages and read markers "
                  "from before accounts are kept from everyone", VERSION)
-    elif old:
+    elif old and version < 2:
         log.info("history database upgraded to version %d: messages indexed for SEARCH", VERSION)
+    elif old:
+        log.info("history database upgraded to version %d: senders' accounts and multiline "
+                 "messages kept", VERSION)

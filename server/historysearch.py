@@ -37,7 +37,7 @@ def search_sql(scope: Scope, search: Search) -> tuple[str, list[object]] | None:
     readable, args = readable_clause(scope)
     if readable is None:
         return None
-    where, source = [readable], "messages m"
+    where, source = [readable, "m.command != 'TAGMSG'"], "messages m"  # reactions have no text
     match = fts_query(search.text) if search.text is not None else None
     if search.text is not None and match is None:
         return None

@@ -79,6 +79,7 @@ class Reader:
         with hub.state.lock:
             client = hub.state.add_client(connection, host)
             client.certfp = tls.certfp if tls is not None else None
+            client.secure = tls is not None
         log.info("connection from %s:%s", host, self.port)
         try:
             self.serve(connection, client)
@@ -116,7 +117,7 @@ class Reader:
 
     def read_loop(self, connection: Connection, client: Client) -> Ending:
         """Read until the connection ends."""
-        decoder, bucket = LineDecoder(), self.flood_bucket()
+        decoder, bucket = LineDecoder.from_clients(), self.flood_bucket()
         if connection.tls is not None:  # lines that came with the handshake's last flight
             items = decoder.feed(decrypt(connection, connection.tls, b""))
             log_received(client, items)

@@ -19,8 +19,11 @@ from server.chanmodes import ChannelSettings
 from server.config import ServerConfig
 from server.founders import Founders
 from server.history import HistoryStore
+from server.monitor import Monitors
+from server.multiline import OpenBatch
 from server.privileges import PrivilegeStore
 from server.sasl import Exchange
+from server.whowas import Whowas
 
 CASEMAPPING = "rfc1459"
 MEMBER_PREFIXES = {"o": "@", "v": "+"}  # membership mode -> its prefix, highest first
@@ -65,6 +68,7 @@ class Client:
     password_ok: bool = False  # PASS matched the server password (the password is not kept)
     account: str | None = None  # the account it is logged in to (SASL, REGISTER); None: guest
     certfp: str | None = None  # SHA-256 of its TLS client certificate (lowercase hex), if any
+    secure: bool = False  # it connected over TLS (WHOIS 671)
     sasl: Exchange | None = None  # the SASL attempt in progress
     caps: set[str] = field(default_factory=set)  # IRCv3 capabilities it has enabled
     cap_version: int = 0  # the version of its CAP LS (302 or more: values, cap-notify)
@@ -72,9 +76,11 @@ class Client:
     away: str | None = None
     modes: set[str] = field(default_factory=set)
     channels: dict[str, Channel] = field(default_factory=dict)
-    last_activity: float = 0.0
+    last_activity: float = 0.0  # any line (liveness)
+    spoke_at: float = 0.0  # its last PRIVMSG or NOTICE (WHOIS idle time)
     ping_sent_at: float | None = None
     gone: bool = False
+    batch: OpenBatch | None = None  # the draft/multiline batch it is sending (server.multiline)
     # Several connections logged into one account share one identity (server.devices): the
     # first is the identity (in nicks and channels) and lists the others in devices; each of
     # those is a connection only, with primary naming the identity it belongs to.
@@ -82,7 +88,7 @@ class Client:
     primary: Client | None = None
 
     def __post_init__(self) -> None:
-        self.last_activity = self.connected_at
+        self.last_activity = self.spoke_at = self.connected_at
 
     @property
     def identity(self) -> Client:
@@ -155,6 +161,9 @@ class State:
         self.device_count = 0  # connections attached to another's identity (server.devices)
         self.privileges = PrivilegeStore(config.accounts_db)  # founders, opers: not under `lock`
         self.founders = Founders(self.privileges.founders())  # in memory, under `lock`
+        self.whowas = Whowas()  # nicks that left or changed (WHOWAS)
+        self.monitors: Monitors[Client] = Monitors()  # who MONITORs which nick, per connection
+        self.peak_users = 0  # the most users registered at once (LUSERS 265/266)
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""

@@ -1,5 +1,6 @@
 """The local log cache as the controller uses it: restore the conversations of host:port/nick on
-the first connect, save the server lines filed since the last save, forget a closed channel."""
+the first connect, save the server lines filed since the last save, keep each message we type
+from the moment it is typed until it is confirmed, forget a closed channel."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class Archive:
         """Marks the cached lines that mention a nick (the alerts' mark)."""
         self.cache: LogCache | None = None
         self._unsaved: list[tuple[Conversation, LogEntry]] = []
+        self._told = False
+        """The cache's error was shown."""
 
     @property
     def opened(self) -> bool:
@@ -43,6 +46,7 @@ class Archive:
             self._restore(cached, params.nick)
         kept = self.cache.load_outbox(params.nick)
         if self.cache.error:
+            self._told = True
             self._presenter.add([self._presenter.entry(self.cache.error, EntryKind.ERROR)])
         return kept
 
@@ -73,20 +77,51 @@ class Archive:
                                               conversation.last_msgid, conversation.last_time,
                                               conversation.read_until)
         self._unsaved = []
-        if not self.cache.store(lines, list(touched.items())):
+        self.cache.store(lines, list(touched.items()))
+        self._tell()
+
+    def _tell(self) -> None:
+        """Show the cache's error once (also one its writer thread met since)."""
+        if self.cache is not None and not self._told and self.cache.error:
+            self._told = True
             self._presenter.error(self.cache.error)
 
     def forget(self, name: str) -> None:
         """We closed the conversation name: drop what the cache holds of it."""
-        if self.cache is not None and not self.cache.forget(self._presenter.key(name)):
-            self._presenter.add([self._presenter.entry(self.cache.error, EntryKind.ERROR)])
+        if self.cache is not None:
+            self.cache.forget(self._presenter.key(name))
+            self._tell()
 
-    def close(self, unsent: list[Outgoing]) -> str:
-        """Save, keep the unsent messages for the next run, close; '' or why they were lost."""
+    def keep(self, item: Outgoing) -> None:
+        """item was just typed: kept (also across a crash) until it is confirmed."""
+        if self.cache is not None:
+            self.cache.keep(item)
+
+    def sending(self, items: list[Outgoing]) -> None:
+        """items go out now: history may hold them from now on."""
+        if self.cache is not None and items:
+            self.cache.mark_sent(items)
+
+    def handed_over(self, items: list[Outgoing]) -> None:
+        """items go to a server that confirms nothing: forget them, on disk before they go
+        (one short wait for the writer, once per reconnect with lines typed offline)."""
+        if self.cache is not None and items:
+            for item in items:
+                self.cache.drop(item)
+            self.cache.wait()
+
+    def delivered(self, item: Outgoing) -> None:
+        """item was confirmed: it is no longer kept."""
+        if self.cache is not None:
+            self.cache.drop(item)
+
+    def close(self) -> str:
+        """Save, write what is queued, close; '' or why the cache failed (then the messages
+        still unconfirmed may be lost)."""
         if self.cache is None:
             return ""
         self.save()
-        lost = "" if self.cache.save_outbox(unsent) or not unsent else self.cache.error
-        self.cache.close()
-        return lost
+        finished = self.cache.close()
+        return self.cache.error or ("" if finished else f"The local cache {self.cache.path} "
+                                    f"was not written in time")
 

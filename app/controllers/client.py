@@ -62,7 +62,7 @@ class ClientController:
         self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
         self.presenter.notify_mode_of = lambda name, private: \
             self._alerts.mode_of(name, private).value
-        self.sender = Sender(self.presenter, self.send)
+        self.sender = Sender(self.presenter, self.send, self.archive)
         self.link = Link(view, connection_factory, self._handle, self._after_batch,
                          lambda seconds: self.connector.silent(seconds),
                          lambda: clock().timestamp())
@@ -171,9 +171,9 @@ class ClientController:
             self.link.send(self.session.quit(reason or "Leaving"))
         self.link.close()
         self.alerts.close()
-        lost = self.archive.close(self.sender.outbox.items())
-        if lost:
-            log.error("%s: %d unsent messages lost", lost, len(self.sender.outbox))
+        lost = self.archive.close()
+        if lost and len(self.sender.outbox):
+            log.error("%s: %d unsent messages may be lost", lost, len(self.sender.outbox))
         self.view.close()
 
     def wait_closed(self, timeout: float = CLOSE_WAIT) -> bool:

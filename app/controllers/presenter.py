@@ -76,7 +76,9 @@ class Presenter:
             if self.ignores.hides(original):
                 continue
             conversation = self.route(original)
-            if original.own and original.msgid and confirmed is not None and confirmed(original):
+            if (original.own and original.msgid and confirmed is not None
+                    and original.msgid not in conversation.msgids  # a line held: no news
+                    and confirmed(original)):
                 continue
             entry = self._folded(conversation, original)
             if entry is None:

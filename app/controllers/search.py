@@ -29,6 +29,8 @@ class Searcher:
         self._session, self._send, self._switch_to = session, send, switch_to
         self._caught_up = caught_up
         self._cached: list[Hit] = []
+        self._shown: tuple[list[Hit], str] = ([], "")
+        """What the window shows now: the hits and where they come from."""
         self._asked = 0  # SEARCHes sent and not answered yet
         self._reveal: tuple[str, str] | None = None  # (conversation key, msgid) once fetched
 
@@ -58,6 +60,11 @@ class Searcher:
                 self._asked -= 1
                 self._show(self._cached, "the server could not search: "
                            + self._offline_note(False))
+            elif isinstance(event, ev.RequestNoted) and (event.command, event.code) == (
+                    "SEARCH", "PARTIAL"):
+                hits, where = self._shown
+                self._show(hits, f"{where}; the server stopped early, so older matches may be "
+                           "missing: add words or a conversation to narrow it")
             elif isinstance(event, ev.HistoryReceived) and self._reveal is not None:
                 self._fetched(event)
 
@@ -79,6 +86,7 @@ class Searcher:
             " (this server cannot search its history)" if online else "")
 
     def _show(self, hits: list[Hit], where: str) -> None:
+        self._shown = (hits, where)
         count = f"{len(hits)} result{'' if len(hits) == 1 else 's'}"
         self._view.show_search_results(hits, f"{count}, {where}")
 

@@ -1,11 +1,16 @@
-"""Our chat lines on their way: sent at once when we are live, else kept in the outbox (and in the
-cache across runs) until we are back and caught up; an echo or a replayed line confirms each."""
+"""Our chat lines on their way: sent at once when we are live, else kept in the outbox until we
+are back and caught up; an echo or a replayed line confirms each. Each is in the cache from the
+moment it is typed until it is confirmed, so a crash loses none: the next run shows it pending,
+lets the catch-up confirm what had arrived, and sends the rest. A server without echo-message
+confirms nothing: a line counts as delivered once handed to the connection, and is gone from
+the disk before that (at most once: a crash in that instant loses it, never sends it twice)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 
+from app.controllers.archive import Archive
 from app.controllers.presenter import Presenter
 from app.models import events as ev
 from app.models.log import LogEntry
@@ -19,10 +24,12 @@ class Sender:
     """Sends outcomes of Session.say/act; send puts one message on the current connection
     (False when it cannot)."""
 
-    def __init__(self, presenter: Presenter, send: Callable[[Message], bool]) -> None:
+    def __init__(self, presenter: Presenter, send: Callable[[Message], bool],
+                 archive: Archive) -> None:
         self.outbox = Outbox()
         self._presenter = presenter
         self._send = send
+        self._archive = archive
 
     def restore(self, kept: list[Outgoing]) -> None:
         """Messages kept unsent by the last run: pending again, in their conversations."""
@@ -46,8 +53,9 @@ class Sender:
         shown = []
         for message, entry in zip(outcome.outgoing, entries, strict=True):
             pending = replace(entry, pending=True)
-            item = Outgoing(target, entry.text, action, pending)
+            item = Outgoing(target, entry.text, action, pending, sent=live)
             self.outbox.add(item)
+            self._archive.keep(item)  # queued for the disk before it goes out
             shown.append(pending)
             if live:
                 self._send(message)
@@ -57,12 +65,17 @@ class Sender:
     def flush(self, session: Session) -> None:
         """We are registered, rejoined and caught up with history: send, in order, what was
         typed offline or sent but never confirmed (history showed which ones arrived)."""
-        for item in self.outbox.unsent():
+        items = self.outbox.unsent()
+        if session.echoes:
+            self._archive.sending(items)
+        else:  # nothing will confirm them: forgotten on disk first, so never sent twice
+            self._archive.handed_over(items)
+        for item in items:
             self._send(session.privmsg(item.target, item.text, item.action))
             self.outbox.sent(item)
             if not session.echoes:
                 self.outbox.remove(item)
-                self._deliver(item)
+                self._deliver(item, kept=False)
 
     def confirmed(self, session: Session, entry: LogEntry) -> bool:
         """entry is the server's copy of a pending message of ours: mark that one delivered."""
@@ -74,14 +87,19 @@ class Sender:
 
     def undelivered(self, target: str) -> None:
         """The server refused our message to target (404; its error line says why): the
-        oldest one sent there is no longer pending, and is not sent again after a reconnect."""
+        oldest one sent there is no longer pending, nor kept in the cache, and is not sent
+        again after a reconnect."""
         item = self.outbox.refused(target, self._presenter.key)
         if item is not None:
+            self._archive.delivered(item)  # no longer kept: the server answered it
             self._presenter.replace(item.entry, replace(item.entry, pending=False))
 
-    def _deliver(self, item: Outgoing, copy: LogEntry | None = None) -> None:
+    def _deliver(self, item: Outgoing, copy: LogEntry | None = None, kept: bool = True) -> None:
         """item reached the server: its line is no longer pending (and takes the server's
-        time and msgid from copy, its echo)."""
+        time and msgid from copy, its echo), and the cache no longer keeps it (kept: it
+        still did)."""
+        if kept:
+            self._archive.delivered(item)
         new = replace(item.entry, pending=False)
         if copy is not None:
             new = replace(new, time=copy.time, msgid=copy.msgid)

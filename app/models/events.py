@@ -192,6 +192,15 @@ class RequestFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestNoted:
+    """NOTE <command> <code> <context...> :<text>: the server said something about a request."""
+
+    command: str
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class LoggedIn:
     """The server says we are logged in to account (900), by SASL or after REGISTER."""
 
@@ -277,6 +286,6 @@ Event = (
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
-    | AwayChanged | CasemappingChanged | JoinRefused | MessageRefused
+    | AwayChanged | CasemappingChanged | RequestNoted | JoinRefused | MessageRefused
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -1,12 +1,21 @@
 """Our own messages until the server confirms them: typed while offline (sent after reconnect) or
-sent and awaiting their echo (echo-message). Nothing typed is lost; nothing is sent twice."""
+sent and awaiting their echo (echo-message). Nothing typed is lost; nothing is sent twice: an
+echo confirms a message sent on this connection, a line replayed from history any message
+typed before it (also one the last run sent but died before its echo)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from app.models.log import EntryKind, LogEntry
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far the server's clock may be behind ours: a replayed line of ours stamped more than
+this before a message was typed cannot be that message (it is an older one with the same
+text)."""
 
 
 @dataclass
@@ -21,6 +30,8 @@ class Outgoing:
     """Sent on some connection (then its echo, or history, may confirm it)."""
     sent_here: bool = False
     """Sent on the current connection (so not to be sent again on it)."""
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Its key in the cache, where it is kept from the moment it is typed until confirmed."""
 
 
 class Outbox:
@@ -54,15 +65,21 @@ class Outbox:
             item.sent_here = False
 
     def confirm(self, entry: LogEntry, key_of: Callable[[str], str]) -> Outgoing | None:
-        """The oldest sent message that entry (our own line from the server: an echo or a
-        replayed line) confirms, taken out of the box; None when entry confirms none."""
+        """The oldest message that entry (our own line from the server) confirms, taken out of
+        the box; None when entry confirms none. An echo confirms one sent on this connection;
+        a replayed line one typed at most CLOCK_SKEW after it was stamped, sent or not (the
+        run that sent it may have died before it could say so)."""
         kind = entry.kind
         if kind not in (EntryKind.CHAT, EntryKind.ACTION):
             return None
         for index, item in enumerate(self._items):
             item_kind = EntryKind.ACTION if item.action else EntryKind.CHAT
-            if (item.sent and item_kind is kind and item.text == entry.text
-                    and key_of(item.target) == key_of(entry.target)):
+            if (item_kind is not kind or item.text != entry.text
+                    or key_of(item.target) != key_of(entry.target)):
+                continue
+            if entry.replayed and entry.time < item.entry.time - CLOCK_SKEW:
+                continue  # an older line of ours with the same text
+            if entry.replayed or item.sent_here:
                 return self._items.pop(index)
         return None
 

@@ -23,6 +23,7 @@ from typing import Any
 import platformdirs
 
 from app.models.credentials import SERVER_PASSWORD, CredentialStore
+from app.models.placement import parse_placement
 from app.models.privatefiles import FILE_MODE, private_dir, tighten
 from app.models.trust import is_fingerprint, server_key
 from ircproto.message import has_line_break
@@ -118,6 +119,9 @@ class Settings:
     (a conversation not named here: all in a private chat, mentions in a channel)."""
     dnd: bool = False
     """Do not disturb: no desktop notification at all."""
+    windows: dict[str, str] = field(default_factory=dict)
+    """Where each window layout (view name) was when it last closed: a Tk geometry
+    'WIDTHxHEIGHT+X+Y' (app.models.placement), fitted to the screen when it opens again."""
 
     @property
     def connect_params(self) -> ConnectParams:
@@ -220,12 +224,23 @@ class SettingsStore:
                 "w", encoding="utf-8", dir=self._directory, suffix=".tmp", delete=False
             ) as handle:
                 os.chmod(handle.name, FILE_MODE)
-                json.dump(_to_json(settings), handle, indent=2)
+                json.dump({**self._unknown(), **_to_json(settings)}, handle, indent=2)
             os.replace(handle.name, self.path)
         except OSError as error:
             log.warning("Cannot save settings to %s: %s", self.path, error)
             return False
         return True
+
+    def _unknown(self) -> dict[str, Any]:
+        """What the file holds that this version does not know (a newer LocalChat's settings):
+        written back as it was, never dropped."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return {}
+        known = {item.name for item in fields(Settings)}
+        return {key: value for key, value in data.items() if key not in known} \
+            if isinstance(data, dict) else {}
 
     def update(self, **changes: Any) -> bool:
         """Load, change the given fields, save; False when saving failed. A change that does
@@ -292,4 +307,8 @@ def _is_valid(name: str, value: object) -> bool:
     if name == "notify":
         return isinstance(value, dict) and all(
             isinstance(key, str) and mode in NOTIFY_MODES for key, mode in value.items())
+    if name == "windows":
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and isinstance(place, str) and parse_placement(place)
+            for key, place in value.items())
     return isinstance(value, str)

@@ -35,6 +35,7 @@ from app.views.inputbar import InputBar
 from app.views.logpane import LogPane
 from app.views.logtools import LogTools
 from app.views.palette import theme_for
+from app.views.placement import place_window
 from app.views.preferencesdialog import PreferencesDialog
 from app.views.scheduler import Scheduler
 from app.views.switcher import Switcher
@@ -64,6 +65,8 @@ class ChatWindow:
         self.root = ttk.App(title=APP_NAME, theme=theme_for(theme), size=self.size,
                             minsize=self.min_size)
         self.root.report_callback_exception = self._report_callback_exception
+        self.placement = ""
+        """Where the window was when it closed (a Tk geometry; '' until then)."""
         self.actions: ViewActions | None = None
         self.active_dialog: ModalDialog[Any] | None = None
         self.callback_errors: list[BaseException] = []
@@ -251,7 +254,14 @@ class ChatWindow:
         if self.active_dialog is not None:
             self.active_dialog.cancel()
         self.root.update_idletasks()  # let Tk finish its own idle work (ttk::ThemeChanged) first
+        if self.root.winfo_ismapped():  # not a window never shown (or minimised)
+            self.placement = self.root.geometry()
         self.root.destroy()
+
+    def place(self, geometry: str) -> None:
+        """Size and move the window as geometry (a placement it closed with), fitted to the
+        screen there is now; a geometry that is not one is ignored."""
+        place_window(self.root, geometry, self.min_size)
 
     def run(self) -> None:
         """Run the Tk loop until close()."""

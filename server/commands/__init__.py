@@ -22,6 +22,7 @@ from server.commands.base import (
     remove_client,
 )
 from server.commands.history import commit_history
+from server.commands.multiline import take_line
 from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
 from server.state import Client, State
@@ -140,6 +141,9 @@ def run_unlabeled(ctx: Context, message: Message) -> None:
             raise ReplyError(n.ERR_UNKNOWNCOMMAND, verb, "Unknown command")
         if entry.registered and not session.registered:
             raise ReplyError(n.ERR_NOTREGISTERED, "You have not registered")
+        if "batch" in message.tags:  # a line of a client batch (draft/multiline)
+            take_line(ctx, message)
+            return
         if len(message.params) < entry.min_params:
             raise need_more_params(verb)
         entry.handler(ctx, message)

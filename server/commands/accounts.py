@@ -15,6 +15,7 @@ from ircproto.message import Message
 from server.accounts import AccountExists, AccountStore, account_name_error, password_error
 from server.commands.base import Context, Failure, Finish, failing, user_message, with_cap
 from server.commands.founders import after_login, forget_founder
+from server.monitornotify import extended_watchers
 from server.state import fold
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def log_in(ctx: Context, account: str) -> None:
     ctx.reply(n.RPL_LOGGEDIN, client.prefix, account, f"You are now logged in as {account}")
     if client.registered:
         watchers = with_cap(ctx.state.peers(client), "account-notify")
+        watchers = extended_watchers(ctx.state.monitors, client, "account-notify", watchers)
         if watchers:
             ctx.broadcast_sessions(watchers, user_message(client, "ACCOUNT", account))
     after_login(ctx)  # a founder logging in on its channel gets +o there

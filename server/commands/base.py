@@ -12,7 +12,9 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.delivery import Outgoing
 from server.devices import leave_quietly
+from server.monitornotify import announce
 from server.state import MEMBER_PREFIXES, Channel, Client, State
+from server.whowas import WasUser
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
 BOT_MODE = "B"  # the user mode of a bot (IRCv3 bot mode; isupport advertises it as BOT)
@@ -226,12 +228,31 @@ def remove_client(state: State, out: Outgoing, client: Client, reason: str) -> N
     """Under the lock: forget connection client; its channels see it QUIT with reason, unless
     another device of its identity stays (server.devices). Safe to call twice. The one home of
     the rule: disconnect() and KILL use it."""
-    if client.gone or leave_quietly(state, client):  # another device of it stays
+    if client.gone:
+        return
+    state.monitors.clear(client)  # its MONITOR list goes with the connection
+    if leave_quietly(state, client):  # another device of it stays
         return
     peers = state.remove_client(client)
-    if client.registered and peers:
+    if not client.registered:
+        return
+    nick_gone(state, out, client)
+    if peers:
         quit_line = user_message(client, "QUIT", reason)
         out.broadcast(list(peers), quit_line, expand=state.device_count > 0)
+
+
+def nick_gone(state: State, out: Outgoing, client: Client) -> None:
+    """client (registered) lets go of its nick, by leaving or changing it: WHOWAS remembers it,
+    its monitors hear it went offline (731)."""
+    state.whowas.remember(WasUser(client.nick, client.user, client.host, client.realname,
+                                  client.account, state.wall_clock()))
+    announce(out, state.monitors, state.config.name, client, online=False)
+
+
+def nick_came(state: State, out: Outgoing, client: Client) -> None:
+    """client registered, or took a new nick: its monitors hear it is online (730)."""
+    announce(out, state.monitors, state.config.name, client, online=True)
 
 
 # -- lookups

@@ -10,9 +10,13 @@ from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
 from server.commands.invite import INVITE_NOTIFY_CAP
+from server.commands.redact import CAP as REDACTION_CAP
+from server.commands.replay import EVENT_PLAYBACK
 from server.commands.search import SEARCH_CAP
 from server.commands.welcome import complete_registration
 from server.delivery import ACCOUNT_TAG, MESSAGE_TAGS, SERVER_TIME
+from server.multiline import CAP as MULTILINE_CAP
+from server.multiline import CAP_VALUE as MULTILINE_LIMITS
 from server.sasl import MECHANISMS, mechanisms
 
 # Name -> value shown by CAP LS 302 ('' for none).
@@ -24,9 +28,14 @@ CAPABILITIES: dict[str, str] = {
     "cap-notify": "",
     REGISTRATION_CAP: "before-connect",
     "draft/chathistory": "",
+    "draft/no-implicit-names": "",
+    EVENT_PLAYBACK: "",  # history replays reactions (TAGMSG) too
+    REDACTION_CAP: "",
+    MULTILINE_CAP: MULTILINE_LIMITS,
     "draft/read-marker": "",
     "echo-message": "",
     "extended-join": "",
+    "extended-monitor": "",
     INVITE_NOTIFY_CAP: "",
     "labeled-response": "",
     "message-tags": "",

@@ -1,5 +1,6 @@
 """Channel membership and information: JOIN (with its founder, server.commands.founders, and
-the modes that refuse it, server.commands.joinrules), PART, TOPIC, NAMES, LIST, KICK."""
+the modes that refuse it, server.commands.joinrules), PART, TOPIC, NAMES, KICK (LIST is
+server.commands.channellist)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from server.delivery import every_session
 from server.state import Channel
 
 log = logging.getLogger(__name__)
+NO_IMPLICIT_NAMES = "draft/no-implicit-names"  # no NAMES after JOIN for clients with it
 
 
 def each_target(ctx: Context, names: str, action: Callable[[str], None]) -> None:
@@ -103,11 +105,12 @@ def join_line(ctx: Context, channel: Channel, extended: bool) -> Message:
 
 def send_join_burst(ctx: Context, channel: Channel) -> None:
     """What the sender's connection gets after its JOIN: the topic, the read marker, the
-    names."""
+    names (not with draft/no-implicit-names)."""
     if channel.topic:
         send_topic(ctx, channel)
     send_read_marker(ctx, channel.name)  # draft/read-marker: before the names
-    send_names(ctx, channel)
+    if NO_IMPLICIT_NAMES not in ctx.session.caps:
+        send_names(ctx, channel)
 
 
 def part_channel(ctx: Context, channel: Channel, reason: str) -> None:
@@ -174,18 +177,6 @@ def handle_names(ctx: Context, message: Message) -> None:
             ctx.reply(n.RPL_ENDOFNAMES, name, "End of /NAMES list")
         else:
             send_names(ctx, channel)
-
-
-# LIST [<channel>{,<channel>}]
-def handle_list(ctx: Context, message: Message) -> None:
-    visible = list(ctx.state.visible_channels(ctx.client))
-    if message.params:
-        wanted = {ctx.state.find_channel(name) for name in split_targets(message.params[0])}
-        visible = [channel for channel in visible if channel in wanted]
-    ctx.reply(n.RPL_LISTSTART, "Channel", "Users  Name")
-    for channel in visible:
-        ctx.reply(n.RPL_LIST, channel.name, str(len(channel.members)), channel.topic)
-    ctx.reply(n.RPL_LISTEND, "End of /LIST")
 
 
 # KICK <channel> <user>{,<user>} [<comment>]   (opers may kick in any channel, even from

@@ -18,6 +18,7 @@ from ircproto.servertime import format_server_time_ms, parse_server_time_ms
 from server.accounts import name_key
 from server.commands.base import Context, Failure
 from server.commands.isupport import CHATHISTORY_MAX
+from server.commands.replay import plays_events, send_stored
 from server.delivery import new_batch_id
 from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage
 from server.historyschema import private_key
@@ -100,33 +101,37 @@ Query = Callable[[Context, str, str, list[str], int], Found]
 
 
 def query_latest(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
-    store, target = ctx.state.history, refs[0]
+    store, target, events = ctx.state.history, refs[0], plays_events(ctx.session)
     if refs[1] == "*":
-        return store.before(key, NEWEST_BOUND, limit)
+        return store.before(key, NEWEST_BOUND, limit, events=events)
     ref = parse_ref(ctx, sub, target, key, refs[1])
-    return store.before(key, NEWEST_BOUND, limit, after=ref.lower)
+    return store.before(key, NEWEST_BOUND, limit, after=ref.lower, events=events)
 
 
 def query_before(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
-    return ctx.state.history.before(key, parse_ref(ctx, sub, refs[0], key, refs[1]).upper, limit)
+    ref = parse_ref(ctx, sub, refs[0], key, refs[1])
+    return ctx.state.history.before(key, ref.upper, limit, events=plays_events(ctx.session))
 
 
 def query_after(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
-    return ctx.state.history.after(key, parse_ref(ctx, sub, refs[0], key, refs[1]).lower, limit)
+    ref = parse_ref(ctx, sub, refs[0], key, refs[1])
+    return ctx.state.history.after(key, ref.lower, limit, events=plays_events(ctx.session))
 
 
 def query_around(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
     ref, store = parse_ref(ctx, sub, refs[0], key, refs[1]), ctx.state.history
-    earlier = store.before(key, ref.upper, limit // 2)
-    return earlier + store.after(key, ref.from_here, limit - len(earlier))
+    events = plays_events(ctx.session)
+    earlier = store.before(key, ref.upper, limit // 2, events=events)
+    return earlier + store.after(key, ref.from_here, limit - len(earlier), events=events)
 
 
 def query_between(ctx: Context, sub: str, key: str, refs: list[str], limit: int) -> Found:
     first = parse_ref(ctx, sub, refs[0], key, refs[1])
     second = parse_ref(ctx, sub, refs[0], key, refs[2])
+    store, events = ctx.state.history, plays_events(ctx.session)
     if first.lower <= second.upper:  # forwards: the oldest after first
-        return ctx.state.history.after(key, first.lower, limit, before=second.upper)
-    return ctx.state.history.before(key, first.upper, limit, after=second.lower)
+        return store.after(key, first.lower, limit, before=second.upper, events=events)
+    return store.before(key, first.upper, limit, after=second.lower, events=events)
 
 
 # subcommand -> (query, how many params after the subcommand, target and limit included)
@@ -151,13 +156,7 @@ def handle_chathistory(ctx: Context, message: Message) -> None:
         raise Failure("NEED_MORE_PARAMS", sub, "Missing parameters")
     key, limit = history_key(ctx, sub, args[0]), parse_limit(sub, args[count - 1])
     found = query(ctx, sub, key, args[: count - 1], limit) if key is not None else []
-    send_batch(ctx, ["chathistory", args[0]], [replayed(stored) for stored in found])
-
-
-def replayed(stored: StoredMessage) -> Message:
-    """A stored message as it was relayed, with its original time and msgid."""
-    tags = {"time": format_server_time_ms(stored.ts), "msgid": stored.msgid, **stored.tags}
-    return Message(stored.command, (stored.target, stored.text), stored.source, tags)
+    send_stored(ctx, ["chathistory", args[0]], found)  # server.commands.replay
 
 
 def send_batch(ctx: Context, kind: list[str], messages: list[Message]) -> None:

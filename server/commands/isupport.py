@@ -7,7 +7,9 @@ from ircproto.names import CHANNELLEN, CHANTYPES, NICKLEN
 from server.chanmodes import LIST_MODES
 from server.commands.base import BOT_MODE
 from server.config import ServerConfig
+from server.elist import ELIST
 from server.masks import EXTBAN_PREFIX, EXTBAN_TYPES
+from server.monitor import MONITOR_LIMIT
 from server.state import CASEMAPPING, MEMBER_PREFIXES
 
 USERLEN = 18
@@ -40,6 +42,7 @@ def isupport_tokens(config: ServerConfig) -> list[str]:
         f"KICKLEN={KICKLEN}", f"MODES={MODES_PER_LINE}", f"MAXTARGETS={MAXTARGETS}",
         f"USERLEN={USERLEN}", "UTF8ONLY", f"CHANLIMIT={CHANTYPES}:{config.max_channels or ''}",
         f"CHATHISTORY={CHATHISTORY_MAX}", "MSGREFTYPES=msgid,timestamp", "WHOX",
+        f"ELIST={ELIST}", f"MONITOR={MONITOR_LIMIT}",
     ]
 
 

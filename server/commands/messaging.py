@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ircproto import numerics as n
-from ircproto.message import Message, format_tags, is_client_tag
+from ircproto.message import Message, is_client_tag
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
 from server.accounts import name_key
@@ -35,10 +35,11 @@ from server.commands.joinrules import banned_from_speaking
 from server.delivery import every_session
 from server.history import new_msgid
 from server.historyschema import private_key
+from server.monitornotify import extended_watchers
+from server.reacts import ReactionError, check_reaction, is_reaction
 from server.state import Channel, Client
 
-CLIENT_TAGS_LIMIT = 4094  # characters of client-only tag data after the '@' (message-tags)
-STORED = ("PRIVMSG", "NOTICE")  # TAGMSG (typing and the like) is relayed, not kept
+STORED = ("PRIVMSG", "NOTICE")  # a TAGMSG is kept only when it reacts (server.reacts)
 log = logging.getLogger(__name__)
 
 
@@ -58,11 +59,9 @@ def handle_tagmsg(ctx: Context, message: Message) -> None:
 
 
 def client_tags(message: Message) -> dict[str, str]:
-    """The client-only (+) tags of message; 417 when they are over the size limit."""
-    tags = {key: value for key, value in message.tags.items() if is_client_tag(key)}
-    if tags and len(format_tags(tags)) - 1 > CLIENT_TAGS_LIMIT:
-        raise ReplyError(n.ERR_INPUTTOOLONG, "Input line was too long (client tags)")
-    return tags
+    """The client-only (+) tags of message (their size was checked as the line was read:
+    ircproto.framing, CLIENT_TAG_DATA_LIMIT)."""
+    return {key: value for key, value in message.tags.items() if is_client_tag(key)}
 
 
 def deliver(ctx: Context, message: Message) -> None:
@@ -73,6 +72,12 @@ def deliver(ctx: Context, message: Message) -> None:
     if verb != "TAGMSG" and (len(message.params) < 2 or not message.params[1]):
         raise ReplyError(n.ERR_NOTEXTTOSEND, "No text to send")
     tags = client_tags(message)
+    if verb in STORED:
+        ctx.session.spoke_at = ctx.state.clock()  # WHOIS idle time
+    try:
+        check_reaction(tags)  # reactions (server.reacts)
+    except ReactionError as error:
+        raise Failure("INVALID_REACTION", message.params[0], str(error)) from error
     targets = split_targets(message.params[0])
     if len(targets) > MAXTARGETS:
         why = f"Too many targets (max {MAXTARGETS})"
@@ -123,16 +128,16 @@ def private_copies(sender: Client, recipient: Client) -> list[Copy]:
 def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Client | None
            ) -> bool:
     """Commit relay to history before it is sent; False (and the sender told) if that failed."""
-    if relay.verb not in STORED:
-        return True
     tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
+    if relay.verb not in STORED and not is_reaction(tags):
+        return True
     try:
         for copy in copies:
             ctx.state.history.store(
                 relay.tags["msgid"], ms, copy.target_key, relay.params[0],
-                relay.source or "", relay.verb, relay.params[1], tags,
+                relay.source or "", relay.verb, relay.param(1), tags,
                 ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
-                copy.owner_key, copy.peer,
+                copy.owner_key, copy.peer, account=ctx.client.account,
             )
     except sqlite3.Error as error:
         log.exception("cannot store a message from %s", ctx.client.prefix)
@@ -163,12 +168,30 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
     if not record(ctx, relay, ms, private_copies(sender, recipient), recipient):
         return
-    identities = [recipient] if recipient is sender else [recipient, sender]
-    sessions = [s for who in identities for s in who.sessions if wants(s, relay, ctx.session)]
+    if recipient is sender:
+        deliver_to_self(ctx, relay)
+        return
+    sessions = [s for who in (recipient, sender) for s in who.sessions
+                if wants(s, relay, ctx.session)]
     if sessions:
         ctx.broadcast_sessions(sessions, relay)
     if verb == "PRIVMSG" and recipient.away is not None:
         ctx.reply(n.RPL_AWAY, recipient.nick, recipient.away)
+
+
+def deliver_to_self(ctx: Context, relay: Message) -> None:
+    """A message to one's own nick: every connection of the identity gets it as delivered,
+    the sending one too, unlabeled; with echo-message the sending one also gets its echo, which
+    carries the label (IRCv3 labeled-response: without echo-message the label goes on ACK)."""
+    tagmsg = relay.verb == "TAGMSG"
+    sessions = [s for s in ctx.client.sessions if not tagmsg or "message-tags" in s.caps]
+    others = [s for s in sessions if s is not ctx.session]
+    if others:
+        ctx.broadcast_sessions(others, relay)
+    if ctx.session in sessions:
+        ctx.out.send_unlabeled(ctx.session, relay)
+        if "echo-message" in ctx.session.caps:
+            ctx.out.send_only(ctx.session, relay)
 
 
 def split_status(target: str) -> tuple[str, str]:
@@ -228,6 +251,7 @@ def handle_away(ctx: Context, message: Message) -> None:
     else:
         ctx.reply(n.RPL_UNAWAY, "You are no longer marked as being away")
     watchers = with_cap(ctx.state.peers(client), "away-notify")
+    watchers = extended_watchers(ctx.state.monitors, client, "away-notify", watchers)
     if watchers:
         away = user_message(client, "AWAY", *((text,) if text else ()))
         ctx.broadcast_sessions(watchers, away)
@@ -250,5 +274,6 @@ def handle_setname(ctx: Context, message: Message) -> None:
         raise Failure("INVALID_REALNAME", f"Realname must be 1 to {REALNAMELEN} characters")
     client.realname = realname
     watchers = with_cap((client, *ctx.state.peers(client)), "setname")
+    watchers = extended_watchers(ctx.state.monitors, client, "setname", watchers)
     if watchers:
         ctx.broadcast_sessions(watchers, user_message(client, "SETNAME", realname))

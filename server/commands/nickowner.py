@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ircproto import numerics as n
 from ircproto.message import Message
 from server.accounts import AccountStore, name_key
-from server.commands.base import Context, Finish, user_message
+from server.commands.base import Context, Finish, nick_came, nick_gone, user_message
 from server.devices import rename
 from server.state import Client
 
@@ -108,8 +108,10 @@ def take_back(ctx: Context, holder: Client, nick: str) -> None:
     guest_nick = f"Guest{serial}"
     change = user_message(holder, "NICK", guest_nick)
     ctx.broadcast([holder, *state.peers(holder)], change)
+    nick_gone(state, ctx.out, holder)
     state.set_nick(holder, guest_nick)
     rename(holder)
+    nick_came(state, ctx.out, holder)
     why = (f"The nick {nick} is registered to an account whose owner has logged in; "
            f"you are now {guest_nick}")
     ctx.send(holder, Message("NOTICE", (guest_nick, why), ctx.server_name))

@@ -1,4 +1,5 @@
-"""Connection registration and upkeep: PASS, NICK, USER, PING, PONG, QUIT, MOTD, LUSERS.
+"""Connection registration and upkeep: PASS, NICK, USER, PING, PONG, QUIT
+(MOTD and LUSERS are in server.commands.serverinfo).
 
 NICK and USER hand over to complete_registration() (server.commands.welcome), as CAP END does.
 Before registration NICK is taken provisionally (ownership is checked as registration completes);
@@ -13,10 +14,10 @@ import re
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import nick_error
-from server.commands.base import Context, ReplyError
+from server.commands.base import Context, ReplyError, need_more_params, nick_came, nick_gone
 from server.commands.isupport import USERLEN
 from server.commands.nickowner import may_take_back, take_back, when_allowed
-from server.commands.welcome import complete_registration, send_lusers, send_motd
+from server.commands.welcome import complete_registration
 from server.devices import rename
 from server.state import fold
 
@@ -82,8 +83,13 @@ def change_nick(ctx: Context, nick: str) -> None:
     if nick == client.nick or client.gone:
         return
     ctx.broadcast([client, *ctx.state.peers(client)], ctx.from_sender("NICK", nick))
+    renamed = fold(nick) != client.nick_key
+    if renamed:
+        nick_gone(ctx.state, ctx.out, client)
     ctx.state.set_nick(client, nick)
     rename(client)
+    if renamed:
+        nick_came(ctx.state, ctx.out, client)
 
 
 # USER <username> <mode> <unused> :<realname>
@@ -91,21 +97,13 @@ def handle_user(ctx: Context, message: Message) -> None:
     client = ctx.client
     if client.registered or client.user:
         raise already_registered()
+    if not message.params[3]:  # an empty realname: Modern IRC says 461
+        raise need_more_params("USER")
     user = _USER_CHARS.sub("", message.params[0])[:USERLEN]
     if not user:
         raise ReplyError(n.ERR_INVALIDUSERNAME, message.params[0], "Your username is not valid")
     client.user, client.realname = user, message.params[3]
     complete_registration(ctx)
-
-
-# MOTD [<target>]
-def handle_motd(ctx: Context, message: Message) -> None:
-    send_motd(ctx)
-
-
-# LUSERS
-def handle_lusers(ctx: Context, message: Message) -> None:
-    send_lusers(ctx)
 
 
 # PING <token>

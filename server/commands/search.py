@@ -9,8 +9,9 @@ from ircproto.names import is_channel, nick_error
 from ircproto.searchtext import SearchError
 from ircproto.servertime import parse_server_time_ms
 from server.commands.base import Context, Failure
-from server.commands.history import account_key, replayed, send_batch
+from server.commands.history import account_key
 from server.commands.isupport import CHATHISTORY_MAX
+from server.commands.replay import send_stored
 from server.history import Found
 from server.historyschema import private_key
 from server.historysearch import Scope, Search
@@ -92,7 +93,7 @@ def handle_search(ctx: Context, message: Message) -> None:
             else Found([], True)
     except SearchError as error:
         raise Failure("INVALID_PARAMS", "text", str(error)) from error
-    send_batch(ctx, [BATCH_TYPE], [replayed(stored) for stored in found.messages])
+    send_stored(ctx, [BATCH_TYPE], found.messages)
     if not found.complete:
         ctx.standard_reply("NOTE", "SEARCH", "PARTIAL", "The search stopped early: these are "
                            "the newest matches it found; narrow it with in=, from= or before=")

@@ -9,18 +9,27 @@ from server.commands import (
     accounts,
     capabilities,
     certfp,
+    channellist,
     channels,
     founders,
     history,
     invite,
     messaging,
     modes,
+    monitor,
+    multiline,
     oper,
     password,
-    queries,
+    redact,
     registration,
     sasl,
     search,
+    serverhelp,
+    serverinfo,
+    userhost,
+    who,
+    whois,
+    whowas,
 )
 from server.commands.base import Handler
 
@@ -44,8 +53,6 @@ COMMANDS: dict[str, Command] = {
     "PING": Command(registration.handle_ping, min_params=1, registered=False),
     "PONG": Command(registration.handle_pong, registered=False),
     "QUIT": Command(registration.handle_quit, registered=False),
-    "MOTD": Command(registration.handle_motd),
-    "LUSERS": Command(registration.handle_lusers),
     # accounts (server.commands.sasl, .accounts, .certfp, .password)
     "AUTHENTICATE": Command(sasl.handle_authenticate, min_params=1, registered=False),
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
@@ -56,7 +63,7 @@ COMMANDS: dict[str, Command] = {
     "PART": Command(channels.handle_part, min_params=1),
     "TOPIC": Command(channels.handle_topic, min_params=1),
     "NAMES": Command(channels.handle_names),
-    "LIST": Command(channels.handle_list),
+    "LIST": Command(channellist.handle_list),
     "KICK": Command(channels.handle_kick, min_params=2),
     "MODE": Command(modes.handle_mode, min_params=1),
     "INVITE": Command(invite.handle_invite),  # server.commands.invite
@@ -70,9 +77,23 @@ COMMANDS: dict[str, Command] = {
     "TAGMSG": Command(messaging.handle_tagmsg),
     "AWAY": Command(messaging.handle_away),
     "SETNAME": Command(messaging.handle_setname, min_params=1),
-    # who is who (server.commands.queries)
-    "WHO": Command(queries.handle_who),
-    "WHOIS": Command(queries.handle_whois, min_params=1),
+    "BATCH": Command(multiline.handle_batch, min_params=1),  # draft/multiline (.multiline)
+    "REDACT": Command(redact.handle_redact, min_params=2),  # draft/message-redaction (.redact)
+    # who is who (server.commands.who, .whois, .whowas, .userhost, .monitor)
+    "WHO": Command(who.handle_who),
+    "WHOIS": Command(whois.handle_whois, min_params=1),
+    "WHOWAS": Command(whowas.handle_whowas, min_params=1),
+    "USERHOST": Command(userhost.handle_userhost, min_params=1),
+    "ISON": Command(userhost.handle_ison, min_params=1),
+    "MONITOR": Command(monitor.handle_monitor, min_params=1),
+    # the server itself (server.commands.serverinfo, .serverhelp)
+    "MOTD": Command(serverinfo.handle_motd),
+    "LUSERS": Command(serverinfo.handle_lusers),
+    "TIME": Command(serverinfo.handle_time),
+    "VERSION": Command(serverinfo.handle_version),
+    "ADMIN": Command(serverinfo.handle_admin),
+    "INFO": Command(serverinfo.handle_info),
+    "HELP": Command(serverhelp.handle_help),
     # history (server.commands.history, .search)
     "CHATHISTORY": Command(history.handle_chathistory, min_params=1),
     "MARKREAD": Command(history.handle_markread),

@@ -8,16 +8,15 @@ from __future__ import annotations
 import time
 
 from ircproto import numerics as n
-from server.commands.base import Context
+from server.commands.base import Context, nick_came
 from server.commands.channels import join_channel, join_line, send_join_burst
-from server.commands.isupport import isupport_tokens, myinfo_modes
+from server.commands.isupport import myinfo_modes
 from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.sasl import abort_sasl
+from server.commands.serverinfo import send_isupport, send_lusers, send_motd
 from server.config import VERSION
 from server.devices import attach, can_attach
 from server.state import Client
-
-ISUPPORT_PER_LINE = 12
 
 
 def ready(client: Client) -> bool:
@@ -59,6 +58,7 @@ def register(ctx: Context, nick: str) -> None:
         return
     client.registered = True
     send_greeting(ctx)
+    nick_came(ctx.state, ctx.out, client)  # MONITOR: after the greeting its own 730 follows
     if config.channel:
         join_channel(ctx, config.channel)
 
@@ -106,34 +106,4 @@ def send_welcome(ctx: Context) -> None:
     ctx.reply(n.RPL_YOURHOST, f"Your host is {config.name}, running version {VERSION}")
     ctx.reply(n.RPL_CREATED, f"This server was created {created}")
     ctx.reply(n.RPL_MYINFO, config.name, VERSION, *myinfo_modes())
-    tokens = isupport_tokens(config)
-    for start in range(0, len(tokens), ISUPPORT_PER_LINE):
-        chunk = tokens[start : start + ISUPPORT_PER_LINE]
-        ctx.reply(n.RPL_ISUPPORT, *chunk, "are supported by this server")
-
-
-def send_lusers(ctx: Context) -> None:
-    state = ctx.state
-    identities = [c for c in state.clients if c.registered and c.primary is None]
-    users = len(identities)  # a person with two devices is one user
-    invisible = sum(1 for c in identities if "i" in c.modes)
-    unknown = sum(1 for c in state.clients if not c.registered)
-    visible = users - invisible
-    counts = f"There are {visible} users and {invisible} invisible on 1 servers"
-    ctx.reply(n.RPL_LUSERCLIENT, counts)
-    if unknown:
-        ctx.reply(n.RPL_LUSERUNKNOWN, str(unknown), "unknown connection(s)")
-    ctx.reply(n.RPL_LUSERCHANNELS, str(len(state.channels)), "channels formed")
-    ctx.reply(n.RPL_LUSERME, f"I have {users} clients and 0 servers")
-
-
-def send_motd(ctx: Context) -> None:
-    """375, 372s and 376; or 422 without a MOTD (registration goes on to the channel then)."""
-    lines = ctx.state.config.motd_lines
-    if not lines:
-        ctx.reply(n.ERR_NOMOTD, "MOTD File is missing")
-        return
-    ctx.reply(n.RPL_MOTDSTART, f"- {ctx.server_name} Message of the day - ")
-    for line in lines:
-        ctx.reply(n.RPL_MOTD, f"- {line}")
-    ctx.reply(n.RPL_ENDOFMOTD, "End of /MOTD command.")
+    send_isupport(ctx)

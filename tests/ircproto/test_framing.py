@@ -78,3 +78,14 @@ def test_decoder_splits_utf8_character_across_feeds():
     data = "PRIVMSG #x :😀\r\n".encode()
     [message] = feed_bytewise(LineDecoder(), data)
     assert message.params[1] == "😀"
+
+
+def test_decoder_from_clients_limits_tag_data_to_4094_bytes():
+    decoder = LineDecoder.from_clients()
+    fits = b"@+t=" + b"x" * 4091 + b" PING :a\r\n"  # 4094 bytes between '@' and the space
+    over = b"@+t=" + b"x" * 4092 + b" PING :b\r\n"
+    first, second = decoder.feed(fits + over)
+    assert isinstance(first, Message) and first.params == ("a",)
+    assert isinstance(second, LineError) and second.reason == "too long"
+    assert second.command == "PING"
+    assert isinstance(LineDecoder().feed(over)[0], Message)  # a client reads servers' 8191

@@ -47,3 +47,38 @@ def connect(server: ServerHandle) -> Iterator[Callable[..., RawClient]]:
 
 def config(**changes: Any) -> ServerConfig:
     return replace(TEST_CONFIG, **changes)
+
+
+SHARED_CONFIG = replace(TEST_CONFIG, channel="")  # no auto-join: tests make their channels
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[ServerHandle]:
+    """One server for a whole module of wire tests (each test uses nicks and channels of its
+    own); nobody is joined to a channel by default."""
+    with start_server_thread(SHARED_CONFIG) as handle:
+        yield handle
+
+
+@pytest.fixture
+def client(shared_server: ServerHandle) -> Iterator[Callable[..., RawClient]]:
+    """client("alice") -> a RawClient registered as alice on the shared server (client() an
+    unregistered one); closed at the end of the test."""
+    clients: list[RawClient] = []
+
+    def make(nick: str | None = None, caps: str = "") -> RawClient:
+        raw = RawClient(shared_server.server_address)
+        clients.append(raw)
+        if caps:
+            raw.send("CAP LS 302")
+            raw.send(f"CAP REQ :{caps}")
+            raw.expect(command="CAP", params=["*", "ACK"])
+            if nick:
+                raw.send("CAP END")
+        if nick:
+            raw.register(nick)
+        return raw
+
+    yield make
+    for raw in clients:
+        raw.close()

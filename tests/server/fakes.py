@@ -113,7 +113,7 @@ class Harness:
         """Dispatch lines from client (flushing as the TCP shell does); returns what client got
         from this batch (earlier messages to it are dropped: peek() first to check those)."""
         self.peek(client)
-        items = LineDecoder().feed("".join(line + "\r\n" for line in lines).encode())
+        items = LineDecoder.from_clients().feed("".join(line + "\r\n" for line in lines).encode())
         ctx = dispatch(self.state, client, items)
         ctx.out.flush()
         if ctx.close_reason:

@@ -137,6 +137,17 @@ class RawClient:
         return welcome
 
 
+    def list_caps(self) -> list[str]:
+        """CAP LS 302 and every capability the server lists (in one line or several: a line
+        with '*' before the list says more follow)."""
+        self.send("CAP LS 302")
+        caps: list[str] = []
+        while True:
+            line = self.expect(command="CAP", params=["*", "LS"])
+            caps += line.params[-1].split()
+            if len(line.params) < 4 or line.params[2] != "*":
+                return caps
+
     def log_in(self, nick: str, account: str, password: str, caps: str = "") -> Message:
         """Register as nick logged in to account with SASL PLAIN (before CAP END), caps also
         requested; waits for the end of the welcome burst."""

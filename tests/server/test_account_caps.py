@@ -136,11 +136,11 @@ def test_whox_all_fields_and_realname_last(server, connect, bob_account):
     carol = connect("carol")
     logged_in_bob(connect)
     carol.send("WHO bob %tcuihsnfdlaor,7")
-    row = carol.expect(command="354")
+    row = carol.expect(command="354")  # c: a channel they share; i: only for itself or opers
     token, channel, user, ip, host, server_name, nick, flags, hops, idle, account, oplevel, \
         realname = row.params[1:]
     assert (token, channel, user, ip, host, nick, flags, hops, account, oplevel, realname) == (
-        "7", "*", "bob", "255.255.255.255", "127.0.0.1", "bob", "H", "0", "Bob", "n/a",
+        "7", "#lobby", "bob", "255.255.255.255", "127.0.0.1", "bob", "H", "0", "Bob", "n/a",
         "Real bob")
     assert server_name == server.state.config.name and idle.isdigit()
 

@@ -26,7 +26,9 @@ def test_caps_ls_302_lists_every_capability_and_implies_cap_notify():
     h = Harness()
     alice = h.connect()
     reply = h.send(alice, "CAP LS 302")
-    listed = dict(item.partition("=")[::2] for item in reply[0].params[-1].split())
+    assert all(line.params[2] == "*" for line in reply[:-1])  # more lines follow
+    assert len(reply[-1].params) == 3 and all(len(line.format()) <= 512 for line in reply)
+    listed = dict(item.partition("=")[::2] for line in reply for item in line.params[-1].split())
     assert set(listed) == set(CAPABILITIES)
     assert listed["sasl"] == "PLAIN,SCRAM-SHA-256"
     assert listed["draft/account-registration"] == "before-connect"

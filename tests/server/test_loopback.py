@@ -7,8 +7,7 @@ from tests.server.ircclient import RawClient
 
 def test_loopback_registration_welcome_and_autojoin(server):
     with RawClient(server.server_address) as alice:
-        alice.send("CAP LS 302")
-        caps = alice.expect(command="CAP", params=["*", "LS"]).params[-1].split()
+        caps = alice.list_caps()
         assert "message-tags" in caps and "draft/chathistory" in caps
         alice.send("NICK alice")
         alice.send("USER al 0 * :Alice L")

@@ -140,3 +140,9 @@ def test_main_the_data_directory_is_made_private(tmp_path):
     assert data.stat().st_mode & 0o777 == 0o700
     for name in ("history.sqlite3", "accounts.sqlite3"):
         assert (data / name).stat().st_mode & 0o777 == 0o600, name
+
+
+def test_main_admin_email_option():
+    args = build_parser().parse_args(["--admin-email", "ops@example.org"])
+    assert config_from_args(args).admin_email == "ops@example.org"
+    assert config_from_args(build_parser().parse_args([])).admin_email == ""

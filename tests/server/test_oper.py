@@ -57,7 +57,7 @@ def test_oper_success_is_381_and_user_mode_o_from_the_server():
     assert h.send(root, "MODE root") == [Message("221", ("root", "+o"), SERVER)]
     whois = h.send(bob, "WHOIS root")
     assert find(whois, "313").params == ("bob", "root", "is an IRC operator")
-    assert find(h.send(bob, "WHO root"), "352").params[6] == "H*"
+    assert find(h.send(bob, "WHO root"), "352").params[6] == "H*@"  # and op of #lobby
     assert "313" not in commands(h.send(root, "WHOIS bob"))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ircproto.message import Message
-from tests.server.fakes import Harness, commands
+from server.config import ServerConfig
+from tests.server.fakes import PASSWORD, Harness, commands, sasl_plain
 
 
 def test_who_channel_lists_members_with_flags():
@@ -24,7 +27,7 @@ def test_who_nick_and_unknown_mask():
     h = Harness()
     alice, _ = h.connect("alice"), h.connect("bob")
     replies = h.send(alice, "WHO BOB")
-    assert commands(replies) == ["352", "315"] and replies[0].params[1] == "*"
+    assert commands(replies) == ["352", "315"] and replies[0].params[1] == "#lobby"  # shared
     assert commands(h.send(alice, "WHO ghost")) == ["315"]
 
 
@@ -50,3 +53,56 @@ def test_queries_a_nick_that_has_not_registered_is_nobody_yet():
     assert commands(h.send(alice, "WHO halfway")) == ["315"]
     assert commands(h.send(alice, "PRIVMSG halfway :hi")) == ["401"]
     assert commands(h.send(alice, "NICK halfway")) == ["433"]  # but the nick is taken
+
+
+def test_whois_secure_connection_and_certificate_fingerprint_to_oneself_only():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    bob.secure, bob.certfp = True, "ab" * 32
+    seen_by_alice = commands(h.send(alice, "WHOIS bob"))
+    assert "671" in seen_by_alice and "276" not in seen_by_alice
+    own = h.send(bob, "WHOIS bob")
+    assert commands(own)[-4:] == ["671", "276", "317", "318"]
+    assert next(m for m in own if m.command == "276").params[2].endswith("ab" * 32)
+    assert "671" not in commands(h.send(bob, "WHOIS alice"))
+
+
+def test_extended_monitor_account_notify_for_a_monitored_nick():
+    h = Harness(channel="")
+    watcher = h.log_in("watcher", "extended-monitor", "account-notify")
+    plain = h.log_in("plain", "account-notify")
+    h.send(watcher, "MONITOR + latenick")
+    h.send(plain, "MONITOR + latenick")
+    h.state.accounts.create("later", PASSWORD)
+    later = h.connect("latenick")
+    h.drain()
+    h.send(later, "CAP REQ sasl", "AUTHENTICATE PLAIN", f"AUTHENTICATE {sasl_plain('later')}")
+    assert [m.command for m in h.peek(watcher)] == ["ACCOUNT"]
+    assert h.peek(plain) == []
+
+
+def test_whois_of_an_invisible_user_shows_only_the_channels_shared_with_the_asker():
+    h = Harness()
+    alice, bob = h.connect("alice"), h.connect("bob")
+    h.send(bob, "JOIN #elsewhere", "MODE bob +i")
+    replies = h.send(alice, "WHOIS bob")
+    assert next(m for m in replies if m.command == "319").params[2] == "#lobby"
+    h.send(alice, "PART #lobby")
+    assert "319" not in commands(h.send(alice, "WHOIS bob"))
+    assert next(m for m in h.send(bob, "WHOIS bob") if m.command == "319").params[2] == (
+        "#lobby @#elsewhere")
+
+
+def test_motd_command_without_a_motd_is_422():
+    h = Harness(motd=())
+    alice = h.connect("alice")
+    assert h.send(alice, "MOTD") == [Message("422", ("alice", "MOTD File is missing"),
+                                             "localchat")]
+
+
+def test_admin_shows_the_configured_address_and_refuses_a_bad_one():
+    h = Harness(admin_email="ops@example.org")
+    alice = h.connect("alice")
+    assert h.send(alice, "ADMIN")[-1].params == ("alice", "ops@example.org")
+    with pytest.raises(ValueError, match="admin e-mail"):
+        ServerConfig(admin_email="two words")

@@ -40,8 +40,8 @@ def test_registration_waits_for_cap_end_after_cap_ls():
     h = Harness()
     alice = h.connect()
     replies = h.send(alice, "CAP LS 302", "NICK alice", "USER a 0 * :A")
-    assert len(replies) == 1 and replies[0].params[:2] == ("*", "LS")
-    assert "server-time" in replies[0].params[-1].split()
+    assert replies and all(reply.params[:2] == ("*", "LS") for reply in replies)
+    assert "server-time" in " ".join(reply.params[-1] for reply in replies).split()
     assert not alice.registered
     assert commands(h.send(alice, "CAP END"))[0] == "001"
 
@@ -203,7 +203,7 @@ def test_line_errors_get_clear_replies():
 def test_lusers_and_motd_commands_answer():
     h = Harness()
     alice = h.connect("alice")
-    assert commands(h.send(alice, "LUSERS")) == ["251", "254", "255"]
+    assert commands(h.send(alice, "LUSERS")) == ["251", "254", "255", "265", "266"]
     assert commands(h.send(alice, "MOTD"))[0] == "375"
 
 

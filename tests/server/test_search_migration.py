@@ -56,7 +56,7 @@ def test_search_migration_version_1_is_indexed(tmp_path: Path):
         store.close()
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
     finally:
         db.close()
 

@@ -37,6 +37,19 @@ def handle_markread(state: SessionState, message: Message, out: Outcome) -> None
 
 
 # FAIL <command> <code> [<context>...] :<description>
+QUIET_NOTES = {("SEARCH", "PARTIAL")}
+"""NOTEs the controller shows where they belong (the search window), not in the log."""
+
+
+# NOTE/WARN <command> <code> [<context>...] :<description>  (IRCv3 standard replies)
+def handle_standard_reply(state: SessionState, message: Message, out: Outcome) -> None:
+    command, code, text = message.param(0).upper(), message.param(1), message.param(-1)
+    out.emit(ev.RequestNoted(command, code, text))
+    if (command, code) not in QUIET_NOTES:
+        line = text if message.param(0) == "*" else f"{message.param(0)}: {text}"
+        out.emit(state.log.error(line) if message.verb == "WARN" else state.log.system(line))
+
+
 def handle_fail(state: SessionState, message: Message, out: Outcome) -> None:
     out.emit(ev.RequestFailed(message.param(0).upper(), message.param(1),
                               tuple(message.params[2:-1])),

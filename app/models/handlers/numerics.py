@@ -24,6 +24,12 @@ def handle_numeric(state: SessionState, message: Message, out: Outcome) -> None:
         out.emit(state.log.system(numeric_text(message, " ")))
 
 
+def handle_trailing(state: SessionState, message: Message, out: Outcome) -> None:
+    """A numeric whose text repeats its middle params (265/266 `<u> <m> :Current local users
+    <u>, max <m>`): the text alone."""
+    out.emit(state.log.system(message.param(-1)))
+
+
 def handle_quietly(state: SessionState, message: Message, out: Outcome) -> None:
     """A reply we read nothing from and do not show (MYINFO, ISUPPORT leftovers, MOTD end...)."""
 

@@ -92,6 +92,8 @@ COMMANDS: dict[str, Command] = {
     "CHATHISTORY": Command(history.handle_chathistory),
     "MARKREAD": Command(history.handle_markread),
     "FAIL": Command(accounts.handle_fail),
+    "NOTE": Command(history.handle_standard_reply, min_params=3),
+    "WARN": Command(history.handle_standard_reply, min_params=3),
     "AWAY": Command(presence.handle_away),
     "TAGMSG": Command(presence.handle_tagmsg, 1),
     num.RPL_AWAY: Command(presence.handle_301, 3),
@@ -102,6 +104,8 @@ COMMANDS: dict[str, Command] = {
     # replies we show as they are, or not at all
     num.ERR_UNKNOWNCOMMAND: Command(numerics.handle_421),
     num.RPL_MYINFO: Command(numerics.handle_quietly),
+    num.RPL_LOCALUSERS: Command(numerics.handle_trailing),
+    num.RPL_GLOBALUSERS: Command(numerics.handle_trailing),
     num.RPL_TOPICWHOTIME: Command(numerics.handle_quietly),
     num.RPL_CREATIONTIME: Command(numerics.handle_quietly),
     num.RPL_ENDOFMOTD: Command(numerics.handle_quietly),

@@ -113,3 +113,22 @@ def test_search_not_asked_without_batch(rig, tmp_path):
     controller.on_search("deploy")
     assert not [line for line in rig.conn.sent_lines() if line.startswith("SEARCH")]
     assert "cannot search its history" in rig.view.search_note
+
+
+def test_search_stopped_early_by_the_server_says_so_in_the_window_not_the_log(rig, tmp_path):
+    controller = online(cached_rig(rig, tmp_path))
+    controller.on_search("status")
+    shown = len(rig.view.texts())
+    rig.conn.feed(":srv BATCH +s soju.im/search", msg("c1", 1, "status green", batch="s"),
+                  ":srv BATCH -s",
+                  ":srv NOTE SEARCH PARTIAL :The search stopped early: these are the newest")
+    rig.view.pump()
+    assert [h.text for h in rig.view.search_results] == ["status green"]
+    assert rig.view.search_note.startswith("1 result, in this device's cache and on the server;")
+    assert "older matches may be missing" in rig.view.search_note
+    assert len(rig.view.texts()) == shown  # nothing in the log
+    rig.conn.feed(":srv WARN REHASH CONFIG_BAD :Config file has an error",
+                  ":srv NOTE * OPER_MESSAGE :The server reboots at noon")
+    rig.view.pump()
+    assert rig.view.texts()[-2:] == ["REHASH: Config file has an error",
+                                     "The server reboots at noon"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.controllers.archive import Archive
 from app.controllers.presenter import Presenter
 from app.controllers.sender import Sender
 from app.models.session import Session
@@ -25,7 +26,7 @@ class Probe:
         self.presenter.session = self.session
         self.presenter.switch_to("#lobby", online=True)
         self.sent: list[str] = []
-        self.sender = Sender(self.presenter, self._send)
+        self.sender = Sender(self.presenter, self._send, Archive(None, self.presenter))
 
     def _send(self, message: Message) -> bool:
         self.sent.append(message.format())

@@ -47,3 +47,25 @@ def test_ngircd_nick_in_use_brings_the_dialog_back(ngircd, clients):
     pump_until([view], lambda: view.closed, "the dialog to come back")
     [(shown, error)] = view.called("ask_connection")
     assert shown.nick == "alice" and "alice" in error
+
+
+def test_ngircd_typed_offline_goes_out_once_and_leaves_the_cache(ngircd, clients):
+    """ngircd echoes nothing: a line typed while cut off is kept in the cache, sent once after
+    the reconnect and forgotten there as it goes (nothing could ever confirm it)."""
+    alice, alice_view = clients.online(ngircd, "alice", cache=True)
+    _, bob_view = clients.online(ngircd, "bob")
+    views = [alice_view, bob_view]
+    clients.cut(alice)
+    pump_until([alice_view], lambda: alice_view.status[0] == "disconnected", "the cut")
+    alice.on_send("typed while cut off")
+    cache = alice.archive.cache
+    assert cache is not None and [i.text for i in cache.load_outbox("alice")] == [
+        "typed while cut off"]
+    pump_until(views, lambda: any(e.sender == "alice" and e.text == "typed while cut off"
+                                  for e in bob_view.entries), "bob to get it", deadline=20)
+    pump_until(views, lambda: len(alice.sender.outbox) == 0, "alice's outbox to empty")
+    assert cache.load_outbox("alice") == []
+    alice.on_send("said live")
+    pump_until(views, lambda: any(e.text == "said live" for e in bob_view.entries), "live")
+    assert [e.text for e in bob_view.entries if e.sender == "alice" and not e.presence] == [
+        "typed while cut off", "said live"]

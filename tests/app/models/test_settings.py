@@ -188,3 +188,23 @@ def test_settings_a_change_that_is_not_the_password_never_calls_the_credential_s
     assert store.update(theme="dark", compact_joins=True)
     assert calls == []
     assert store.load().password == "pw" and store.load().theme == "dark"
+
+
+def test_settingsstore_round_trips_window_placements_and_drops_bad_ones(tmp_path, caplog):
+    store = SettingsStore(tmp_path)
+    assert store.update(windows={"full": "1080x640+120+80", "compact": "420x700+-8+0"})
+    assert store.load().windows == {"full": "1080x640+120+80", "compact": "420x700+-8+0"}
+    (tmp_path / "settings.json").write_text(json.dumps({"windows": {"full": "big"}}))
+    with caplog.at_level(logging.WARNING):
+        assert store.load().windows == {}
+    assert "bad windows" in caplog.text
+
+
+def test_settingsstore_keeps_what_a_newer_version_wrote_when_it_saves(tmp_path):
+    newer = {"nick": "ann", "future_option": {"depth": 3}, "format": 7}
+    (tmp_path / "settings.json").write_text(json.dumps(newer), encoding="utf-8")
+    store = SettingsStore(tmp_path)
+    assert store.update(theme="dark")
+    written = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert written["future_option"] == {"depth": 3} and written["format"] == 7
+    assert written["nick"] == "ann" and written["theme"] == "dark" and "password" not in written

@@ -33,8 +33,9 @@ def test_table_names_each_handler_after_its_command_or_its_group():
     for verb, command in COMMANDS.items():
         name = command.handler.__name__
         assert name == f"handle_{verb.lower()}" or name in (
-            "handle_nick_refused", "handle_sasl_failed", "handle_quietly",
-            "handle_join_refused", "handle_list_entry", "handle_list_end"), verb
+            "handle_nick_refused", "handle_sasl_failed", "handle_quietly", "handle_trailing",
+            "handle_standard_reply", "handle_join_refused", "handle_list_entry",
+            "handle_list_end"), verb
 
 
 def test_table_gives_other_numerics_and_commands_a_generic_handler():
@@ -85,6 +86,13 @@ def test_table_unknown_command_is_shown_as_it_came():
     [event] = replay(make_state(), ":srv WALLOPS :hello all")[0]
     assert isinstance(event, ev.MessageReceived)
     assert event.entry.text == "[:srv WALLOPS :hello all]"
+
+
+def test_table_local_and_global_users_show_their_text_once():
+    events, _ = replay(make_state(), ":srv 265 me 3 7 :Current local users 3, max 7",
+                       ":srv 266 me :Current global users 3, max 7")
+    assert [e.entry.text for e in events if isinstance(e, ev.MessageReceived)] == [
+        "Current local users 3, max 7", "Current global users 3, max 7"]
 
 
 def test_table_nick_of_reads_the_source():
