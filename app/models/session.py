@@ -19,6 +19,7 @@ from app.models.roster import Channel, ChannelRoster
 from app.models.sessionstate import SessionState
 from app.models.users import UserItem
 from ircproto.message import Message
+from ircproto.version import client_version
 
 
 class Session:
@@ -30,7 +31,7 @@ class Session:
         *,
         fallback_nicks: tuple[str, ...] = (),
         username: str = "localchat",
-        realname: str = "LocalChat user",
+        realname: str = client_version(),
         use_cap: bool = True,
         clock: Callable[[], datetime] = datetime.now,
         login: Login | None = None,

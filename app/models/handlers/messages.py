@@ -10,8 +10,9 @@ from app.models.log import EntryKind
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState, nick_of
 from ircproto.message import Message
+from ircproto.version import client_version
 
-CLIENT_VERSION = "LocalChat 0.1"
+CLIENT_VERSION = client_version()  # e.g. "LocalChat 0.1.0"
 
 
 # PRIVMSG <target> :<text>
