@@ -49,7 +49,7 @@ test: $(VENV)/.installed
 	@bash scripts/system-deps.sh test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	@rc=0; LOCALCHAT_REQUIRE_INTEROP=1 $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; LOCALCHAT_REQUIRE_INTEROP=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
 
 # The proof that a fresh machine passes (root, Debian): see scripts/fresh-check.sh.

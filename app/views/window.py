@@ -22,7 +22,7 @@ from app.models.preferences import Preferences
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
 from app.views.accountdialog import AccountDialog
-from app.views.base import Conversation, Scheduled, ViewActions
+from app.views.base import Conversation, MessageActions, Scheduled, ViewActions
 from app.views.conversations import ConversationList, ConversationMenu
 from app.views.dialogs import (
     CertificateDialog,
@@ -241,6 +241,14 @@ class ChatWindow:
             self.root.deiconify()
             self.root.lift()
             self.root.focus_force()
+
+    def set_message_actions(self, actions: MessageActions) -> None:
+        """What the log offers on a message (see app.views.messagetools)."""
+        self.log_tools.messages.set_offered(actions)
+
+    def set_reply(self, text: str) -> None:
+        """The reply bar over the input ('' hides it)."""
+        self.log_tools.messages.show_reply(text)
 
     def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
         """The search window's results (see LogTools)."""

@@ -36,6 +36,8 @@ def tracked_copy(target: Path) -> Path:
 
 def test_install_gives_both_programs_with_the_version_license_and_icon(tmp_path: Path):
     source = tracked_copy(tmp_path / "src")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the source tree would
+    # count as installed already
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -49,7 +51,7 @@ def test_install_gives_both_programs_with_the_version_license_and_icon(tmp_path:
     installed = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
          "--no-index", "--disable-pip-version-check", str(wheel)],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, env=env)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; "
@@ -58,7 +60,6 @@ def test_install_gives_both_programs_with_the_version_license_and_icon(tmp_path:
     # the dependencies from this environment, after the venv's own site-packages (so the
     # version comes from the metadata just installed)
     (site / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     bin_dir = python.parent
     for program in ("localchat-server", "localchat"):
         done = subprocess.run([str(bin_dir / program), "--version"], capture_output=True,
