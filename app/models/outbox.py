@@ -86,6 +86,14 @@ class Outbox:
                 return self._items.pop(index)
         return None
 
+    def refused(self, target: str, key_of: Callable[[str], str]) -> Outgoing | None:
+        """The server refused our oldest sent message to target (404): taken out of the box,
+        so it is not sent again; None when none was sent there."""
+        for index, item in enumerate(self._items):
+            if item.sent and key_of(item.target) == key_of(target):
+                return self._items.pop(index)
+        return None
+
     def remove(self, item: Outgoing) -> None:
         """item was delivered (a server without echo-message took it)."""
         self._items.remove(item)
