@@ -33,7 +33,7 @@ class Reactions:
     def __init__(self, channels: tuple[str, ...], *, presenter: Presenter, connector: Connector,
                  link: Link, archive: Archive, send: Callable[[Message], bool],
                  switch_to: Callable[[str | None], None], waiting: Callable[[], bool],
-                 gave_up: Callable[[], None], undelivered: Callable[[str], None]) -> None:
+                 gave_up: Callable[[], None], undelivered: Callable[[str | None], None]) -> None:
         self.wanted = list(channels)
         self._presenter, self._connector = presenter, connector
         self._link, self._archive = link, archive
@@ -61,7 +61,9 @@ class Reactions:
         if isinstance(event, ACCOUNT_EVENTS) or (
                 isinstance(event, ev.RequestFailed) and event.command == "PASSWD"):
             return self._connector.identity.react(event, session, self._connector.params)
-        if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
+        if isinstance(event, ev.RequestFailed) and event.command == "BATCH":
+            self._undelivered(None)  # a multiline message of ours, refused
+        elif isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)
         elif isinstance(event, ev.CasemappingChanged):
