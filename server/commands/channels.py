@@ -158,7 +158,9 @@ def handle_topic(ctx: Context, message: Message) -> None:
 def send_names(ctx: Context, channel: Channel) -> None:
     """353 lines (split to fit) then 366, as NAMES and JOIN answer."""
     symbol = "@" if channel.secret else "="
-    entries = [names_entry(ctx.session, channel, member) for member in channel.members]
+    outside = ctx.client not in channel.members  # then invisible (+i) members are not named
+    entries = [names_entry(ctx.session, channel, member) for member in channel.members
+               if not (outside and "i" in member.modes)]
     if entries:
         for line in fit_lines(entries):
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)
