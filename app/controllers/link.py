@@ -14,7 +14,7 @@ from ircproto.message import Message
 
 POLL_MS = 40
 BATCH_LIMIT = 200
-BATCH_BUDGET_S = 0.012
+BATCH_BUDGET_S = 0.006
 """A batch also ends when its lines took this long to handle, so that handling plus showing
 them stays well inside one frame budget however costly each line is."""
 BACKOFF_SECONDS = (1, 2, 4, 8, 16, 30)

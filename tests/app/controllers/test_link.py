@@ -138,6 +138,6 @@ def test_link_a_batch_ends_when_its_time_budget_is_spent(probe):
     probe.link.open("127.0.0.1", 1, False)
     probe.factory.last.feed(*[f"PING :{n}" for n in range(10)])
     probe.view.pump(POLL_MS)
-    per_batch = int(BATCH_BUDGET_S / probe.cost) + 1  # the item that spends it ends the batch
-    assert per_batch < 10 and probe.batches == -(-10 // per_batch)
+    most = int(BATCH_BUDGET_S / probe.cost) + 1  # items a batch handles before it is spent
+    assert most < 10 and -(-10 // most) <= probe.batches <= 10
     assert [item.params[0] for item in probe.items] == [str(n) for n in range(10)]
