@@ -60,10 +60,11 @@ class Trimmer:
         """Trim now if due (no lock held: it walks every arena); True when it trimmed."""
         if self._trim is None or not self.due(connections):
             return False
-        started = self._clock()
+        started, left = self._clock(), self._peak - connections
         self._trim()
         self._trimmed_at = self._clock()
         self._peak = connections
         self.trims += 1
-        log.debug("malloc_trim after clients left: %.1f ms", (self._trimmed_at - started) * 1e3)
+        log.info("%d connections ended: free heap given back to the system (malloc_trim, "
+                 "%.1f ms)", left, (self._trimmed_at - started) * 1e3)
         return True
