@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from app.controllers.client import start_client
+from app.models.applog import set_up_logging
 from app.models.cache import data_dir
 from app.models.discovery import Discovery, interfaces_from
 from app.models.loginname import default_nick
@@ -19,6 +20,7 @@ from app.models.settings import THEMES, ConnectParams, PinRemoval, Settings, Set
 from app.models.systemtheme import system_theme
 from app.models.trust import parse_server_key
 from app.views import DEFAULT_VIEW, NoDisplayError, UnknownViewError, make_view, view_names
+from ircproto.version import localchat_version
 
 log = logging.getLogger("app")
 
@@ -44,6 +46,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--theme", choices=THEMES,
                         help="light or dark (default: as last picked, else the system's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {localchat_version()}")
     args = parser.parse_args(argv)
     if args.port is not None and not 0 < args.port < 65536:
         parser.error(f"argument --port: must be from 1 to 65535, not {args.port}")
@@ -66,8 +69,7 @@ def display_problem() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the client; the exit status (0 after a normal exit, 2 for a usage or display error)."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    set_up_logging(args.verbose)  # app.models.applog: a rotating file and stderr
     if args.forget_cert is not None:
         return forget_certificate(SettingsStore(), parse_server_key(args.forget_cert))
     problem = display_problem()

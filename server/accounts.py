@@ -22,6 +22,7 @@ import scramp
 
 from ircproto.casemap import casefold
 from ircproto.names import nick_error
+from server.accountschema import open_accounts_db
 from server.config import data_path
 from server.privatefiles import create_private_file
 
@@ -36,25 +37,6 @@ MAX_CERTFPS = 20  # certificate fingerprints per account
 ScramInfo = tuple[bytes, bytes, bytes, int]  # salt, StoredKey, ServerKey, iteration count
 _CERTFP = re.compile(r"[0-9a-f]{64}")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    name_key TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    email TEXT,
-    password_hash TEXT NOT NULL,
-    scram_salt BLOB NOT NULL,
-    scram_stored_key BLOB NOT NULL,
-    scram_server_key BLOB NOT NULL,
-    scram_iterations INTEGER NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS certfps (
-    fingerprint TEXT PRIMARY KEY,
-    name_key TEXT NOT NULL REFERENCES accounts (name_key) ON DELETE CASCADE,
-    added_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS certfps_by_account ON certfps (name_key);
-"""
 
 
 class AccountExists(Exception):
@@ -141,13 +123,9 @@ class AccountStore:
         self._lock = threading.Lock()
         self._kdf_slots = threading.BoundedSemaphore(kdf_slots)
         self._dummy_hash: str | None = None
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=5.0)
+        self._db = open_accounts_db(path)  # server.accountschema: versioned, migrated
         with self._lock:
-            if path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")  # a deleted account takes its certfps
-            self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         with self._lock:

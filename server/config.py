@@ -9,13 +9,14 @@ import platformdirs
 
 from ircproto.dnssd import instance_name_error
 from ircproto.names import is_valid_channel
+from ircproto.version import server_version
 
 DEFAULT_PORT = 13333
 DEFAULT_MOTD = (
     "Welcome to the chat!",
     "This is LocalChat, chat for your local network.",
 )
-VERSION = "localchat-0.1"
+VERSION = server_version()  # e.g. localchat-0.1.0 (ircproto.version: the one version)
 REGISTRATION_MODES = ("open", "closed")
 APP_NAME = "localchat"  # names the user data directory (~/.local/share/localchat)
 
@@ -32,7 +33,7 @@ class ServerConfig:
     motd holds the message of the day as lines; () means "no MOTD" (422), None the default one.
     """
 
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"  # embedders and tests: loopback; `python -m server`: "*" (options)
     port: int = DEFAULT_PORT
     name: str = "localchat"
     network: str = "LocalChat"

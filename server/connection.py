@@ -2,8 +2,9 @@
 
 queue() only appends bytes (memory, no I/O), so it is called under the state lock and every
 client's bytes are in the order the lock decided them: nobody's later line can overtake a
-client's own JOIN echo. push(), after the lock is released, sends what is queued with
-MSG_DONTWAIT (the socket stays blocking for its reader thread); lines queued by several threads
+client's own JOIN echo. push(), after the lock is released, sends what is queued without
+waiting (the socket is non-blocking; its reader waits with server.nonblocking.Receiver, on every
+platform); lines queued by several threads
 meanwhile leave in one send. Queued lines are kept as a list of the (shared) bytes objects and
 joined only when more than one waits, so the common case copies nothing. What the kernel does
 not take waits for the one shared Writer thread, which flushes buffers when their sockets
@@ -16,16 +17,16 @@ the ciphertext leaves through the same plain socket, so nothing else changes.
 from __future__ import annotations
 
 import logging
-import select
+import selectors
 import socket
 import threading
 
+from server.nonblocking import Selector, send_now
 from server.tls import TlsError, TlsSession
 
 log = logging.getLogger(__name__)
 SENDQ_EXCEEDED = "SendQ exceeded"
 SHUTTING_DOWN = "Server shutting down"  # why every connection ends when the server stops
-_DONTWAIT = socket.MSG_DONTWAIT
 
 
 class Connection:
@@ -34,10 +35,10 @@ class Connection:
     def __init__(
         self, sock: socket.socket, writer: Writer, sendq: int, tls: TlsSession | None = None
     ) -> None:
+        sock.setblocking(False)  # a send never waits: what the kernel refuses waits for Writer
         self.sock = sock
         self.tls = tls
         self._wire = b""  # bytes ready for the socket (ciphertext with TLS) not yet taken
-        self._sock_send = sock.send
         self._writer = writer
         self._sendq = sendq
         self._lock = threading.Lock()
@@ -128,6 +129,7 @@ class Connection:
             if self._dead:
                 self._stop_output()
             else:
+                self._writer.discard(self)  # flushed: the writer stops watching it
                 self._emptied()
             return False
 
@@ -150,9 +152,7 @@ class Connection:
             self._wire = self._wire + data if self._wire else data
         data = self._wire
         try:
-            sent = self._sock_send(data, _DONTWAIT) if data else 0
-        except BlockingIOError:
-            sent = 0
+            sent = send_now(self.sock, data) if data else 0
         except OSError as error:
             log.debug("send failed: %s", error)
             self._stop_output()
@@ -180,7 +180,7 @@ class Connection:
         log.warning("SendQ exceeded (more than %d bytes queued), dropping the client", self._sendq)
         if self.tls is None:  # (with TLS a partial record is pending: no clean way to add one)
             try:  # best effort: CRLF first ends whatever partial line the client holds
-                self._sock_send(b"\r\nERROR :" + SENDQ_EXCEEDED.encode() + b"\r\n", _DONTWAIT)
+                send_now(self.sock, b"\r\nERROR :" + SENDQ_EXCEEDED.encode() + b"\r\n")
             except OSError:
                 pass
         self._writer.discard(self)
@@ -205,6 +205,7 @@ class Writer:
         self._pending: set[Connection] = set()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="irc-writer", daemon=True)
 
@@ -234,7 +235,7 @@ class Writer:
 
     def _wake(self) -> None:
         try:
-            self._wake_w.send(b"x", socket.MSG_DONTWAIT)
+            self._wake_w.send(b"x")
         except OSError:
             pass  # already awake (buffer full) or stopped
 
@@ -242,21 +243,29 @@ class Writer:
         while not self._stopping:
             with self._lock:
                 pending = list(self._pending)
-            poller = select.poll()
-            poller.register(self._wake_r, select.POLLIN)
-            by_fd: dict[int, Connection] = {}
-            for connection in pending:
-                fd = connection.fileno()
-                if fd < 0:
-                    self.discard(connection)
+            with Selector() as selector:  # poll, or select where there is none (Windows)
+                selector.register(self._wake_r, selectors.EVENT_READ)
+                for connection in pending:
+                    fd = connection.fileno()
+                    if fd < 0:
+                        self.discard(connection)
+                        continue
+                    selector.register(fd, selectors.EVENT_WRITE, connection)
+                try:
+                    ready = selector.select()
+                except (OSError, ValueError):  # a socket closed meanwhile (select: EBADF)
+                    self._flush_all(pending)
                     continue
-                by_fd[fd] = connection
-                poller.register(fd, select.POLLOUT)
-            for fd, _events in poller.poll():
-                if fd == self._wake_r.fileno():
+            for key, _events in ready:
+                if key.data is None:
                     self._drain_wake()
-                elif fd in by_fd:
-                    by_fd[fd].flush_some()
+                else:
+                    key.data.flush_some()
+
+    def _flush_all(self, pending: list[Connection]) -> None:
+        """Try each: a connection whose socket is gone fails its send and leaves the set."""
+        for connection in pending:
+            connection.flush_some()
 
     def _drain_wake(self) -> None:
         try:

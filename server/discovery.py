@@ -18,6 +18,7 @@ import ifaddr
 from zeroconf import InterfaceChoice, IPVersion, ServiceInfo, Zeroconf
 
 from ircproto.dnssd import SERVICE_TYPE, ServiceTxt, build_txt
+from server.listenaddress import DUAL
 
 log = logging.getLogger("server.discovery")
 REGISTER_TIMEOUT = 5.0  # how long stop() waits for a registration still under way
@@ -49,10 +50,12 @@ class Announcement:
 
 
 def is_wildcard(host: str) -> bool:
-    return host in ("", "0.0.0.0", "::")
+    return host in ("", "0.0.0.0", "::", DUAL)
 
 
 def ip_version(host: str) -> IPVersion:
+    if host == DUAL:
+        return IPVersion.All
     return IPVersion.V6Only if ":" in listen_ip(host) else IPVersion.V4Only
 
 
@@ -68,7 +71,8 @@ def listen_ip(host: str) -> str:
 
 
 def interfaces_for(host: str) -> Interfaces:
-    """Where to send: every interface for a wildcard address, else that address alone."""
+    """Where to send: every interface for a wildcard address ('*' included), else that address
+    alone."""
     return InterfaceChoice.All if is_wildcard(host) else [listen_ip(host)]
 
 
@@ -78,6 +82,10 @@ def addresses_for(host: str) -> list[str]:
     (another machine cannot use 127.0.0.1)."""
     if not is_wildcard(host):
         return [listen_ip(host)]
+    if host == DUAL:  # dual-stack: IPv4 as for 0.0.0.0, and the IPv6 addresses others can use
+        return addresses_for("0.0.0.0") + [a for a in addresses_for("::")
+                                           if not ipaddress.ip_address(a).is_loopback
+                                           and not ipaddress.ip_address(a).is_link_local]
     version = 6 if ":" in host else 4
     found = [ipaddress.ip_address(ip.ip if isinstance(ip.ip, str) else ip.ip[0])
              for adapter in ifaddr.get_adapters() for ip in adapter.ips]

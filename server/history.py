@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
-from server.historyschema import COLUMNS, set_up
+from server.historyschema import COLUMNS, VERSION, WHAT, set_up
 from server.historysearch import Scope, Search, search_sql
 from server.privatefiles import create_private_file
+from server.schemaversion import refuse_newer
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class HistoryStore:
         # WAL + synchronous=NORMAL: a commit is in the WAL file (written, not fsynced) before we
         # relay, so it survives the server being killed; only an OS crash or power loss can lose
         # the last commits. FULL would fsync on every message, under the state lock.
+        refuse_newer(self._db, VERSION, f"{WHAT} {self.path}")  # before changing anything
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it

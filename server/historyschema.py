@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from server.schemaversion import refuse_newer
+
 log = logging.getLogger(__name__)
 VERSION = 3  # PRAGMA user_version of a current database
+WHAT = "history database"
 COLUMNS = "id, msgid, ts, target, source, command, text, tags, account, lines"  # a StoredMessage
 
 # Clustered by (target_key, ts, id): a store updates two b-trees (rows, msgid), a page of history
@@ -87,9 +90,7 @@ def private_key(owner_key: str, peer_key: str) -> str:
 
 def set_up(db: sqlite3.Connection) -> None:
     """Bring db (autocommit mode) to the current schema, in one transaction."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > VERSION:
-        raise sqlite3.DatabaseError(f"the history database is of a newer version ({version})")
+    version = refuse_newer(db, VERSION, WHAT)
     if version == VERSION:
         db.executescript(SCHEMA)  # IF NOT EXISTS: nothing to do
         return

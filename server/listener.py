@@ -18,6 +18,8 @@ from ircproto.message import Message
 from server.connection import Connection
 from server.hub import Hub
 from server.limits import SERVER_FULL
+from server.listenaddress import IPV4_ANY, bind_plan, describe, unmapped, without_ipv6
+from server.nonblocking import send_once
 from server.reader import Reader
 from server.sockets import shut_down
 
@@ -48,15 +50,40 @@ class Listener(socketserver.ThreadingTCPServer):
         self._connections: set[Connection] = set()
         self._handshakes: set[socket.socket] = set()
         self._client_threads: set[threading.Thread] = set()
-        if ":" in hub.config.host:
-            self.address_family = socket.AF_INET6
-        super().__init__((hub.config.host, port), ClientHandler)
+        self.plan = bind_plan(hub.config.host)
+        try:
+            self._bind(port)
+        except OSError as error:
+            if not (self.plan.dual and without_ipv6(error)):
+                raise
+            log.warning("this host has no IPv6 (%s): listening on IPv4 only", error.strerror)
+            self.plan = IPV4_ANY
+            self._bind(port)
+
+    def _bind(self, port: int) -> None:
+        self.address_family = self.plan.family
+        super().__init__((self.plan.address, port), ClientHandler)
+
+    def server_bind(self) -> None:
+        if self.address_family == socket.AF_INET6:  # dual-stack, or IPv6 only
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(self.plan.v6only))
+        super().server_bind()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """accept(), an IPv4 peer of a dual-stack socket named by its IPv4 address."""
+        sock, address = self.socket.accept()
+        return sock, (unmapped(address[0]), *address[1:])
 
     @property
     def address(self) -> tuple[str, int]:
         """Where it is bound (the real port when asked for port 0)."""
         host, port = self.server_address[:2]
         return str(host), int(port)
+
+    @property
+    def listening(self) -> str:
+        """Where it listens, for the log: '*:13333 (IPv4 and IPv6)', '127.0.0.1:6697'."""
+        return describe(self.plan, self.address[1])
 
     @property
     def handshakes(self) -> int:
@@ -97,10 +124,7 @@ class Listener(socketserver.ThreadingTCPServer):
         """One ERROR line, sent without waiting, and the socket closed (before any thread)."""
         log.warning("refused %s: %s", client_address[0], reason)
         if self.tls_context is None:  # a TLS client cannot read plain text before a handshake
-            try:
-                request.send(Message("ERROR", (reason,)).encode(), socket.MSG_DONTWAIT)
-            except OSError:
-                pass
+            send_once(request, Message("ERROR", (reason,)).encode())
         self.shutdown_request(request)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:

@@ -18,25 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.accounts import Account, name_key
+from server.accountschema import open_accounts_db
 from server.privatefiles import create_private_file
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS founders (
-        channel_key TEXT PRIMARY KEY,
-        channel TEXT NOT NULL,
-        account_key TEXT NOT NULL,
-        account TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        set_at REAL NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS founders_by_account ON founders (account_key)",
-    """CREATE TABLE IF NOT EXISTS opers (
-        name_key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        account_created REAL NOT NULL,
-        set_at REAL NOT NULL
-    )""",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +45,7 @@ class PrivilegeStore:
                 raise sqlite3.OperationalError(f"cannot create {path}: {detail}") from error
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=5.0)
-        with self._lock:
-            if path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            for statement in _SCHEMA:
-                self._db.execute(statement)
+        self._db = open_accounts_db(path)  # server.accountschema: its tables are there too
 
     def close(self) -> None:
         with self._lock:

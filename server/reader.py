@@ -23,6 +23,7 @@ from server.commands import INTERNAL_ERROR, disconnect, dispatch
 from server.connection import SHUTTING_DOWN, Connection
 from server.hub import Hub
 from server.limits import EXCESS_FLOOD, RUNAWAY_LINE, TokenBucket, exempt
+from server.nonblocking import Receiver
 from server.sockets import RECV_SIZE, configure_socket, discard_input, format_host
 from server.state import Client
 from server.tls import TlsError, TlsSession
@@ -124,8 +125,18 @@ class Reader:
             ended = self.run_items(connection, client, items, bucket)
             if ended is not None:
                 return ended
+        receiver = Receiver(connection.sock)
+        try:
+            return self.read_until_end(connection, client, decoder, bucket, receiver)
+        finally:
+            receiver.close()
+
+    def read_until_end(
+        self, connection: Connection, client: Client, decoder: LineDecoder,
+        bucket: TokenBucket | None, receiver: Receiver,
+    ) -> Ending:
         while True:
-            data, lost = receive(connection.sock)
+            data, lost = receive(receiver)
             if connection.close_reason:
                 return connection.close_reason, connection.close_reason
             if not data:
@@ -181,10 +192,10 @@ class Reader:
         return None
 
 
-def receive(sock: socket.socket) -> tuple[bytes, str]:
-    """The next bytes from sock, and (for when there are none) why the peer is gone."""
+def receive(receiver: Receiver) -> tuple[bytes, str]:
+    """The next bytes from the socket, and (for when there are none) why the peer is gone."""
     try:
-        return sock.recv(RECV_SIZE), "Connection closed"
+        return receiver.recv(RECV_SIZE), "Connection closed"
     except ConnectionResetError:
         return b"", "Connection reset by peer"
     except OSError as error:

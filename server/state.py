@@ -10,6 +10,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -152,13 +153,18 @@ class State:
         self.nicks: dict[str, Client] = {}
         self.channels: dict[str, Channel] = {}
         self.error_hook: Callable[[BaseException], None] | None = None  # told of every bug
-        self.history = HistoryStore(
-            config.db, config.history_days, config.history_max_per_target, time.time
-        )
-        self.accounts = AccountStore(config.accounts_db)  # never used under `lock`
         self.device_count = 0  # connections attached to another's identity (server.devices)
-        self.privileges = PrivilegeStore(config.accounts_db)  # founders, opers: not under `lock`
-        self.founders = Founders(self.privileges.founders())  # in memory, under `lock`
+        with ExitStack() as opened:  # a store that cannot open closes those opened before it
+            self.history = HistoryStore(
+                config.db, config.history_days, config.history_max_per_target, time.time
+            )
+            opened.callback(self.history.close)
+            self.accounts = AccountStore(config.accounts_db)  # never used under `lock`
+            opened.callback(self.accounts.close)
+            self.privileges = PrivilegeStore(config.accounts_db)  # founders, opers: not `lock`
+            opened.callback(self.privileges.close)
+            self.founders = Founders(self.privileges.founders())  # in memory, under `lock`
+            opened.pop_all()
         self.whowas = Whowas()  # nicks that left or changed (WHOWAS)
         self.monitors: Monitors[Client] = Monitors()  # who MONITORs which nick, per connection
         self.peak_users = 0  # the most users registered at once (LUSERS 265/266)

@@ -24,7 +24,8 @@ import threading
 from types import TracebackType
 
 from ircproto.dnssd import ServiceTxt
-from server.config import VERSION, ServerConfig
+from ircproto.version import server_version
+from server.config import ServerConfig
 from server.discovery import Advertiser, Announcement, default_instance_name
 from server.hub import Hub
 from server.listener import Listener
@@ -63,6 +64,14 @@ class ServerHandle:
     def tls_address(self) -> tuple[str, int] | None:
         """Where the TLS listener is bound, when there is one."""
         return self._tls.address if self._tls is not None else None
+
+    def listening(self) -> list[str]:
+        """Where it listens, for the log: 'listening on *:13333 (IPv4 and IPv6)', then
+        'listening for TLS on ...' when there is a TLS port."""
+        found = [f"listening on {self._plain.listening}"]
+        if self._tls is not None:
+            found.append(f"listening for TLS on {self._tls.listening}")
+        return found
 
     @property
     def tls_handshakes(self) -> int:
@@ -105,9 +114,10 @@ class ServerHandle:
         txt = ServiceTxt(
             tls_port=self._tls.address[1] if self._tls is not None else None,
             fingerprint=served_fingerprint(tls) if tls is not None else None,
-            password=config.password is not None, channel=config.channel, version=VERSION)
-        return Announcement(config.advertise_name or default_instance_name(), config.host,
-                            self.server_address[1], txt)
+            password=config.password is not None, channel=config.channel,
+            version=server_version())
+        return Announcement(config.advertise_name or default_instance_name(),
+                            self._plain.plan.host, self.server_address[1], txt)
 
     def take_errors(self) -> list[BaseException]:
         """The bugs recorded so far (and forget them, so stop() does not raise for them)."""

@@ -18,7 +18,7 @@ from app.models.preferences import Preferences
 from app.models.settings import ConnectParams
 from app.models.trust import CertificateReceived
 from app.models.users import UserItem
-from app.views.base import STATUSES, Conversation, ViewActions
+from app.views.base import STATUSES, Conversation, MessageActions, ViewActions
 from ircproto.message import Message, parse
 
 PUMP_LIMIT = 10_000
@@ -86,6 +86,8 @@ class FakeView:
         self.now_ms = 0
         self.focused = True
         self.dnd = False
+        self.message_actions = MessageActions()
+        self.reply_text = ""
         self._scheduled: list[_Scheduled] = []
         self._order = 0
 
@@ -206,6 +208,14 @@ class FakeView:
     def reveal_message(self, msgid: str) -> bool:
         self._record("reveal_message", msgid)
         return any(entry.msgid == msgid for entry in self.entries)
+
+    def set_message_actions(self, actions: MessageActions) -> None:
+        self._record("set_message_actions", actions)
+        self.message_actions = actions
+
+    def set_reply(self, text: str) -> None:
+        self._record("set_reply", text)
+        self.reply_text = text
 
     def close(self) -> None:
         self._record("close")

@@ -86,6 +86,16 @@ class Archive:
             self._told = True
             self._presenter.error(self.cache.error)
 
+    def redacted(self, conversation: Conversation, msgid: str) -> None:
+        """The message msgid of conversation was deleted: it is not saved, and the cache (and
+        its search index) forgets it."""
+        if self.cache is None:
+            return
+        self._unsaved = [(found, entry) for found, entry in self._unsaved
+                         if entry.msgid != msgid or found is not conversation]
+        self.cache.forget_message(self._presenter.key(conversation.name), msgid)
+        self._tell()
+
     def forget(self, name: str) -> None:
         """We closed the conversation name: drop what the cache holds of it."""
         if self.cache is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.controllers import commands
 from app.controllers.activity import Activity
 from app.controllers.alerts import Alerts
+from app.controllers.annotations import Annotations
 from app.controllers.archive import Archive
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
@@ -22,11 +23,12 @@ from app.controllers.search import Searcher
 from app.controllers.sender import Sender
 from app.models.cachesearch import Hit
 from app.models.connection import CLOSE_WAIT, Connection
-from app.models.conversations import STATUS, Conversations
+from app.models.conversations import STATUS, Conversation, Conversations
 from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
 from app.models.notifier import Notifier
 from app.models.options import describe, parse_option
+from app.models.replies import quote_of
 from app.models.session import Session
 from app.models.settings import (
     DEFAULT_CHANNEL,
@@ -56,7 +58,7 @@ class ClientController:
                  cache_dir: Path | None = None, notifier: Notifier | None = None) -> None:
         self.view, self.store = view, settings_store
         self._closed = False
-        self.presenter = Presenter(view, clock, lambda c, e: self.archive.filed(c, e))
+        self.presenter = Presenter(view, clock, lambda c, e: self._filed(c, e))
         self.archive = Archive(cache_dir, self.presenter,
                                lambda entries, nick: self._alerts.mark(entries, nick))
         self._alerts = Alerts(view, self.presenter, settings_store, notifier, self.switch_to)
@@ -78,6 +80,10 @@ class ClientController:
         self.searcher = Searcher(view, self.presenter, self.archive,
                                  lambda: self.session if self.online else None, self.send,
                                  self.switch_to, lambda: self.caught_up)
+        self.annotations = Annotations(view, self.presenter, self.archive,
+                                       lambda: self.session if self.online else None, self.send,
+                                       lambda: self.caught_up)
+        self.presenter.annotate = self.annotations.annotate
         self.preferences = PreferencesFlow(view, settings_store, self._alerts,
                                            self.apply_options, self.inform,
                                            self.on_theme_changed)
@@ -199,8 +205,13 @@ class ClientController:
             for event in outcome.events:
                 self.activity.heard(event)
             self.searcher.heard(outcome.events)
+            self.annotations.heard(outcome.events)
             return self.reactions.apply(outcome) + self.connector.heard(item)
         return self.connector.on_item(item)
+
+    def _filed(self, conversation: Conversation, entry: LogEntry) -> None:
+        self.archive.filed(conversation, entry)
+        self.annotations.filed(conversation, entry)
 
     def _confirmed(self, entry: LogEntry) -> bool:
         return self.session is not None and self.sender.confirmed(self.session, entry)
@@ -211,11 +222,13 @@ class ClientController:
         """Send the outbox once caught up; show what changed."""
         if len(self.sender.outbox) and self.caught_up and self.session is not None:
             self.sender.flush(self.session)
+        self.annotations.after_batch()
         self.refresh()
 
     def refresh(self) -> None:
         """Update the view, tell the server what we have read, save to the cache."""
         self.presenter.refresh()
+        self.annotations.offer(switched=False)
         marker = self.presenter.read_marker(self.online)
         if marker is not None:
             self.send(marker)
@@ -243,11 +256,15 @@ class ClientController:
             raise InvalidInput("Not connected: nothing was sent")
         if target is None:
             raise InvalidInput("You are in no channel: /join #channel first")
+        parent = None if action else self.annotations.reply_for(target)
         try:
-            outcome = (session.act if action else session.say)(target, text)
+            said = session.speech(target, text, action, parent.msgid if parent else "",
+                                  quote_of(parent) if parent else "")
         except MessageError as error:  # the wire format refused the user's line
             raise InvalidInput(f"Not sent: {error}") from error
-        self.sender.speak(session, outcome, target, action, live=self.online)
+        self.sender.say(session, said, target, action, live=self.online)
+        if parent is not None:
+            self.annotations.cancel_reply()
         return True
 
     def inform(self, *texts: str) -> None:
@@ -257,6 +274,7 @@ class ClientController:
     def switch_to(self, name: str | None) -> None:
         """Show name (None: the server's lines) and talk there."""
         self.presenter.switch_to(name, self.online)
+        self.annotations.offer(switched=True)
         self.activity.show()
 
     def forget_certificate(self, server_id: str) -> PinRemoval:
@@ -390,6 +408,30 @@ class ClientController:
     def on_search_pick(self, hit: Hit) -> None:
         """Open a search result's conversation at that message."""
         self.searcher.pick(hit)
+
+    def on_reply(self, entry: LogEntry | None) -> None:
+        """Reply (the log's menu, Ctrl+R): the input goes into reply mode."""
+        self._attempt(lambda: self.annotations.reply(entry))
+
+    def on_cancel_reply(self) -> None:
+        """The reply bar's close button."""
+        self.annotations.cancel_reply()
+
+    def on_react(self, entry: LogEntry, reaction: str) -> None:
+        """A reaction chip or the menu: toggle our reaction to entry."""
+        self._attempt(lambda: self.annotations.react(entry, reaction))
+        self.refresh()
+
+    def on_delete(self, entry: LogEntry) -> None:
+        """The menu's Delete: REDACT entry."""
+        self._attempt(lambda: self.annotations.delete(entry))
+        self.refresh()
+
+    def _attempt(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except InvalidInput as error:
+            self.presenter.error(str(error))
 
     def on_theme_changed(self, theme: str) -> None:
         """Remember the theme; say so when it is unknown or cannot be saved."""

@@ -11,11 +11,13 @@ from app.controllers.alerts import dnd_line, notify_line
 from app.controllers.chatcommands import CHAT_COMMANDS, SHORTCUTS
 from app.controllers.commandtypes import Command, CommandContext
 from app.controllers.commandtypes import session_of as _session
+from app.models.applog import log_path
 from app.models.notifyplan import NotifyMode
 from app.models.settings import PinRemoval
 from app.models.trust import parse_server_key, server_key
 from app.models.userinput import InvalidInput
 from ircproto.message import has_line_break
+from ircproto.version import client_version
 
 
 def run(context: CommandContext, text: str) -> bool:
@@ -173,7 +175,8 @@ def _help(context: CommandContext, args: str) -> bool:
     lines = [f"{command.usage}  {command.summary}" for command in COMMANDS.values()]
     lines.append("//text  send text that starts with '/'")
     keys = [f"{key}  {what}" for key, what in SHORTCUTS]
-    context.inform("Commands:", *lines, "Keyboard shortcuts:", *keys)
+    context.inform("Commands:", *lines, "Keyboard shortcuts:", *keys,
+                   f"{client_version()}; its log: {log_path()}")
     return True
 
 

@@ -23,6 +23,8 @@ from ircproto.names import is_channel
 
 Filed = Callable[[Conversation, LogEntry], None]
 """Told of each server line (one with a msgid) filed in a conversation: the cache saves it."""
+Annotate = Callable[[Conversation, LogEntry], LogEntry]
+"""A reply as its conversation shows it: with the quote of its parent."""
 
 
 class Presenter:
@@ -50,6 +52,8 @@ class Presenter:
         self._fold = PresenceFold()
         self.notify_mode_of: Callable[[str, bool], str] = lambda name, private: ""
         """What a conversation (name, private) notifies for, as the list shows it."""
+        self.annotate: Annotate = lambda conversation, entry: entry
+        """Gives a reply (an entry with reply_to) the quote of its parent."""
 
     def key(self, name: str) -> str:
         """name folded as the server folds names."""
@@ -80,6 +84,8 @@ class Presenter:
                     and original.msgid not in conversation.msgids  # a line held: no news
                     and confirmed(original)):
                 continue
+            if original.reply_to and not original.quote and not original.pending:
+                original = self.annotate(conversation, original)
             entry = self._folded(conversation, original)
             if entry is None:
                 continue

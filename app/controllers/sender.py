@@ -3,7 +3,9 @@ are back and caught up; an echo or a replayed line confirms each. Each is in the
 moment it is typed until it is confirmed, so a crash loses none: the next run shows it pending,
 lets the catch-up confirm what had arrived, and sends the rest. A server without echo-message
 confirms nothing: a line counts as delivered once handed to the connection, and is gone from
-the disk before that (at most once: a crash in that instant loses it, never sends it twice)."""
+the disk before that (at most once: a crash in that instant loses it, never sends it twice).
+One line may go out in several messages (a multiline batch): it is one pending entry, which its
+echoed batch confirms."""
 
 from __future__ import annotations
 
@@ -40,25 +42,34 @@ class Sender:
 
     def speak(self, session: Session, outcome: Outcome, target: str, action: bool,
               live: bool) -> None:
-        """Send our lines now (pending until echoed, when the server echoes), or keep them
-        pending in the outbox until we are back and caught up (live False)."""
+        """Session.say/act's outcome (a message per line) sent as say() does."""
+        entries = [event.entry for event in outcome.events if isinstance(event, ev.MessageReceived)]
+        self.say(session, [(entry, [message]) for entry, message
+                           in zip(entries, outcome.outgoing, strict=True)], target, action, live)
+
+    def say(self, session: Session, said: list[tuple[LogEntry, list[Message]]], target: str,
+            action: bool, live: bool) -> None:
+        """Send our lines (each in its messages: Session.speech) now, pending until echoed when
+        the server echoes, or keep them pending in the outbox until we are back and caught up
+        (live False)."""
         live = live and not self.outbox.unsent()  # none waits ahead
         if live and not session.echoes:
-            for message in outcome.outgoing:
-                self._send(message)
-            self._presenter.show([event.entry for event in outcome.events
-                                  if isinstance(event, ev.MessageReceived)])
+            for _, messages in said:
+                for message in messages:
+                    self._send(message)
+            self._presenter.show([entry for entry, _ in said])
             return
-        entries = [event.entry for event in outcome.events if isinstance(event, ev.MessageReceived)]
         shown = []
-        for message, entry in zip(outcome.outgoing, entries, strict=True):
+        for entry, messages in said:
             pending = replace(entry, pending=True)
-            item = Outgoing(target, entry.text, action, pending, sent=live)
+            item = Outgoing(target, entry.text, action, pending, sent=live,
+                            reply_to=entry.reply_to)
             self.outbox.add(item)
             self._archive.keep(item)  # queued for the disk before it goes out
             shown.append(pending)
             if live:
-                self._send(message)
+                for message in messages:
+                    self._send(message)
                 self.outbox.sent(item)
         self._presenter.show(shown)
 
@@ -71,7 +82,9 @@ class Sender:
         else:  # nothing will confirm them: forgotten on disk first, so never sent twice
             self._archive.handed_over(items)
         for item in items:
-            self._send(session.privmsg(item.target, item.text, item.action))
+            for message in session.messages_for(item.target, item.text, item.action,
+                                                item.reply_to):
+                self._send(message)
             self.outbox.sent(item)
             if not session.echoes:
                 self.outbox.remove(item)

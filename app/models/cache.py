@@ -211,6 +211,13 @@ class LogCache:
             self._fail(error)
             return []
 
+    def forget_message(self, key: str, msgid: str) -> bool:
+        """Drop one message of a conversation (it was deleted: REDACT); its words leave the
+        search index with it (after the writes queued before, which may hold it)."""
+        row = (self.account, key, msgid)
+        return self._write(lambda db: db.execute(
+            "DELETE FROM lines WHERE account = ? AND conversation = ? AND msgid = ?", row))
+
     def forget(self, key: str) -> bool:
         """Drop a conversation (we left the channel)."""
         account = self.account

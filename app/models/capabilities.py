@@ -3,15 +3,19 @@ capabilities the server granted."""
 
 from __future__ import annotations
 
+from app.models.multiline import MULTILINE_CAP, Limits, parse_limits
 from ircproto.message import Message
 
 WANTED_CAPS = {"multi-prefix", "message-tags", "server-time", "echo-message", "batch",
                "away-notify", "draft/chathistory", "draft/read-marker", "cap-notify", "sasl",
-               "soju.im/search"}
+               "soju.im/search", "draft/multiline", "draft/message-redaction",
+               "draft/event-playback"}
 """IRCv3 capabilities we ask for when offered: every prefix in NAMES, tags with the original
 time and a msgid, our own messages echoed back, history in batches, read markers, SASL (not
 draft/account-registration: that spec says not to request it, REGISTER works without), server
-side search (soju.im/search)."""
+side search (soju.im/search), multiline messages (draft/multiline) and deleting messages
+(draft/message-redaction), and history that replays reactions (draft/event-playback: other
+events a server replays are passed over, see handlers.table)."""
 
 
 class CapNegotiation:
@@ -59,6 +63,14 @@ class CapNegotiation:
     def has_history(self) -> bool:
         """True when the server answers CHATHISTORY in batches we can tell apart."""
         return "draft/chathistory" in self.granted and "batch" in self.granted
+
+    @property
+    def multiline(self) -> Limits | None:
+        """The limits of a multiline message, when the server granted draft/multiline (with
+        batch, which it needs); None otherwise."""
+        if MULTILINE_CAP not in self.granted or "batch" not in self.granted:
+            return None
+        return parse_limits(self.values.get(MULTILINE_CAP, ""))
 
     @property
     def sasl_mechanisms(self) -> list[str]:

@@ -1,13 +1,19 @@
 """The lines we send, built from what the user typed and checked against the server's features:
 registration, PRIVMSG and CTCP ACTION (split to fit), JOIN, PART, NICK, TOPIC, CHATHISTORY,
-MARKREAD, PASSWD, QUIT, the everyday commands (WHOIS, LIST, INVITE, KICK, MODE, AWAY) and
-+typing TAGMSGs. A name or text the wire refuses raises InvalidInput."""
+MARKREAD, PASSWD, QUIT, the everyday commands (WHOIS, LIST, INVITE, KICK, MODE, AWAY),
++typing TAGMSGs, multiline batches, replies, reactions and REDACT. A name or text the wire
+refuses raises InvalidInput."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from datetime import datetime
 
 from app.models.features import ServerFeatures
+from app.models.multiline import BATCH_TYPE, CONCAT_TAG, Limits, batches, joined, pieces
+from app.models.reacts import REACT_TAG, UNREACT_TAG, check_reaction
+from app.models.replies import reply_tags
 from app.models.splitter import payload_budget, split_text
 from app.models.userinput import InvalidInput
 from ircproto.message import Message, MessageError
@@ -27,10 +33,10 @@ ACTION_WRAP = len(ctcp("ACTION", "x")) - 1
 """How many bytes the CTCP ACTION framing adds to a /me line."""
 
 
-def typed(command: str, *params: str) -> Message:
+def typed(command: str, *params: str, tags: Mapping[str, str] | None = None) -> Message:
     """A message built from what the user typed: the wire format's refusal is their input's."""
     try:
-        return Message(command, params)
+        return Message(command, params, tags=tags or {})
     except MessageError as error:
         raise InvalidInput(f"Not sent: {error}") from error
 
@@ -40,6 +46,7 @@ class CommandBuilder:
 
     def __init__(self, features: ServerFeatures) -> None:
         self._features = features
+        self._references = itertools.count(1)
 
     def registration(self, nick: str, username: str, realname: str,
                      cap_lines: list[Message]) -> list[Message]:
@@ -47,17 +54,58 @@ class CommandBuilder:
         return [*cap_lines, Message("NICK", (nick,)), Message("USER", (username, "0", "*",
                                                                        realname))]
 
-    def speech(self, nick: str, target: str, text: str,
-               action: bool) -> list[tuple[str, Message]]:
-        """text to target as (piece, PRIVMSG) pairs, split to fit a line sent by nick."""
+    def speech(self, nick: str, target: str, text: str, action: bool,
+               reply_to: str = "") -> list[tuple[str, Message]]:
+        """text to target as (piece, PRIVMSG) pairs, split to fit a line sent by nick; the
+        first answers reply_to (a msgid) when given."""
         self.check_target(target)
         budget = payload_budget(nick, "PRIVMSG", target, ACTION_WRAP if action else 0)
-        return [(piece, self.privmsg(target, piece, action))
-                for piece in split_text(text, budget)]
+        return [(piece, self.privmsg(target, piece, action,
+                                     reply_to if index == 0 else ""))
+                for index, piece in enumerate(split_text(text, budget))]
 
-    def privmsg(self, target: str, text: str, action: bool = False) -> Message:
-        """One PRIVMSG (a CTCP ACTION for /me)."""
-        return typed("PRIVMSG", target, ctcp("ACTION", text) if action else text)
+    def privmsg(self, target: str, text: str, action: bool = False,
+                reply_to: str = "") -> Message:
+        """One PRIVMSG (a CTCP ACTION for /me), answering reply_to when given."""
+        return typed("PRIVMSG", target, ctcp("ACTION", text) if action else text,
+                     tags=reply_tags(reply_to) if reply_to else None)
+
+    def multiline(self, nick: str, target: str, text: str, limits: Limits,
+                  reply_to: str = "") -> list[tuple[str, list[Message]]]:
+        """text to target as draft/multiline batches within limits: (the text the batch
+        stands for, its BATCH +ref, PRIVMSG and BATCH -ref lines) for each. Lines too long for
+        one IRC line go on in draft/multiline-concat lines; the first batch answers reply_to
+        (its tags go on the BATCH line, as the spec says)."""
+        self.check_target(target)
+        budget = min(payload_budget(nick, "PRIVMSG", target), limits.max_bytes)
+        said = []
+        for index, group in enumerate(batches(pieces(text, budget), limits)):
+            reference = f"ml{next(self._references)}"
+            tags = reply_tags(reply_to) if reply_to and index == 0 else None
+            lines = [typed("BATCH", f"+{reference}", BATCH_TYPE, target, tags=tags)]
+            for piece in group:
+                piece_tags = {"batch": reference, **({CONCAT_TAG: ""} if piece.concat else {})}
+                lines.append(typed("PRIVMSG", target, piece.text, tags=piece_tags))
+            lines.append(typed("BATCH", f"-{reference}"))
+            said.append((joined(group), lines))
+        return said
+
+    def react(self, target: str, msgid: str, reaction: str, added: bool = True) -> Message:
+        """TAGMSG target reacting to msgid with reaction (+draft/react), or taking it back
+        (+draft/unreact); InvalidInput for an empty or too long reaction."""
+        self.check_target(target)
+        tag = REACT_TAG if added else UNREACT_TAG
+        return typed("TAGMSG", target, tags={tag: check_reaction(reaction),
+                                             **reply_tags(msgid)})
+
+    def redact(self, target: str, msgid: str) -> Message:
+        """REDACT target msgid: delete that message (draft/message-redaction)."""
+        self.check_target(target)
+        return typed("REDACT", target, msgid)
+
+    def around(self, target: str, msgid: str, limit: int = 1) -> Message:
+        """CHATHISTORY AROUND target msgid limit: one message (and some around it) again."""
+        return Message("CHATHISTORY", ("AROUND", target, f"msgid={msgid}", str(limit)))
 
     def check_target(self, target: str) -> None:
         """InvalidInput unless target is a valid channel name or nick."""

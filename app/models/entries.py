@@ -8,6 +8,7 @@ from datetime import datetime
 
 from app.models import events as ev
 from app.models.log import EntryKind, LogEntry
+from app.models.replies import parent_of
 from ircproto.servertime import parse_server_time
 
 
@@ -23,6 +24,10 @@ class EntryMaker:
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock
+
+    def now(self) -> datetime:
+        """The clock's time."""
+        return self._clock()
 
     def entry(self, sender: str, target: str, text: str, kind: EntryKind = EntryKind.SYSTEM,
               *, own: bool = False, private: bool = False) -> ev.MessageReceived:
@@ -46,7 +51,9 @@ class EntryMaker:
     def tagged(self, tags: Mapping[str, str], sender: str, target: str, text: str,
                kind: EntryKind, *, own: bool, private: bool,
                replayed: bool) -> ev.MessageReceived:
-        """A chat line from the server, with its original time and msgid from tags."""
+        """A chat line from the server, with its original time, msgid and the message it
+        answers (+reply) from tags."""
         moment = parse_time(tags.get("time", "")) or self._clock()
         return ev.MessageReceived(LogEntry(moment, sender, target, text, kind, own, private,
-                                           tags.get("msgid", ""), False, replayed))
+                                           tags.get("msgid", ""), False, replayed,
+                                           reply_to=parent_of(tags)))

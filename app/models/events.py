@@ -240,6 +240,29 @@ class AwayChanged:
     own: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ReactionChanged:
+    """nick reacted to the message msgid in target with reaction (+draft/react), or took it
+    back (added False: +draft/unreact); replayed when it came from history."""
+
+    target: str
+    msgid: str
+    nick: str
+    reaction: str
+    added: bool = True
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRedacted:
+    """REDACT (draft/message-redaction): by deleted the message msgid in target."""
+
+    target: str
+    msgid: str
+    by: str
+    reason: str = ""
+
+
 # --- made by the controller ---
 
 
@@ -270,6 +293,6 @@ Event = (
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
-    | AwayChanged | CasemappingChanged | RequestNoted
+    | AwayChanged | CasemappingChanged | RequestNoted | ReactionChanged | MessageRedacted
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -27,7 +27,10 @@ class LogEntry:
     offline, or sent and awaiting its echo); replayed marks a line fetched from history, which
     raises no notification; mention marks someone else's line that names our nick. presence is
     'join', 'part' or 'quit' for someone else's coming and going, 'summary' for the one compact
-    line that stands for several of them."""
+    line that stands for several of them. A multiline message (draft/multiline) is one entry
+    whose text holds line feeds. reply_to is the msgid of the message this one answers (+reply)
+    and quote how the log shows that parent ('bob: the start of its text'); reactions are
+    (reaction, nicks who sent it) in the order first seen; deleted marks a redacted message."""
 
     time: datetime
     sender: str
@@ -41,6 +44,10 @@ class LogEntry:
     replayed: bool = False
     presence: str = ""
     mention: bool = False
+    reply_to: str = ""
+    quote: str = ""
+    reactions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    deleted: bool = False
 
 
 DEFAULT_LOG_LIMIT = 10_000
@@ -84,6 +91,15 @@ class MessageLog:
                 self._entries[len(self._entries) - 1 - back] = new
                 return True
         return False
+
+    def find(self, msgid: str) -> LogEntry | None:
+        """The entry with msgid, searched from the newest (reactions and replies are mostly to
+        recent lines); None when it is not here."""
+        if msgid:
+            for entry in reversed(self._entries):
+                if entry.msgid == msgid:
+                    return entry
+        return None
 
     def last(self) -> LogEntry | None:
         """The newest entry (None when empty)."""

@@ -20,7 +20,8 @@ text)."""
 
 @dataclass
 class Outgoing:
-    """One PRIVMSG of ours (one split piece) and the pending line that shows it."""
+    """One message of ours (one split piece, or a multiline message whose text holds line
+    feeds) and the pending line that shows it."""
 
     target: str
     text: str
@@ -32,6 +33,8 @@ class Outgoing:
     """Sent on the current connection (so not to be sent again on it)."""
     uid: str = field(default_factory=lambda: uuid.uuid4().hex)
     """Its key in the cache, where it is kept from the moment it is typed until confirmed."""
+    reply_to: str = ""
+    """The msgid it answers (+reply), when it is a reply (not kept in the cache)."""
 
 
 class Outbox:

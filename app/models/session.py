@@ -7,18 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from app.models import events as ev
 from app.models.capabilities import CapNegotiation
 from app.models.commandbuilder import CommandBuilder
 from app.models.entries import EntryMaker
 from app.models.features import ChanModes, ServerFeatures
 from app.models.handlers.table import dispatch
-from app.models.log import EntryKind
+from app.models.log import EntryKind, LogEntry
 from app.models.login import Login
+from app.models.multiline import Limits, message_text
 from app.models.outcome import Outcome
 from app.models.roster import Channel, ChannelRoster
 from app.models.sessionstate import SessionState
 from app.models.users import UserItem
 from ircproto.message import Message
+from ircproto.version import client_version
 
 
 class Session:
@@ -30,7 +33,7 @@ class Session:
         *,
         fallback_nicks: tuple[str, ...] = (),
         username: str = "localchat",
-        realname: str = "LocalChat user",
+        realname: str = client_version(),
         use_cap: bool = True,
         clock: Callable[[], datetime] = datetime.now,
         login: Login | None = None,
@@ -86,6 +89,12 @@ class Session:
     def does_accounts(self) -> bool:
         """True when the server offers SASL: private history is then for accounts only."""
         return "sasl" in self._state.caps.offered
+
+    @property
+    def multiline(self) -> Limits | None:
+        """The limits of a multiline message where the server takes them (draft/multiline with
+        batch); None where each line is a message of its own."""
+        return self._state.caps.multiline
 
     @property
     def has_history(self) -> bool:
@@ -189,13 +198,46 @@ class Session:
 
     def _speak(self, target: str, text: str, action: bool) -> Outcome:
         out = Outcome()
+        for entry, messages in self.speech(target, text, action):
+            out.outgoing += messages
+            out.emit(ev.MessageReceived(entry))
+        return out
+
+    def speech(self, target: str, text: str, action: bool = False, reply_to: str = "",
+               quote: str = "") -> list[tuple[LogEntry, list[Message]]]:
+        """What saying text to target takes: (our own log line, the messages it goes out in)
+        for each message. Text of several lines is one multiline message (or a few, within
+        the server's limits) where the server takes them, else a message per line; reply_to
+        (with the quote the log shows of it) makes the first one a reply."""
         kind = EntryKind.ACTION if action else EntryKind.CHAT
         private = not self.is_channel(target)
-        for piece, message in self._build.speech(self.nick, target, text, action):
-            out.outgoing.append(message)
-            out.emit(self._state.log.entry(self.nick, target, piece, kind, own=True,
-                                           private=private))
-        return out
+        said = self._said(target, text, action, reply_to)
+        return [(LogEntry(self._state.log.now(), self.nick, target, piece, kind, True, private,
+                          reply_to=reply_to if index == 0 else "",
+                          quote=quote if index == 0 else ""), messages)
+                for index, (piece, messages) in enumerate(said)]
+
+    def _said(self, target: str, text: str, action: bool,
+              reply_to: str) -> list[tuple[str, list[Message]]]:
+        limits = self.multiline
+        if limits is not None and not action and "\n" in message_text(text):
+            return self._build.multiline(self.nick, target, text, limits, reply_to)
+        return [(piece, [message]) for piece, message in
+                self._build.speech(self.nick, target, text, action, reply_to)]
+
+    def messages_for(self, target: str, text: str, action: bool = False,
+                     reply_to: str = "") -> list[Message]:
+        """The messages that carry one line of ours (kept in the outbox) on this connection."""
+        return [message for _, messages in self._said(target, text, action, reply_to)
+                for message in messages]
+
+    def react(self, target: str, msgid: str, reaction: str, added: bool = True) -> Message:
+        """TAGMSG reacting to msgid in target (+draft/react), or taking it back."""
+        return self._build.react(target, msgid, reaction, added)
+
+    def redact(self, target: str, msgid: str) -> Message:
+        """REDACT target msgid."""
+        return self._build.redact(target, msgid)
 
     def privmsg(self, target: str, text: str, action: bool = False) -> Message:
         """One PRIVMSG of ours (a CTCP ACTION for /me); InvalidInput when the wire format

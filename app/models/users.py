@@ -69,6 +69,11 @@ class UserList:
             self._away.add(self._key(new))
         return True
 
+    def prefixes_of(self, nick: str) -> set[str]:
+        """nick's channel prefixes ('@', '+', ...); empty when nick is not here."""
+        found = self._users.get(self._key(nick))
+        return set(found[1]) if found else set()
+
     def set_away(self, nick: str, away: bool) -> bool:
         """Mark nick away or back; True when that changed what the list shows."""
         key = self._key(nick)

@@ -27,6 +27,21 @@ class Scheduled(Protocol):
         view closed."""
 
 
+@dataclass(frozen=True, slots=True)
+class MessageActions:
+    """What the log offers on a message (its menu, the reaction chips, the reply shortcut), as
+    the server allows: reply and react (message-tags), delete (draft/message-redaction) of our
+    own messages ('own') or, as a channel operator, of any ('any'; '' for none)."""
+
+    reply: bool = False
+    react: bool = False
+    delete: str = ""
+
+    def can_delete(self, entry: LogEntry) -> bool:
+        """True when Delete is offered on entry."""
+        return self.delete == "any" or (self.delete == "own" and entry.own)
+
+
 class ViewActions(Protocol):
     """The controller's callbacks; the view calls them on its own (UI) thread."""
 
@@ -66,6 +81,18 @@ class ViewActions(Protocol):
     def on_search_pick(self, hit: Hit) -> None:
         """The user picked a search result: open its conversation at that message."""
 
+    def on_reply(self, entry: LogEntry | None) -> None:
+        """Reply to entry (None: the newest message of the conversation shown): the input
+        goes into reply mode."""
+
+    def on_cancel_reply(self) -> None:
+        """The reply bar's close button: leave reply mode."""
+
+    def on_react(self, entry: LogEntry, reaction: str) -> None:
+        """Toggle our reaction to entry (a chip clicked, or one picked in the menu)."""
+
+    def on_delete(self, entry: LogEntry) -> None:
+        """Delete entry (REDACT)."""
     def on_preferences(self) -> None:
         """Account ▸ Preferences… or Ctrl+,: offer the Preferences dialog (ask_preferences)."""
 
@@ -157,6 +184,14 @@ class ChatView(Protocol):
     def reveal_message(self, msgid: str) -> bool:
         """Scroll the log to the shown message with msgid and highlight it (also once it has
         filled into the log); False when it is not shown."""
+
+    def set_message_actions(self, actions: MessageActions) -> None:
+        """What the log offers on messages from now on (the server's capabilities, our
+        channel status); what is not offered is hidden."""
+
+    def set_reply(self, text: str) -> None:
+        """Show the reply bar above the input ('Replying to bob: hello' with a close button);
+        '' hides it."""
 
     def close(self) -> None:
         """Close the window and end run()."""

@@ -43,6 +43,8 @@ class LogMenu:
         self.menu.add_command(label="Copy", command=self.copy, accelerator="Ctrl+C")
         self.menu.add_command(label="Copy link", command=self.copy_link)
         self.menu.add_command(label="Select all", command=self.select_all, accelerator="Ctrl+A")
+        self.extend: Callable[[ttk.Menu, str], None] = lambda menu, where: None
+        """Adds items about what is at where (a Text index) below these, before each post."""
         _popup_keys(text, self.show)
         text.bind("<Control-a>", lambda _e: self._key(self.select_all))
         text.bind("<Control-c>", lambda _e: self._key(self.copy))
@@ -55,6 +57,7 @@ class LogMenu:
         selected = bool(self.text.tag_ranges("sel"))
         self.menu.entryconfigure("Copy", state="normal" if selected else "disabled")
         self.menu.entryconfigure("Copy link", state="normal" if self.link else "disabled")
+        self.extend(self.menu, where)
         x, y = (self.text.winfo_rootx() + 20, self.text.winfo_rooty() + 20) if keyboard else (
             event.x_root, event.y_root)
         self.menu.tk_popup(x, y)

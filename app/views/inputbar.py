@@ -1,5 +1,6 @@
-"""The input row: the entry, Send and Users; Enter sends, Up/Down recall what was sent, Tab
-completes a nick; every change of the text is reported (typing notifications, automatic away).
+"""The input row: the entry, Send and Users; Enter sends, Shift+Enter starts a new line of the
+same message, Up/Down recall what was sent, Tab completes a nick; every change of the text is
+reported (typing notifications, automatic away).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from collections.abc import Callable
 import ttkbootstrap as ttk
 
 from app.views.inputline import InputHistory, NickCompleter
+
+NEW_LINE = "\u21b5"
+"""How a line break shows in the one-line entry (Tk draws a raw line feed as a box); the text
+sent has a line feed there."""
 
 
 class InputBar:
@@ -42,6 +47,8 @@ class InputBar:
         self.users_button.configure(command=on_users)
         self.entry.bind("<Return>", lambda _event: self._send())
         self.entry.bind("<KP_Enter>", lambda _event: self._send())
+        self.entry.bind("<Shift-Return>", lambda _event: self._new_line())
+        self.entry.bind("<<Paste>>", lambda _event: self._paste())
         self.entry.bind("<Up>", lambda _event: self._recall(self._history.previous(
             self.entry.get())))
         self.entry.bind("<Down>", lambda _event: self._recall(self._history.next()))
@@ -53,8 +60,8 @@ class InputBar:
 
     @property
     def text(self) -> str:
-        """The text in the entry."""
-        return str(self.entry.get())
+        """The text in the entry (its line breaks as line feeds)."""
+        return str(self.entry.get()).replace(NEW_LINE, "\n")
 
     def set_text(self, text: str, cursor: int) -> None:
         """Put text in the entry with the cursor at cursor."""
@@ -66,14 +73,34 @@ class InputBar:
         self.entry.delete(0, "end")
 
     def _send(self) -> str:
-        text = self.entry.get()
+        text = self.entry.get().replace(NEW_LINE, "\n")
         self._history.add(text)
         if self._on_send is not None:
             self._on_send(text)
         return "break"
 
+    def _new_line(self) -> str:
+        """Shift+Enter: a line break at the cursor (one multiline message when sent)."""
+        if self.entry.selection_present():
+            self.entry.delete("sel.first", "sel.last")
+        self.entry.insert("insert", NEW_LINE)
+        return "break"
+
+    def _paste(self) -> str:
+        """Paste, line breaks shown as NEW_LINE."""
+        try:
+            pasted = str(self.entry.clipboard_get())
+        except tkinter.TclError:  # empty, or not text
+            return "break"
+        if self.entry.selection_present():
+            self.entry.delete("sel.first", "sel.last")
+        shown = pasted.replace("\r\n", "\n").replace("\r", "\n").replace("\n", NEW_LINE)
+        self.entry.insert("insert", shown)
+        return "break"
+
     def _recall(self, line: str | None) -> str:
         if line is not None:
+            line = line.replace("\n", NEW_LINE)
             self.set_text(line, len(line))
         return "break"
 

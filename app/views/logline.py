@@ -1,6 +1,8 @@
 """How one LogEntry reads in the log: a list of (text, tags) runs for the Text widget.
 
-No Tk here; the window maps the tag names to fonts and colours.
+An entry may take several Text lines: a reply's quote of its parent above it, each line of a
+multiline message, its reaction chips below it (line_count says how many). No Tk here; the
+window maps the tag names to fonts and colours.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from datetime import date, datetime, timedelta
 
 from app.models.links import find_links
 from app.models.log import EntryKind, LogEntry
+from app.models.reacts import chip_text
+from app.models.replies import DELETED
 from app.views.palette import nick_slot
 from ircproto.formatting import strip_formatting
 
@@ -68,8 +72,19 @@ def with_links(text: str, tags: tuple[str, ...]) -> list[Run]:
     return [run for run in runs if run[0]]
 
 
+QUOTE_MARK = "\u21aa "
+"""What starts the line quoting the message a reply answers."""
+CHIP_GAP = "  "
+
+
+def line_count(entry: LogEntry) -> int:
+    """How many Text lines entry takes (the runs of entry_runs hold as many newlines)."""
+    lines = 1 if entry.deleted else entry.text.count("\n") + 1
+    return lines + bool(entry.reply_to) + bool(entry.reactions)
+
+
 def entry_runs(entry: LogEntry) -> list[Run]:
-    """The runs of one log line, ending with its newline."""
+    """The runs of one log entry, each of its lines ending with a newline."""
     line_tags: tuple[str, ...] = ("own",) if entry.own else ()
     if entry.private:
         line_tags += ("private",)
@@ -77,11 +92,34 @@ def entry_runs(entry: LogEntry) -> list[Run]:
         line_tags += ("pending",)
     if entry.mention:
         line_tags += ("mention",)
-    runs = _line_runs(entry, plain_text(entry.text))
+    if entry.deleted:
+        runs = [*_line_runs(entry, ""), (DELETED, ("deleted",))]
+    elif "\n" not in entry.text:  # the usual line: no copy, no split
+        runs = _line_runs(entry, plain_text(entry.text))
+    else:
+        first, *more = entry.text.split("\n")
+        runs = _line_runs(entry, plain_text(first))
+        for line in more:
+            runs += [("\n", ()), *with_links(plain_text(line), ("chat", "cont"))]
+    if entry.reply_to:
+        runs[:0] = [(QUOTE_MARK + plain_text(entry.quote or entry.reply_to), ("quote",)),
+                    ("\n", ())]
     if entry.pending:
         runs.append((PENDING_MARK, ("pendingmark",)))
     runs.append(("\n", ()))
+    if entry.reactions:
+        runs += _chip_runs(entry)
     return [(text, tags + line_tags) for text, tags in runs]
+
+
+def _chip_runs(entry: LogEntry) -> list[Run]:
+    """The reaction chips line: ' 👍 2 alice, bob ' for each reaction, clickable."""
+    runs: list[Run] = [(CHIP_GAP, ("chips",))]
+    for reaction, nicks in entry.reactions:
+        runs += [(f" {plain_text(chip_text(reaction, nicks))} ", ("chips", "chip")),
+                 (CHIP_GAP, ("chips",))]
+    runs.append(("\n", ("chips",)))
+    return runs
 
 
 def _line_runs(entry: LogEntry, text: str) -> list[Run]:

@@ -2,20 +2,23 @@
 
 A conversation opens with FIRST_PAINT_LINES at once and the rest in chunks; a 'new messages'
 marker may stand before its first unread line, and a button offers newer lines below the view.
+An entry may take several Text lines (logline.line_count: a reply's quote, a multiline message,
+reaction chips); only those entries cost a count when lines are found, everything else is one.
 """
 
 from __future__ import annotations
 
+import itertools
 import tkinter
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import ttkbootstrap as ttk
 
 from app.models.log import LogEntry
 from app.views.base import Scheduled
-from app.views.logline import insert_args
+from app.views.logline import insert_args, line_count
 from app.views.logstyle import LogStyle
 from app.views.scheduler import Scheduler
 
@@ -53,6 +56,7 @@ class LogPane:
         self._older: list[LogEntry] = []  # still to go above the log's first line
         self._later: list[LogEntry] = []  # still to go after line _later_at
         self._later_at = 0
+        self._extra = 0  # Text lines beyond one per item of _lines (entries of several lines)
         self._filling: Scheduled | None = None
         """The next chunk of a conversation still to paint; cancelled when another is shown."""
         self.on_filled: Callable[[], None] = lambda: None
@@ -108,11 +112,11 @@ class LogPane:
             for position, entry in enumerate(waiting):
                 if entry is old:
                     waiting[position] = new
-        index = self._line_of(old)
+        index, line = self._line_of(old)
         if index < 0:
             return
         following = self._following()
-        self._write(lambda: self._rewrite(index + 1, new))
+        self._write(lambda: self._rewrite(line, old, new))
         self._lines[index] = new
         if following:
             self._to_end()
@@ -137,16 +141,19 @@ class LogPane:
     def _append(self, entries: Sequence[LogEntry]) -> None:
         self.text.insert("end-1c", *insert_args(entries))
         self._lines.extend(entries)
+        self._extra += _extra_lines(entries)
         self._trim()
 
     def _replace(self, shown: list[LogEntry], marker: int) -> None:
         self.text.delete("1.0", "end")
         if shown:
             self.text.insert("1.0", *insert_args(shown, marker))
+        self._extra = _extra_lines(shown)
 
-    def _rewrite(self, line: int, new: LogEntry) -> None:
-        self.text.delete(f"{line}.0", f"{line + 1}.0")
+    def _rewrite(self, line: int, old: LogEntry, new: LogEntry) -> None:
+        self.text.delete(f"{line}.0", f"{line + line_count(old)}.0")
         self.text.insert(f"{line}.0", *insert_args([new]))
+        self._extra += line_count(new) - line_count(old)
 
     def _fill(self) -> None:
         """Put one chunk of the conversation still to show in the log: the lines after the
@@ -163,7 +170,10 @@ class LogPane:
 
     def _fill_later(self) -> None:
         chunk, self._later = self._later[:FILL_CHUNK_LINES], self._later[FILL_CHUNK_LINES:]
-        self.text.insert(f"{self._later_at + 1}.0", *insert_args(chunk))
+        at = self._later_at + 1 + (_extra_lines(itertools.islice(self._lines, self._later_at))
+                                   if self._extra else 0)
+        self.text.insert(f"{at}.0", *insert_args(chunk))
+        self._extra += _extra_lines(chunk)
         lines = list(self._lines)
         self._lines = deque(lines[:self._later_at] + chunk + lines[self._later_at:])
         self._later_at += len(chunk)
@@ -173,6 +183,7 @@ class LogPane:
         chunk = self._older[-FILL_CHUNK_LINES:]
         del self._older[-FILL_CHUNK_LINES:]
         self.text.insert("1.0", *insert_args(chunk))
+        self._extra += _extra_lines(chunk)
         self._lines.extendleft(reversed(chunk))
         self._later_at += len(chunk)
         self._trim()
@@ -182,18 +193,44 @@ class LogPane:
         excess = len(self._lines) - MAX_LOG_LINES
         if excess <= 0:
             return
-        self.text.delete("1.0", f"{excess + 1}.0")
+        extra = _extra_lines(itertools.islice(self._lines, excess)) if self._extra else 0
+        self.text.delete("1.0", f"{excess + extra + 1}.0")
         for _ in range(excess):
             self._lines.popleft()
+        self._extra -= extra
         self._later_at = max(0, self._later_at - excess)
 
-    def _line_of(self, entry: LogEntry) -> int:
-        """The 0-based line showing entry (searched from the newest), or -1."""
+    def _line_of(self, entry: LogEntry) -> tuple[int, int]:
+        """Where entry is shown (searched from the newest): its index in _lines and its first
+        Text line (1 is the oldest); (-1, 0) when it is not shown."""
         last = len(self._lines) - 1
+        line = len(self._lines) + self._extra + 1
         for back, shown in enumerate(reversed(self._lines)):
+            line -= _height(shown)
             if shown is entry:
-                return last - back
-        return -1
+                return last - back, line
+        return -1, 0
+
+    def _starts(self) -> Iterator[tuple[int, LogEntry | None]]:
+        """(first Text line, item) for every item of _lines, oldest first."""
+        line = 1
+        for shown in self._lines:
+            yield line, shown
+            line += _height(shown)
+
+    def entry_at(self, index: str) -> LogEntry | None:
+        """The entry shown at a Text index ('@x,y', 'sel.first', '3.4'), or None (the marker,
+        an empty log, a bad index)."""
+        try:
+            line = int(self.text.index(index).split(".")[0])
+        except tkinter.TclError:
+            return None
+        for start, shown in self._starts():
+            if start > line:
+                break
+            if shown is not None and line < start + line_count(shown):
+                return shown
+        return None
 
     # -- scrolling ---------------------------------------------------------------------------
 
@@ -236,9 +273,9 @@ class LogPane:
     @property
     def marker_line(self) -> int:
         """The log line (1 is the oldest) of the 'new messages' marker, or 0 when there is none."""
-        for index, shown in enumerate(self._lines):
+        for line, shown in self._starts():
             if shown is None:
-                return index + 1
+                return line
         return 0
 
     def tags_at_line(self, line: int) -> set[str]:
@@ -250,9 +287,9 @@ class LogPane:
 
     def line_of_msgid(self, msgid: str) -> int:
         """The log line (1 is the oldest) showing the entry with msgid, or 0."""
-        for index, shown in enumerate(self._lines):
+        for line, shown in self._starts():
             if shown is not None and msgid and shown.msgid == msgid:
-                return index + 1
+                return line + bool(shown.reply_to)  # the message's own line, not its quote
         return 0
 
     @property
@@ -264,6 +301,16 @@ class LogPane:
     def filling(self) -> bool:
         """True while a conversation's older (or later) lines are still going into the log."""
         return bool(self._older or self._later)
+
+
+def _height(item: LogEntry | None) -> int:
+    """The Text lines an item of the log takes (the marker: one)."""
+    return 1 if item is None else line_count(item)
+
+
+def _extra_lines(items: Iterable[LogEntry | None]) -> int:
+    """How many Text lines items take beyond one each."""
+    return sum(_height(item) - 1 for item in items)
 
 
 def _bounded(entries: Sequence[LogEntry], first_unread: int) -> tuple[list[LogEntry], int]:

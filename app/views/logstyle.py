@@ -52,6 +52,12 @@ class LogStyle:
         tag("pmlabel", foreground="#8e3ab0" if light else "#d59cf0", font=fonts["bold"])
         tag("pending", foreground=muted, font=fonts["italic"])
         tag("pendingmark", foreground=muted, font=fonts["small"])
+        tag("quote", foreground=muted, font=fonts["small"], lmargin1=24)
+        tag("cont", lmargin1=48, lmargin2=48)
+        tag("deleted", foreground=muted, font=fonts["italic"])
+        tag("chips", font=fonts["small"], lmargin1=44, spacing1=3, spacing3=4)
+        tag("chip", background="#e3e8ef" if light else "#2f3a46",
+            foreground="#26313d" if light else "#dfe7ef")
         tag("marker", foreground=danger, font=fonts["small_bold"], justify="center",
             spacing1=6, spacing3=6)
 

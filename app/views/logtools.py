@@ -1,5 +1,6 @@
 """What the chat window adds around its log: clickable links, the right-click menus, the Ctrl+F
-find bar, the Ctrl+Shift+F search window, and showing one message (a search result) in the log."""
+find bar, the Ctrl+Shift+F search window, showing one message (a search result) in the log, and
+what may be done to a message (app.views.messagetools: reply, react, delete)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.views.contextmenu import InputMenu, LogMenu
 from app.views.findbar import FindBar
 from app.views.loglinks import LogLinks
 from app.views.logpane import LogPane
+from app.views.messagetools import MessageTools
 from app.views.scheduler import Scheduler
 from app.views.searchwindow import SearchWindow
 
@@ -32,6 +34,8 @@ class LogTools:
         self.find_bar = FindBar(body, text)
         log_pane.on_filled = self.conversation_filled
         self._find_at = find_at
+        self.messages = MessageTools(body, log_pane, self.log_menu, (find_at[0] + 2, find_at[1]),
+                                     lambda msgid: self.reveal_message(msgid, 0))
         self.search_window: SearchWindow | None = None
         self._actions: ViewActions | None = None
         self._theme = "light"
@@ -40,6 +44,7 @@ class LogTools:
     def bind(self, actions: ViewActions, widgets: Sequence[tkinter.Misc]) -> None:
         """Ctrl+F and Ctrl+Shift+F on widgets; searches and picks go to actions."""
         self._actions = actions
+        self.messages.bind(actions, widgets)
         for widget in widgets:
             widget.bind("<Control-f>", lambda _e: self._key(self.open_find))
             widget.bind("<Control-F>", lambda _e: self._key(self.open_search))

@@ -14,6 +14,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.assets import ICON_PNG, WM_INSTANCE
 from app.models.cachesearch import Hit
 from app.models.discovery import Discovery
 from app.models.log import EntryKind, LogEntry
@@ -21,7 +22,7 @@ from app.models.preferences import Preferences
 from app.models.settings import THEMES, ConnectParams
 from app.models.users import UserItem
 from app.views.accountdialog import AccountDialog
-from app.views.base import Conversation, Scheduled, ViewActions
+from app.views.base import Conversation, MessageActions, Scheduled, ViewActions
 from app.views.conversations import ConversationList, ConversationMenu
 from app.views.dialogs import (
     CertificateDialog,
@@ -37,6 +38,7 @@ from app.views.logtools import LogTools
 from app.views.palette import theme_for
 from app.views.placement import place_window
 from app.views.preferencesdialog import PreferencesDialog
+from app.views.quitkeys import bind_quit
 from app.views.scheduler import Scheduler
 from app.views.switcher import Switcher
 from app.views.title import WindowTitle
@@ -63,7 +65,7 @@ class ChatWindow:
         self.theme = theme
         self.discovery: Discovery | None = None  # the connect dialog lists what it finds
         self.root = ttk.App(title=APP_NAME, theme=theme_for(theme), size=self.size,
-                            minsize=self.min_size)
+                            minsize=self.min_size, iconphoto=str(ICON_PNG), className=WM_INSTANCE)
         self.root.report_callback_exception = self._report_callback_exception
         self.placement = ""
         """Where the window was when it closed (a Tk geometry; '' until then)."""
@@ -131,7 +133,8 @@ class ChatWindow:
     # -- ChatView ----------------------------------------------------------------------------
 
     def bind(self, actions: ViewActions) -> None:
-        """Wire Send, Enter, Users, Escape, the window's X and the theme toggle to actions."""
+        """Wire Send, Enter, Users, Escape, the window's X (and macOS's Quit) and the theme
+        toggle to actions."""
         self.actions = actions
         self.input_bar.bind(actions.on_send, actions.on_users,
                             lambda: [user.nick for user in self._users])
@@ -141,6 +144,7 @@ class ChatWindow:
         self._switcher.on_switch = actions.on_switch
         self._switcher.bind_keys((self.root, self.input, self.log_text))
         self.root.protocol("WM_DELETE_WINDOW", actions.on_close)
+        bind_quit(self.root, actions.on_close)  # macOS: Quit and Cmd+Q as the X
         self.log_tools.bind(actions, (self.root, self.input, self.log_text))
 
     def schedule(self, delay_ms: int, callback: Callable[[], None]) -> Scheduled:
@@ -237,6 +241,14 @@ class ChatWindow:
             self.root.deiconify()
             self.root.lift()
             self.root.focus_force()
+
+    def set_message_actions(self, actions: MessageActions) -> None:
+        """What the log offers on a message (see app.views.messagetools)."""
+        self.log_tools.messages.set_offered(actions)
+
+    def set_reply(self, text: str) -> None:
+        """The reply bar over the input ('' hides it)."""
+        self.log_tools.messages.show_reply(text)
 
     def show_search_results(self, hits: Sequence[Hit], note: str) -> None:
         """The search window's results (see LogTools)."""

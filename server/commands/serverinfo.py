@@ -11,14 +11,14 @@ import time
 
 from ircproto import numerics as n
 from ircproto.message import Message
+from ircproto.version import server_version
 from ircproto.wildcard import matches
 from server.commands.base import Context, ReplyError, is_operator
 from server.commands.isupport import isupport_tokens
-from server.config import VERSION
 
 ISUPPORT_PER_LINE = 12  # tokens per 005 line (at most 13 fit in 15 params)
 INFO_LINES = (
-    f"{VERSION}: LocalChat, chat for a local network.",
+    f"{server_version()}: LocalChat, chat for a local network.",
     "The server speaks IRC (the Modern IRC client protocol and IRCv3), so any IRC client",
     "can join it; the LocalChat desktop client adds history, search and several devices.",
     "Accounts, SASL, private history per account, MONITOR, WHOX, chathistory.",
@@ -107,7 +107,8 @@ def handle_time(ctx: Context, message: Message) -> None:
 def handle_version(ctx: Context, message: Message) -> None:
     check_target(ctx, message)
     config = ctx.state.config
-    ctx.reply(n.RPL_VERSION, VERSION, ctx.server_name, f"LocalChat server of {config.network}")
+    ctx.reply(n.RPL_VERSION, server_version(), ctx.server_name,
+              f"LocalChat server of {config.network}")
     send_isupport(ctx)
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 
 from ircproto import numerics as n
+from ircproto.version import server_version
 from server.commands.base import Context, nick_came
 from server.commands.channels import join_channel, join_line, send_join_burst
 from server.commands.isupport import myinfo_modes
 from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.sasl import abort_sasl
 from server.commands.serverinfo import send_isupport, send_lusers, send_motd
-from server.config import VERSION
 from server.devices import attach, can_attach
 from server.state import Client
 
@@ -103,7 +103,7 @@ def send_welcome(ctx: Context) -> None:
     config = ctx.state.config
     created = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ctx.state.started_at))
     ctx.reply(n.RPL_WELCOME, f"Welcome to the {config.network} IRC network, {ctx.client.prefix}")
-    ctx.reply(n.RPL_YOURHOST, f"Your host is {config.name}, running version {VERSION}")
+    ctx.reply(n.RPL_YOURHOST, f"Your host is {config.name}, running version {server_version()}")
     ctx.reply(n.RPL_CREATED, f"This server was created {created}")
-    ctx.reply(n.RPL_MYINFO, config.name, VERSION, *myinfo_modes())
+    ctx.reply(n.RPL_MYINFO, config.name, server_version(), *myinfo_modes())
     send_isupport(ctx)

@@ -65,6 +65,18 @@ class RecordingActions:
     def on_search_pick(self, hit: object) -> None:
         self._record("on_search_pick", hit)
 
+    def on_reply(self, entry: object) -> None:
+        self._record("on_reply", entry)
+
+    def on_cancel_reply(self) -> None:
+        self._record("on_cancel_reply")
+
+    def on_react(self, entry: object, reaction: str) -> None:
+        self._record("on_react", entry, reaction)
+
+    def on_delete(self, entry: object) -> None:
+        self._record("on_delete", entry)
+
     def on_preferences(self) -> None:
         self._record("on_preferences")
 

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from server.connection import Connection, Writer
+from server.nonblocking import Receiver
 
 
 @pytest.fixture
@@ -61,18 +62,39 @@ def test_connection_buffers_what_the_kernel_refuses_and_writer_flushes_in_order(
     assert connection.finish(None, timeout=2)
 
 
+def test_connection_once_flushed_the_writer_stops_watching_it(writer, pair):
+    """(The writer used to keep a flushed connection in its set: select said writable at once,
+    for ever, and the thread spun at 100% CPU until the client left.)"""
+    ours, theirs = pair
+    connection = Connection(ours, writer, sendq=1_000_000)
+    lines = [f"PRIVMSG #x :{i:05d} {'y' * 90}\r\n".encode() for i in range(2000)]
+    for line in lines:
+        connection.write(line)
+    assert connection.queued > 0 and connection in writer._pending
+    expected = b"".join(lines)
+    assert read_exactly(theirs, len(expected)) == expected
+    deadline = time.monotonic() + 5
+    while connection in writer._pending and time.monotonic() < deadline:
+        time.sleep(0.01)  # bounded wait for the writer thread's last flush_some()
+    assert connection not in writer._pending
+    connection.write(b"PING :again\r\n")  # still usable, straight to the socket
+    assert read_exactly(theirs, 13) == b"PING :again\r\n"
+
+
 def test_connection_sendq_exceeded_stops_output_and_wakes_reader(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=20_000)
     got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(ours.recv(10)))
+    receiver = Receiver(ours)  # as the reader thread waits (the socket is non-blocking now)
+    reader = threading.Thread(target=lambda: got.append(receiver.recv(10)))
     reader.start()
     for _ in range(1000):
         connection.write(b"x" * 100 + b"\r\n")
         if connection.close_reason:
             break
     reader.join(5)
-    assert not reader.is_alive() and got == [b""]  # the blocked recv returned: EOF
+    receiver.close()
+    assert not reader.is_alive() and got == [b""]  # the waiting recv returned: EOF
     assert connection.close_reason == "SendQ exceeded" and connection.queued == 0
     connection.write(b"more\r\n")
     assert connection.queued == 0
@@ -82,11 +104,13 @@ def test_connection_abort_wakes_blocked_reader_once(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=10_000)
     got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(ours.recv(10)))
+    receiver = Receiver(ours)
+    reader = threading.Thread(target=lambda: got.append(receiver.recv(10)))
     reader.start()
     connection.abort("Ping timeout: 1 seconds")
     connection.abort("second reason is ignored")
     reader.join(5)
+    receiver.close()
     assert got == [b""] and connection.close_reason == "Ping timeout: 1 seconds"
 
 

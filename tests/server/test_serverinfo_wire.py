@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from ircproto.version import server_version
 from server.commands.table import COMMANDS
 from server.helptopics import INDEX, TOPICS
 from tests.server.test_who_wire import set_modes
@@ -55,7 +56,7 @@ def test_time_version_admin_and_info(client):
     alice.send("VERSION")
     replies = alice.collect_until("005")
     assert replies[-2].command == "351" and replies[-2].params[1:3] == (
-        "localchat-0.1", "localchat")
+        server_version(), "localchat")  # the one version (ircproto.version)
     tokens = [t for m in [replies[-1], *alice.collect_until("005")] for t in m.params[1:-1]]
     assert {"WHOX", "ELIST=CMNTU", "MONITOR=100"} <= set(tokens)
     alice.send("ADMIN")

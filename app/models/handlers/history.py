@@ -4,7 +4,9 @@ replies to our requests."""
 from __future__ import annotations
 
 from app.models import events as ev
+from app.models.batches import MultilineArrived
 from app.models.entries import parse_time
+from app.models.handlers.messages import handle_multiline
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState
 from ircproto.message import Message
@@ -14,10 +16,12 @@ from ircproto.message import Message
 def handle_batch(state: SessionState, message: Message, out: Outcome) -> None:
     ref = message.param(0)
     if ref.startswith("+") and len(message.params) > 1:
-        state.batches.open(ref[1:], *message.params[1:])
+        state.batches.open(ref[1:], *message.params[1:], opening=message)
     elif ref.startswith("-"):
         ended = state.batches.close(ref[1:])
-        if ended is not None:
+        if isinstance(ended, MultilineArrived):
+            handle_multiline(state, ended.opening, ended.lines, out)
+        elif ended is not None:
             out.emit(ended)
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from app.models import events as ev
 from app.models.commandbuilder import ctcp
 from app.models.log import EntryKind
+from app.models.multiline import CONCAT_TAG, Piece, joined
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState, nick_of
 from ircproto.message import Message
+from ircproto.version import client_version
 
-CLIENT_VERSION = "LocalChat 0.1"
+CLIENT_VERSION = client_version()  # e.g. "LocalChat 0.1.0"
 
 
 # PRIVMSG <target> :<text>
@@ -37,6 +39,23 @@ def handle_notice(state: SessionState, message: Message, out: Outcome) -> None:
         out.emit(state.log.system(f"CTCP {command.upper()} reply from {sender}: {arg}", target))
         return
     out.emit(_said(state, message, sender, target, text, EntryKind.NOTICE, private))
+
+
+# BATCH +<ref> draft/multiline <target>; @batch=<ref>[;draft/multiline-concat] PRIVMSG ...
+def handle_multiline(state: SessionState, opening: Message, lines: tuple[Message, ...],
+                     out: Outcome) -> None:
+    """A multiline message: its lines joined as one entry, with the tags of its BATCH line."""
+    verbs = {line.verb for line in lines}
+    if len(verbs) != 1 or verbs - {"PRIVMSG", "NOTICE"} or any(len(line.params) < 2
+                                                               for line in lines):
+        out.emit(state.log.error(f"Ignored a malformed multiline batch from the server: "
+                                 f"{opening.format()}"))
+        return
+    text = joined(Piece(line.param(1), CONCAT_TAG in line.tags) for line in lines)
+    sender = nick_of(opening.source or lines[0].source)
+    target, private = conversation(state, opening.param(2) or lines[0].param(0), sender)
+    kind = EntryKind.NOTICE if verbs == {"NOTICE"} else EntryKind.CHAT
+    out.emit(_said(state, opening, sender, target, text, kind, private))
 
 
 def conversation(state: SessionState, target: str, sender: str) -> tuple[str, bool]:

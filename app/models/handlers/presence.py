@@ -1,10 +1,12 @@
 """Handlers for what people show of themselves: AWAY (away-notify) marks them away in every
 channel we share, 301/305/306 tell who is away and whether we are, the WHO we ask after joining
-says who was away before we came (352's G flag), and TAGMSG carries +typing."""
+says who was away before we came (352's G flag), and TAGMSG carries +typing (or a reaction:
+handlers.edits)."""
 
 from __future__ import annotations
 
 from app.models import events as ev
+from app.models.handlers.edits import reaction
 from app.models.handlers.messages import conversation
 from app.models.handlers.numerics import handle_numeric
 from app.models.outcome import Outcome
@@ -66,11 +68,13 @@ def handle_315(state: SessionState, message: Message, out: Outcome) -> None:
         handle_numeric(state, message, out)
 
 
-# @+typing=<state> TAGMSG <target>
+# @+typing=<state> TAGMSG <target>; @+draft/react=<reaction>;+reply=<msgid> TAGMSG <target>
 def handle_tagmsg(state: SessionState, message: Message, out: Outcome) -> None:
+    if reaction(state, message, out):
+        return
     typing = message.tags.get(TYPING_TAG)
     sender = nick_of(message.source)
     if typing is None or state.is_own(sender) or "batch" in message.tags:
-        return  # other client tags (reactions, ...) are not shown yet; our own echo; history
+        return  # other client tags are not shown; our own echo; history
     target, _ = conversation(state, message.param(0), sender)
     out.emit(ev.TypingNotified(target, sender, typing))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.models.handlers import (
     accounts,
     channels,
+    edits,
     history,
     messages,
     numerics,
@@ -81,6 +82,7 @@ COMMANDS: dict[str, Command] = {
     "WARN": Command(history.handle_standard_reply, min_params=3),
     "AWAY": Command(presence.handle_away),
     "TAGMSG": Command(presence.handle_tagmsg, 1),
+    "REDACT": Command(edits.handle_redact, 2),
     num.RPL_AWAY: Command(presence.handle_301, 3),
     num.RPL_UNAWAY: Command(presence.handle_305),
     num.RPL_NOWAWAY: Command(presence.handle_306),
@@ -97,6 +99,9 @@ COMMANDS: dict[str, Command] = {
     num.RPL_CHANNELMODEIS: Command(numerics.handle_quietly),
     "396": Command(numerics.handle_quietly),  # RPL_VISIBLEHOST
 }
+REPLAYED = ("PRIVMSG", "NOTICE", "TAGMSG", "REDACT", "BATCH", "CHATHISTORY")
+"""What a history batch may carry that we show; with draft/event-playback a server may also
+replay JOIN, PART, NICK, MODE...: those are past events, never applied as if they just happened."""
 NUMERIC = Command(numerics.handle_numeric)
 UNKNOWN = Command(numerics.handle_unknown)
 
@@ -111,6 +116,10 @@ def dispatch(state: SessionState, message: Message) -> Outcome:
     out = Outcome()
     command = command_for(message.verb)
     if state.batches.collect(message):  # a SEARCH result: the search controller's, not chat
+        return out
+    if "batch" in message.tags and message.verb not in REPLAYED and \
+            state.batches.in_history(message.tags):
+        state.batches.count(message.tags)  # an event from the past: counted, not applied
         return out
     if len(message.params) < command.min_params or not all(message.params[:-1]):
         text = f"Ignored a malformed {message.verb} from the server: {message.format()}"

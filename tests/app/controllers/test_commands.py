@@ -2,9 +2,11 @@
 
 import pytest
 
+from app.models.applog import log_path
 from app.models.log import EntryKind
 from app.models.users import UserItem
 from app.views.base import Conversation
+from ircproto.version import client_version
 
 
 def last_error(rig) -> str:
@@ -107,6 +109,7 @@ def test_command_help_lists_every_command(rig):
     text = "\n".join(rig.view.texts())
     for name in ["/me", "/msg", "/nick", "/join", "/part", "/topic", "/users", "/quit", "/help"]:
         assert name in text
+    assert f"{client_version()}; its log: {log_path()}" in rig.view.texts()  # version and log
 
 
 @pytest.mark.parametrize("typed, usage", [("/me", "Usage: /me <action>"),

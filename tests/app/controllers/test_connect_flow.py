@@ -3,6 +3,7 @@
 from app.models.conversations import STATUS
 from app.models.events import ConnectFailed
 from app.models.settings import ConnectParams, Settings, SettingsStore
+from ircproto.version import client_version
 from tests.app.controllers.conftest import PARAMS, WELCOME
 
 
@@ -47,7 +48,8 @@ def test_registration_sends_cap_nick_user_then_joins_and_saves(rig):
     rig.start()
     rig.conn.open()
     rig.view.pump()
-    assert rig.conn.sent_lines() == ["CAP LS 302", "NICK me", "USER localchat 0 * :LocalChat user"]
+    assert rig.conn.sent_lines() == ["CAP LS 302", "NICK me",
+                                     f"USER localchat 0 * :{client_version()}"]
     rig.conn.feed(":srv CAP * LS :account-tag tls", *WELCOME)
     rig.view.pump()
     assert rig.conn.sent_lines()[3:] == ["CAP END", "JOIN #lobby"]

@@ -99,10 +99,10 @@ def test_injection_trailing_newline_of_a_pasted_command_is_harmless(rig):
 def test_injection_a_refused_message_is_an_error_line_not_a_crash(rig, monkeypatch):
     rig.online()
 
-    def bad_say(target: str, text: str):
+    def bad_speech(target: str, text: str, *more: object):
         return Message("PRIVMSG", (target, "a\r\nQUIT"))  # raises MessageError
 
-    monkeypatch.setattr(rig.controller.session, "say", bad_say)
+    monkeypatch.setattr(rig.controller.session, "speech", bad_speech)
     rig.controller.on_send("hello")
     assert rig.conn.sent == [] and not rig.view.closed
     assert errors(rig)[-1] == "Not sent: param 1 contains CR, LF or NUL"

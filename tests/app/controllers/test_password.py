@@ -8,6 +8,7 @@ from dataclasses import replace
 from app.controllers import start_client
 from app.controllers.connector import PASSWORD_NEEDED, WRONG_PASSWORD
 from app.models.settings import ConnectParams, Settings
+from ircproto.version import client_version
 from tests.app.controllers.conftest import PARAMS, WELCOME
 
 SECRET = "s3cret pass"
@@ -19,7 +20,7 @@ def test_password_pass_is_sent_before_cap_nick_user(rig):
     rig.conn.open()
     rig.view.pump()
     assert rig.conn.sent_lines() == ["PASS :s3cret pass", "CAP LS 302", "NICK me",
-                                     "USER localchat 0 * :LocalChat user"]
+                                     f"USER localchat 0 * :{client_version()}"]
 
 
 def test_password_none_sends_no_pass(rig):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from app.models.events import ConnectFailed
 from app.models.settings import ConnectParams, Settings
 from app.models.trust import Verdict, check, fingerprint_halves, parse_server_key, server_key
+from ircproto.version import client_version
 from tests.app.controllers.conftest import WELCOME
 
 TLS = ConnectParams("10.0.0.5", 6697, "me", tls=True)
@@ -30,7 +31,7 @@ def test_trust_first_use_asks_logs_and_pins_before_anything_is_sent(rig):
     assert any(t.startswith(f"Trusted the certificate of {KEY}") for t in texts)
     rig.conn.open()
     rig.view.pump()
-    assert rig.conn.sent_lines()[1:] == ["NICK me", "USER localchat 0 * :LocalChat user"]
+    assert rig.conn.sent_lines()[1:] == ["NICK me", f"USER localchat 0 * :{client_version()}"]
 
 
 def test_trust_log_line_comes_before_the_question(rig):

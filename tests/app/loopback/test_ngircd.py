@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.views.base import MessageActions
 from tests.app.loopback.conftest import pump_until
 from tests.interop.ngircd import ngircd_available, start_ngircd
 from tests.interop.programs import missing
@@ -47,6 +48,22 @@ def test_ngircd_nick_in_use_brings_the_dialog_back(ngircd, clients):
     pump_until([view], lambda: view.closed, "the dialog to come back")
     [(shown, error)] = view.called("ask_connection")
     assert shown.nick == "alice" and "alice" in error
+
+
+def test_ngircd_offers_no_reply_react_or_delete_and_a_paste_is_a_message_per_line(ngircd,
+                                                                                   clients):
+    alice, alice_view = clients.online(ngircd, "alice")
+    _bob, bob_view = clients.online(ngircd, "bob")
+    views = [alice_view, bob_view]
+    pump_until(views, lambda: "bob" in [u.nick for u in alice_view.users], "bob in alice's list")
+    assert alice_view.message_actions == MessageActions() and alice.session.multiline is None
+    alice.on_send("first line\nsecond line")
+    pump_until(views, lambda: [e.text for e in bob_view.entries if e.sender == "alice"] ==
+               ["first line", "second line"], "bob to get two messages")
+    said = [e for e in bob_view.entries if e.sender == "alice"]
+    alice.on_reply(None)
+    alice.on_react(said[0], "✔")
+    assert alice_view.reply_text == "" and "cannot carry replies" in alice_view.texts()[-2]
 
 
 def test_ngircd_typed_offline_goes_out_once_and_leaves_the_cache(ngircd, clients):

@@ -12,6 +12,7 @@ from app.models.session import Session
 from app.models.userinput import InvalidInput
 from app.models.users import UserItem
 from ircproto.message import Message, parse
+from ircproto.version import client_version
 
 T0 = datetime(2026, 1, 2, 3, 4, 5)
 
@@ -48,7 +49,7 @@ def joined(nick: str = "me") -> Session:
 
 def test_session_start_sends_cap_ls_nick_user():
     lines = [m.format() for m in make_session("ann").start()]
-    assert lines == ["CAP LS 302", "NICK ann", "USER localchat 0 * :LocalChat user"]
+    assert lines == ["CAP LS 302", "NICK ann", f"USER localchat 0 * :{client_version()}"]
     assert make_session("ann", use_cap=False).start()[0].format() == "NICK ann"
 
 
@@ -185,7 +186,7 @@ def test_session_ctcp_action_and_version_request():
                        ":bob!b@h PRIVMSG me :\x01VERSION\x01")
     action = entries(events)[0]
     assert (action.kind, action.text, action.sender) == (EntryKind.ACTION, "waves", "bob")
-    assert out == ["NOTICE bob :\x01VERSION LocalChat 0.1\x01"]
+    assert out == [f"NOTICE bob :\x01VERSION {client_version()}\x01"]
 
 
 def test_session_notice_from_user_and_server():

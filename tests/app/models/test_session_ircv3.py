@@ -12,7 +12,8 @@ from tests.app.models.test_session import entries, feed, joined, make_session, o
 
 OFFERED = ("message-tags server-time echo-message batch labeled-response away-notify "
            "multi-prefix userhost-in-names setname cap-notify draft/chathistory "
-           "draft/read-marker sasl soju.im/search")
+           "draft/read-marker sasl soju.im/search draft/multiline=max-bytes=4096,max-lines=24 "
+           "draft/message-redaction draft/event-playback")
 ISUPPORT = ":srv 005 me CHATHISTORY=100 MSGREFTYPES=msgid,timestamp :are supported"
 
 

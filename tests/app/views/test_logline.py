@@ -12,6 +12,7 @@ from app.views.logline import (
     entry_line,
     entry_runs,
     insert_args,
+    line_count,
     nick_tag,
     plain_text,
     stamp,
@@ -72,7 +73,8 @@ def test_nick_tag_is_the_same_for_every_spelling() -> None:
 def test_plain_text_strips_irc_formatting_and_shows_control_characters() -> None:
     assert plain_text("\x02bold\x02 \x0304,12red\x03 \x1ditalic\x0f") == "bold red italic"
     assert plain_text("a\x07b\nc") == "a\ufffdb\ufffdc"
-    assert entry_line(make("bob", "two\nlines")).count("\n") == 0
+    assert entry_line(make("bob", "two\rlines")).count("\n") == 0
+    assert entry_line(make("bob", "two\nlines")) == "09:41  <bob> two\nlines"  # multiline
 
 
 def test_clock_shows_aware_times_in_local_time() -> None:
@@ -137,3 +139,37 @@ def test_entry_line_compact_join_line_reads_by_its_arrows() -> None:
                        EntryKind.SYSTEM, presence="summary")
     assert entry_line(summary) == "09:41  \u2192 bob joined \u00b7 \u2190 dave left"
     assert "system" in entry_runs(summary)[1][1]
+
+
+def test_entry_line_multiline_message_reads_as_several_lines_of_one_message() -> None:
+    entry = make("bob", "roses\n\n\x02violets\x02 www.x.org")
+    assert entry_line(entry) == "09:41  <bob> roses\n\nviolets www.x.org"
+    assert line_count(entry) == 3
+    tags = [tags for text, tags in entry_runs(entry) if text == "www.x.org"]
+    assert tags and "link" in tags[0] and "cont" in tags[0]
+
+
+def test_entry_line_reply_quotes_its_parent_on_the_line_above() -> None:
+    entry = make("me", "sure", own=True, reply_to="m1", quote="bob: lunch?")
+    assert entry_line(entry) == "\u21aa bob: lunch?\n09:41  <me> sure"
+    assert line_count(entry) == 2
+    assert entry_line(make("me", "ok", reply_to="m1")) == "\u21aa m1\n09:41  <me> ok"
+
+
+def test_entry_line_reactions_are_chips_under_the_message() -> None:
+    entry = make("bob", "ship it", reactions=(("🎉", ("alice", "me")), ("👍", ("carol",))))
+    assert entry_line(entry) == "09:41  <bob> ship it\n   🎉 2 alice, me    👍 1 carol   "
+    chips = [text for text, tags in entry_runs(entry) if "chip" in tags]
+    assert chips == [" 🎉 2 alice, me ", " 👍 1 carol "] and line_count(entry) == 2
+
+
+def test_entry_line_deleted_message_says_so_without_its_text_or_reactions() -> None:
+    entry = make("bob", "", deleted=True)
+    assert entry_line(entry) == "09:41  <bob> message deleted"
+    assert line_count(entry) == 1
+
+
+def test_line_count_matches_the_newlines_of_the_runs() -> None:
+    for entry in (make("a", "x"), make("a", "x\ny\nz", reply_to="p"),
+                  make("a", "x\ny", reactions=(("ok", ("b",)),)), make("a", "", deleted=True)):
+        assert "".join(text for text, _ in entry_runs(entry)).count("\n") == line_count(entry)
