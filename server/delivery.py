@@ -30,9 +30,9 @@ def new_batch_id() -> str:
 
 
 def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
-    """The tags a client with tag_mask may see: time with server-time; msgid and client tags
-    with message-tags; account with account-tag; batch and label always (they are only added
-    for clients that have them)."""
+    """The tags a client with tag_mask may see: time with server-time; msgid, bot and client
+    tags with message-tags; account with account-tag; batch and label always (they are only
+    added for clients that have them)."""
     seen = {}
     for key, value in tags.items():
         if key == "time":
@@ -41,7 +41,7 @@ def visible_tags(tags: Mapping[str, str], mask: int) -> dict[str, str]:
         elif key == "account":
             if mask & ACCOUNT_TAG:
                 seen[key] = value
-        elif key == "msgid" or is_client_tag(key):
+        elif key in ("msgid", "bot") or is_client_tag(key):
             if mask & MESSAGE_TAGS:
                 seen[key] = value
         else:

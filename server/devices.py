@@ -65,6 +65,10 @@ def promote(state: State, leaving: Client) -> Client:
         }
     if state.nicks.get(leaving.nick_key) is leaving:
         state.nicks[leaving.nick_key] = heir
+    for channel in state.channels.values():  # pending invites (server.chanmodes) go along
+        if leaving.id in channel.settings.invited:
+            channel.settings.invited.discard(leaving.id)
+            channel.settings.invited.add(heir.id)
     leaving.devices, leaving.channels = [], {}
     state.device_count -= 1
     state.clients.discard(leaving)

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ircproto.casemap import casefold
 from server.accounts import AccountStore
+from server.chanmodes import ChannelSettings
 from server.config import ServerConfig
 from server.founders import Founders
 from server.history import HistoryStore
@@ -119,6 +120,7 @@ class Channel:
     topic: str = ""
     topic_by: str = ""
     topic_at: float = 0.0
+    settings: ChannelSettings = field(default_factory=ChannelSettings)  # +k +l +b +e +I, invites
 
     def is_op(self, client: Client) -> bool:
         return "o" in self.members.get(client, "")

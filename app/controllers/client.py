@@ -73,7 +73,8 @@ class ClientController:
         self.reactions = Reactions(
             channels, presenter=self.presenter, connector=self.connector, link=self.link,
             archive=self.archive, send=self.send, switch_to=self.switch_to,
-            waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch)
+            waiting=lambda: len(self.sender.outbox) > 0, gave_up=self._after_batch,
+            undelivered=self.sender.undelivered)
         self.activity = Activity(view, clock, lambda: self.session, lambda: self.current,
                                  self.send, lambda: self.online,
                                  lambda nick: self.presenter.ignores.ignores(nick))

@@ -69,17 +69,18 @@ def _nick(context: CommandContext, args: str) -> bool:
     return context.send(_session(context).change_nick(args))
 
 
-# /join <#channel>
+# /join <#channel> [<key>]
 def _join(context: CommandContext, args: str) -> bool:
-    if " " in args:
+    name, _, key = args.partition(" ")
+    if " " in key:
         raise _usage("join")
     session = _session(context)
-    found = session.channel(args)
+    found = session.channel(name)
     if found is not None:
         context.switch_to(found.name)
         context.inform(f"Now talking in {found.name}")
         return True
-    return context.send(session.join(args))
+    return context.send(session.join(name, key))
 
 
 # /part [<#channel>] [<reason>]
@@ -186,7 +187,8 @@ COMMANDS: dict[str, Command] = {
     "msg": Command("/msg <nick> <text>", "send a private message", _msg, needs_args=True,
                    multiline=True, online=False),
     "nick": Command("/nick <new nick>", "change your nickname", _nick, needs_args=True),
-    "join": Command("/join <#channel>", "join a channel and talk there", _join,
+    "join": Command("/join <#channel> [key]", "join a channel (with its key, if it has one) "
+                    "and talk there", _join,
                     needs_args=True),
     "part": Command("/part [#channel] [reason]", "leave a channel (default: this one)", _part),
     "topic": Command("/topic [new topic]", "show or set this channel's topic", _topic),

@@ -1,6 +1,6 @@
 """What the client does about each Session event: on the welcome, join the channels we want
 (after a reconnect, wait for them and their history before the outbox goes out); follow our joins
-and parts, history pages, read markers, users and nick changes."""
+and parts, refused joins and messages, history pages, read markers, users and nick changes."""
 
 from __future__ import annotations
 
@@ -27,17 +27,19 @@ ACCOUNT_EVENTS = (ev.LoggedIn, ev.AccountCreated, ev.PasswordChanged, ev.LoginRe
 class Reactions:
     """wanted: the channels to (re)join, in order. send puts a message on the connection;
     switch_to shows a conversation; waiting says whether the outbox holds anything; gave_up
-    runs after we stopped waiting for the catch-up."""
+    runs after we stopped waiting for the catch-up; undelivered(target) after the server
+    refused our message to target."""
 
     def __init__(self, channels: tuple[str, ...], *, presenter: Presenter, connector: Connector,
                  link: Link, archive: Archive, send: Callable[[Message], bool],
                  switch_to: Callable[[str | None], None], waiting: Callable[[], bool],
-                 gave_up: Callable[[], None]) -> None:
+                 gave_up: Callable[[], None], undelivered: Callable[[str | None], None]) -> None:
         self.wanted = list(channels)
         self._presenter, self._connector = presenter, connector
         self._link, self._archive = link, archive
         self._send, self._switch_to = send, switch_to
         self._waiting, self._gave_up = waiting, gave_up
+        self._undelivered = undelivered
 
     def apply(self, outcome: Outcome) -> list[LogEntry]:
         """Send what the session wants sent; act on its events; return the log lines."""
@@ -59,7 +61,9 @@ class Reactions:
         if isinstance(event, ACCOUNT_EVENTS) or (
                 isinstance(event, ev.RequestFailed) and event.command == "PASSWD"):
             return self._connector.identity.react(event, session, self._connector.params)
-        if isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
+        if isinstance(event, ev.RequestFailed) and event.command == "BATCH":
+            self._undelivered(None)  # a multiline message of ours, refused
+        elif isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)
         elif isinstance(event, ev.CasemappingChanged):
@@ -70,6 +74,10 @@ class Reactions:
             self.joined(session, event.channel)
         elif isinstance(event, ev.UserParted) and event.own:
             self.left(session, event.channel, closing=not event.kicked_by)
+        elif isinstance(event, ev.JoinRefused):
+            self.refused(session, event.channel)
+        elif isinstance(event, ev.MessageRefused):
+            self._undelivered(event.target)
         elif isinstance(event, ev.UsersChanged) and self._presenter.is_current(event.channel):
             self._presenter.view.set_users(list(event.users))
         elif isinstance(event, ev.NickChanged) and event.own:
@@ -127,6 +135,16 @@ class Reactions:
         if current:
             remaining = session.channels()
             self._switch_to(remaining[-1] if remaining else None)
+
+    def refused(self, session: Session, channel: str) -> None:
+        """The server refused our JOIN of channel (its error line says why): we no longer want
+        it, so a reconnect does not try again (a /join does), and the catch-up stops waiting
+        for it."""
+        index = self._index(session, channel)
+        if index >= 0:
+            del self.wanted[index]
+        assert self._connector.catch_up is not None
+        self._connector.catch_up.refused(channel)
 
     def _index(self, session: Session, channel: str) -> int:
         keys = [session.key(name) for name in self.wanted]

@@ -98,6 +98,15 @@ class Sender:
         self._deliver(item, entry)
         return True
 
+    def undelivered(self, target: str | None) -> None:
+        """The server refused our message to target (404; its error line says why), or with
+        None our multiline message (FAIL BATCH): the oldest one sent there is no longer
+        pending, nor kept in the cache, and is not sent again after a reconnect."""
+        item = self.outbox.refused(target, self._presenter.key)
+        if item is not None:
+            self._archive.delivered(item)  # no longer kept: the server answered it
+            self._presenter.replace(item.entry, replace(item.entry, pending=False))
+
     def _deliver(self, item: Outgoing, copy: LogEntry | None = None, kept: bool = True) -> None:
         """item reached the server: its line is no longer pending (and takes the server's
         time and msgid from copy, its echo), and the cache no longer keeps it (kept: it

@@ -63,6 +63,10 @@ class CatchUp:
         self._rejoining.discard(key)
         return requests, awaited
 
+    def refused(self, channel: str) -> None:
+        """The server refused our JOIN of channel: its rejoin is no longer awaited."""
+        self._rejoining.discard(self._session.key(channel))
+
     def give_up(self) -> list[str]:
         """Stop waiting (the server never answered): what we were still waiting for."""
         waiting = self.waiting()

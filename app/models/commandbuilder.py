@@ -115,12 +115,15 @@ class CommandBuilder:
         elif nick_error(target, max(self._features.nicklen, NICKLEN)):
             raise InvalidInput(f"'{target}' is not a valid nick")
 
-    def join(self, channel: str) -> Message:
-        """JOIN channel; InvalidInput when the name is not a valid channel."""
+    def join(self, channel: str, key: str = "") -> Message:
+        """JOIN channel [key]; InvalidInput when the name is not a valid channel, or the key
+        not a valid one (no commas, no ':' first)."""
         if not is_valid_channel(channel, self._features.chantypes):
             raise InvalidInput(f"'{channel}' is not a valid channel name "
                                f"(it starts with one of {self._features.chantypes})")
-        return typed("JOIN", channel)
+        if key and ("," in key or key.startswith(":")):
+            raise InvalidInput("A channel key has no commas and does not start with ':'")
+        return typed("JOIN", channel, key) if key else typed("JOIN", channel)
 
     def part(self, channel: str, reason: str = "") -> Message:
         """PART channel."""

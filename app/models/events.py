@@ -120,6 +120,22 @@ class UsersChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class JoinRefused:
+    """The server refused our JOIN of channel (471, 473, 474, 475) saying reason."""
+
+    channel: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRefused:
+    """The server refused our message to target (404 ERR_CANNOTSENDTOCHAN) saying reason."""
+
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorReceived:
     """The server sent ERROR: it is about to close the connection."""
 
@@ -294,5 +310,6 @@ Event = (
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
     | AwayChanged | CasemappingChanged | RequestNoted | ReactionChanged | MessageRedacted
+    | JoinRefused | MessageRefused
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -86,6 +86,16 @@ class Outbox:
                 return self._items.pop(index)
         return None
 
+    def refused(self, target: str | None, key_of: Callable[[str], str]) -> Outgoing | None:
+        """The server refused our oldest sent message to target (404), or with target None our
+        oldest sent multiline message (FAIL BATCH, which names no target): taken out of the
+        box, so it is not sent again; None when there is no such message."""
+        for index, item in enumerate(self._items):
+            if item.sent and (key_of(item.target) == key_of(target) if target is not None
+                              else "\n" in item.text):
+                return self._items.pop(index)
+        return None
+
     def remove(self, item: Outgoing) -> None:
         """item was delivered (a server without echo-message took it)."""
         self._items.remove(item)

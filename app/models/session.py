@@ -244,9 +244,10 @@ class Session:
         refuses the text."""
         return self._build.privmsg(target, text, action)
 
-    def join(self, channel: str) -> Message:
-        """JOIN channel; InvalidInput when the name is not a valid channel."""
-        return self._build.join(channel)
+    def join(self, channel: str, key: str = "") -> Message:
+        """JOIN channel (with key, for a channel under +k); InvalidInput when the name is not a
+        valid channel."""
+        return self._build.join(channel, key)
 
     def part(self, channel: str, reason: str = "") -> Message:
         """PART channel."""

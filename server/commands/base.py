@@ -17,6 +17,7 @@ from server.state import MEMBER_PREFIXES, Channel, Client, State
 from server.whowas import WasUser
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
+BOT_MODE = "B"  # the user mode of a bot (IRCv3 bot mode; isupport advertises it as BOT)
 LIST_LINE_LIMIT = 400  # characters of a listing (CAP LS, NAMES) per line, well under 512
 
 
@@ -126,9 +127,17 @@ class Context:
 
 def user_message(client: Client, verb: str, *params: str) -> Message:
     """A message from client, with the account tag when it is logged in (account-tag: only
-    clients with the capability are sent the tag)."""
-    account = client.account
-    return Message(verb, params, client.prefix, {"account": account} if account else {})
+    clients with the capability are sent the tag) and the bot tag when it is a bot (+B)."""
+    return Message(verb, params, client.prefix, sender_tags(client))
+
+
+def sender_tags(client: Client) -> dict[str, str]:
+    """The tags every message from client carries: `account` when it is logged in, `bot`
+    (IRCv3 bot mode, to clients with message-tags) when it has user mode +B."""
+    tags = {"account": client.account} if client.account else {}
+    if BOT_MODE in client.modes:
+        tags["bot"] = ""
+    return tags
 
 
 Handler = Callable[[Context, Message], None]

@@ -9,6 +9,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from server.commands.accounts import REGISTRATION_CAP
 from server.commands.base import LIST_LINE_LIMIT, Context, ReplyError, fit_lines
+from server.commands.invite import INVITE_NOTIFY_CAP
 from server.commands.redact import CAP as REDACTION_CAP
 from server.commands.replay import EVENT_PLAYBACK
 from server.commands.search import SEARCH_CAP
@@ -35,6 +36,7 @@ CAPABILITIES: dict[str, str] = {
     "echo-message": "",
     "extended-join": "",
     "extended-monitor": "",
+    INVITE_NOTIFY_CAP: "",
     "labeled-response": "",
     "message-tags": "",
     "multi-prefix": "",

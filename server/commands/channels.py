@@ -1,5 +1,6 @@
-"""Channel membership and information: JOIN (with its founder, server.commands.founders), PART,
-TOPIC, NAMES, KICK (LIST is server.commands.channellist)."""
+"""Channel membership and information: JOIN (with its founder, server.commands.founders, and
+the modes that refuse it, server.commands.joinrules), PART, TOPIC, NAMES, KICK (LIST is
+server.commands.channellist)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from server.commands.base import (
 )
 from server.commands.founders import after_join
 from server.commands.history import send_read_marker
-from server.commands.isupport import KICKLEN, TOPICLEN
+from server.commands.isupport import KICKLEN, TARGMAX, TOPICLEN
+from server.commands.joinrules import check_join, joined
 from server.commands.messaging import announce_away
 from server.delivery import every_session
 from server.state import Channel
@@ -50,11 +52,13 @@ def handle_join(ctx: Context, message: Message) -> None:
         for channel in list(ctx.client.channels.values()):
             part_channel(ctx, channel, "")
         return
-    each_target(ctx, message.params[0], lambda name: join_channel(ctx, name))
+    keys = iter(message.param(1).split(","))  # the first key for the first channel, ...
+    each_target(ctx, message.params[0], lambda name: join_channel(ctx, name, next(keys, "")))
 
 
-def join_channel(ctx: Context, name: str) -> None:
-    """Join the sender to name and send them the topic and the names, as on JOIN."""
+def join_channel(ctx: Context, name: str, key: str = "") -> None:
+    """Join the sender to name (with key for +k) and send them the topic and the names, as on
+    JOIN; refused with the numeric its modes give (server.commands.joinrules)."""
     if not is_valid_channel(name):
         numeric = n.ERR_BADCHANMASK if is_channel(name) else n.ERR_NOSUCHCHANNEL
         raise ReplyError(numeric, name, "Invalid channel name")
@@ -64,7 +68,10 @@ def join_channel(ctx: Context, name: str) -> None:
     limit = ctx.state.config.max_channels
     if limit and len(ctx.client.channels) >= limit:
         raise ReplyError(n.ERR_TOOMANYCHANNELS, name, "You have joined too many channels")
+    if existing is not None:
+        check_join(ctx, existing, key)
     channel = ctx.state.join(ctx.client, name)
+    joined(channel, ctx.client)
     log.info("%s joined %s", ctx.client.nick, channel.name)
     announce_join(ctx, channel)
     after_join(ctx, channel, created=existing is None)  # founders: found it, or +o
@@ -151,7 +158,9 @@ def handle_topic(ctx: Context, message: Message) -> None:
 def send_names(ctx: Context, channel: Channel) -> None:
     """353 lines (split to fit) then 366, as NAMES and JOIN answer."""
     symbol = "@" if channel.secret else "="
-    entries = [names_entry(ctx.session, channel, member) for member in channel.members]
+    outside = ctx.client not in channel.members  # then invisible (+i) members are not named
+    entries = [names_entry(ctx.session, channel, member) for member in channel.members
+               if not (outside and "i" in member.modes)]
     if entries:
         for line in fit_lines(entries):
             ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)
@@ -172,8 +181,12 @@ def handle_names(ctx: Context, message: Message) -> None:
             send_names(ctx, channel)
 
 
-# KICK <channel> <user> [<comment>]   (opers may kick in any channel, even from outside it)
+# KICK <channel> <user>{,<user>} [<comment>]   (opers may kick in any channel, even from
+# outside it; at most TARGMAX KICK users, 407 for more)
 def handle_kick(ctx: Context, message: Message) -> None:
+    most = TARGMAX["KICK"]
+    if len(split_targets(message.params[1])) > most:
+        raise ReplyError(n.ERR_TOOMANYTARGETS, message.params[1], f"Too many targets (max {most})")
     if is_operator(ctx.client):
         channel = find_channel(ctx, message.params[0])
     else:
@@ -185,7 +198,10 @@ def handle_kick(ctx: Context, message: Message) -> None:
     def kick(nick: str) -> None:
         target = channel_member(ctx, channel, nick)
         kicked = ctx.from_sender("KICK", channel.name, target.nick, reason)
-        ctx.broadcast(list(channel.members), kicked)
+        told = list(channel.members)
+        if ctx.client not in channel.members:  # an oper from outside sees it done
+            told.append(ctx.client)
+        ctx.broadcast(told, kicked)
         ctx.state.leave(target, channel)
 
     each_target(ctx, message.params[1], kick)

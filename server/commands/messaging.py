@@ -1,6 +1,8 @@
 """Talking: PRIVMSG, NOTICE and TAGMSG to channels and nicks (stored, then relayed with time,
 msgid and client tags; a private message is kept only for the parties logged in to an
-account), and what others see of you: AWAY (away-notify) and SETNAME.
+account), and what others see of you: AWAY (away-notify) and SETNAME. `@#chan` and `+#chan`
+(STATUSMSG) reach the channel's operators, or those and its voiced members, and are not kept
+in the channel's history; a banned member without voice cannot speak (404).
 
 NOTICE never gets an error reply: the Modern IRC spec says servers "must not send any error
 back to the client on receipt of a NOTICE command" (the table marks it silent).
@@ -23,11 +25,13 @@ from server.commands.base import (
     ReplyError,
     find_channel,
     no_such_nick,
+    sender_tags,
     split_targets,
     user_message,
     with_cap,
 )
-from server.commands.isupport import AWAYLEN, MAXTARGETS, REALNAMELEN
+from server.commands.isupport import AWAYLEN, MAXTARGETS, MEMBER_MODES, REALNAMELEN, STATUSMSG
+from server.commands.joinrules import banned_from_speaking
 from server.delivery import every_session
 from server.history import new_msgid
 from server.historyschema import private_key
@@ -92,9 +96,8 @@ def stamped(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str
     and its time in ms."""
     params = (target,) if verb == "TAGMSG" else (target, text)
     ms = ctx.state.history.now_ms()
-    stamp = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **tags}
-    if ctx.client.account:
-        stamp["account"] = ctx.client.account  # account-tag
+    stamp = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **tags,
+             **sender_tags(ctx.client)}  # account-tag, the bot tag
     return Message(verb, params, ctx.client.prefix, stamp), ms
 
 
@@ -146,11 +149,15 @@ def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Clie
 
 def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]) -> None:
     sender = ctx.client
-    if is_channel(target):
-        channel = find_channel(ctx, target)
-        if not channel.can_speak(sender):
+    status, name = split_status(target)
+    if is_channel(name):
+        channel = find_channel(ctx, name)
+        if not channel.can_speak(sender) or banned_from_speaking(channel, sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
-        relay, ms = stamped(ctx, verb, channel.name, text, tags)
+        relay, ms = stamped(ctx, verb, status + channel.name, text, tags)
+        if status:  # STATUSMSG: to its ops (or voiced) only, so not in the channel's history
+            send_to_channel(ctx, channel, relay, members_with(channel, status))
+            return
         if not record(ctx, relay, ms, [Copy(channel.key)], None):
             return
         send_to_channel(ctx, channel, relay)
@@ -187,14 +194,33 @@ def deliver_to_self(ctx: Context, relay: Message) -> None:
             ctx.out.send_only(ctx.session, relay)
 
 
-def send_to_channel(ctx: Context, channel: Channel, relay: Message) -> None:
-    """relay to the channel's members (every device of each) and the sender's other devices;
-    to the sending connection itself only with echo-message."""
-    members = list(channel.members)
+def split_status(target: str) -> tuple[str, str]:
+    """('@', '#chan') for a STATUSMSG target '@#chan' ('+#chan' likewise; several prefixes
+    mean the lowest of them: '@+#chan' is '+#chan'), else ('', target)."""
+    name = target.lstrip(STATUSMSG)
+    if name == target or not is_channel(name):
+        return "", target
+    prefixes = target[: len(target) - len(name)]
+    return max(prefixes, key=STATUSMSG.index), name
+
+
+def members_with(channel: Channel, status: str) -> list[Client]:
+    """The members with status or a higher one: '@' its operators, '+' those and the voiced."""
+    wanted = MEMBER_MODES[: STATUSMSG.index(status) + 1]  # '@' -> 'o', '+' -> 'ov'
+    return [member for member, modes in channel.members.items()
+            if any(mode in modes for mode in wanted)]
+
+
+def send_to_channel(ctx: Context, channel: Channel, relay: Message,
+                    members: list[Client] | None = None) -> None:
+    """relay to the channel's members (every device of each; members, when given, are those
+    it goes to) and the sender's other devices; to the sending connection itself only with
+    echo-message."""
+    members = list(channel.members) if members is None else members
     if not ctx.state.device_count:  # nobody has a second device: no connection to expand
         ctx.broadcast(channel_recipients(members, relay, ctx.session), relay)
         return
-    if ctx.client not in channel.members:
+    if ctx.client not in members:
         members.append(ctx.client)  # its other devices see what it sent
     ctx.broadcast_sessions(channel_recipients(every_session(members), relay, ctx.session), relay)
 

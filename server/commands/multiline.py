@@ -15,7 +15,8 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
 from ircproto.servertime import format_server_time_ms
-from server.commands.base import Context, ReplyError, find_channel, no_such_nick
+from server.commands.base import Context, ReplyError, find_channel, no_such_nick, sender_tags
+from server.commands.joinrules import banned_from_speaking
 from server.commands.messaging import Copy, client_tags, private_copies
 from server.commands.replay import multiline_batch, multiline_fallback, takes_multiline
 from server.delivery import every_session
@@ -127,7 +128,7 @@ def deliver_batch(ctx: Context, batch: OpenBatch, text: str) -> None:
     recipient: Client | None = None
     if is_channel(batch.target):
         channel = find_channel(ctx, batch.target)
-        if not channel.can_speak(sender):
+        if not channel.can_speak(sender) or banned_from_speaking(channel, sender):
             raise ReplyError(n.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
         name, copies = channel.name, [Copy(channel.key)]
         members = list(channel.members)
@@ -139,8 +140,8 @@ def deliver_batch(ctx: Context, batch: OpenBatch, text: str) -> None:
         name, copies = recipient.nick, private_copies(sender, recipient)
         identities = [recipient] if recipient is sender else [recipient, sender]
     ms = ctx.state.history.now_ms()
-    account = {"account": sender.account} if sender.account else {}
-    tags = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **account, **batch.tags}
+    tags = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **sender_tags(sender),
+            **batch.tags}  # account-tag, the bot tag
     if not store(ctx, batch, tags, ms, name, text, copies, recipient):
         return
     echo = "echo-message" in ctx.session.caps

@@ -14,7 +14,7 @@ from ircproto.message import Message
 from ircproto.names import is_channel, nick_error
 from ircproto.servertime import format_server_time_ms
 from server.accounts import name_key
-from server.commands.base import Context, Failure, is_operator, may_moderate
+from server.commands.base import Context, Failure, is_operator, may_moderate, sender_tags
 from server.commands.history import account_key
 from server.delivery import every_session
 from server.history import StoredMessage, new_msgid
@@ -87,11 +87,10 @@ def redact_private(ctx: Context, target: str, msgid: str, reason: tuple[str, ...
 
 
 def redaction(ctx: Context, target: str, msgid: str, reason: tuple[str, ...]) -> Message:
-    """The REDACT as relayed: from the sender, with time, a msgid of its own and the account."""
+    """The REDACT as relayed: from the sender, with time, a msgid of its own, the account (and
+    the bot tag of a bot)."""
     ms = ctx.state.history.now_ms()
-    tags = {"time": format_server_time_ms(ms), "msgid": new_msgid()}
-    if ctx.client.account:
-        tags["account"] = ctx.client.account
+    tags = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **sender_tags(ctx.client)}
     return Message("REDACT", (target, msgid, *reason), ctx.client.prefix, tags)
 
 

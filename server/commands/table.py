@@ -13,6 +13,7 @@ from server.commands import (
     channels,
     founders,
     history,
+    invite,
     messaging,
     modes,
     monitor,
@@ -57,7 +58,7 @@ COMMANDS: dict[str, Command] = {
     "REGISTER": Command(accounts.handle_register, min_params=3, registered=False),
     "CERTFP": Command(certfp.handle_certfp, min_params=1),
     "PASSWD": Command(password.handle_passwd, min_params=2),
-    # channels (server.commands.channels, .modes, .founders)
+    # channels (server.commands.channels, .modes, .founders, .invite)
     "JOIN": Command(channels.handle_join, min_params=1),
     "PART": Command(channels.handle_part, min_params=1),
     "TOPIC": Command(channels.handle_topic, min_params=1),
@@ -65,6 +66,7 @@ COMMANDS: dict[str, Command] = {
     "LIST": Command(channellist.handle_list),
     "KICK": Command(channels.handle_kick, min_params=2),
     "MODE": Command(modes.handle_mode, min_params=1),
+    "INVITE": Command(invite.handle_invite),  # server.commands.invite
     "FOUNDER": Command(founders.handle_founder, min_params=1),
     # the operator (server.commands.oper)
     "OPER": Command(oper.handle_oper, min_params=2),

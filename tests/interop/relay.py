@@ -42,20 +42,23 @@ class Relay:
         while True:
             try:
                 data = source.recv(READ_SIZE)
-                if not data:
-                    break
-                sink.sendall(data)
             except OSError:
+                break
+            if not data:
                 break
             buffer += data
             *complete, buffer = buffer.split(b"\n")
-            with self._changed:
-                for raw in complete:
+            with self._changed:  # recorded before it is passed on, so no answer to a line is
+                for raw in complete:  # ever seen before the line itself
                     try:
                         lines.append(parse(raw.decode("utf-8", "replace")))
                     except MessageError:
                         continue
                 self._changed.notify_all()
+            try:
+                sink.sendall(data)
+            except OSError:
+                break
         for sock in (source, sink):
             try:
                 sock.shutdown(socket.SHUT_RDWR)

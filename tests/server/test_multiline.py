@@ -196,3 +196,17 @@ def test_multiline_label_of_the_open_is_answered_by_a_later_fail():
     assert [(m.command, m.tags.get("label")) for m in reply] == [("FAIL", "L3")]
     reply = h.send(alice, *batch("m", "#lobby", "", open_tags="@label=L4 "))
     assert [(m.command, m.tags.get("label")) for m in reply] == [("FAIL", "L4")]
+
+
+def test_multiline_a_banned_member_is_refused_404_and_a_bots_batch_carries_the_bot_tag():
+    h, alice, bob, _carol = setup()
+    h.send(alice, "MODE #lobby +b bob")  # alice, the first in #lobby, is its operator
+    h.drain()
+    replies = h.send(bob, *batch("b1", "#lobby", "let me", "in"))
+    assert [m.command for m in replies] == ["404"]
+    assert h.peek(alice) == []
+    h.send(alice, "MODE alice +B")
+    h.drain()
+    h.send(alice, *batch("b2", "#lobby", "beep", "boop"))
+    start = h.peek(bob)[0]
+    assert start.command == "BATCH" and "bot" in start.tags

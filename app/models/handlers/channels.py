@@ -114,7 +114,17 @@ def handle_mode(state: SessionState, message: Message, out: Outcome) -> None:
 
 # INVITE <nick> <channel>
 def handle_invite(state: SessionState, message: Message, out: Outcome) -> None:
-    out.emit(state.log.system(f"{nick_of(message.source)} invites you to {message.param(1)}"))
+    by, nick, channel = nick_of(message.source), message.param(0), message.param(1)
+    if state.is_own(nick):
+        out.emit(state.log.system(f"{by} invites you to {channel}"))
+    else:  # invite-notify: someone else was invited to a channel we are in
+        out.emit(state.log.system(f"{by} invited {nick} to {channel}", channel))
+
+
+# 341 <client> <nick> <channel>
+def handle_341(state: SessionState, message: Message, out: Outcome) -> None:
+    nick, channel = message.param(1), message.param(2)
+    out.emit(state.log.system(f"You invited {nick} to {channel}", channel))
 
 
 # 332 <client> <channel> :<topic>

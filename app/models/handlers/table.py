@@ -12,8 +12,10 @@ from app.models.handlers import (
     edits,
     history,
     messages,
+    modereplies,
     numerics,
     presence,
+    refusals,
     registration,
 )
 from app.models.outcome import Outcome
@@ -66,10 +68,23 @@ COMMANDS: dict[str, Command] = {
     "TOPIC": Command(channels.handle_topic, 2),
     "MODE": Command(channels.handle_mode, 1),
     "INVITE": Command(channels.handle_invite, 2),
+    num.RPL_INVITING: Command(channels.handle_341, 3),
     num.RPL_NOTOPIC: Command(channels.handle_331, 2),
     num.RPL_TOPIC: Command(channels.handle_332, 3),
     num.RPL_NAMREPLY: Command(channels.handle_353, 4),
     num.RPL_ENDOFNAMES: Command(channels.handle_366, 2),
+    num.RPL_CHANNELMODEIS: Command(modereplies.handle_324, 3),
+    num.RPL_BANLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_EXCEPTLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_INVEXLIST: Command(modereplies.handle_list_entry, 3),
+    num.RPL_ENDOFBANLIST: Command(modereplies.handle_list_end, 2),
+    num.RPL_ENDOFEXCEPTLIST: Command(modereplies.handle_list_end, 2),
+    num.RPL_ENDOFINVEXLIST: Command(modereplies.handle_list_end, 2),
+    num.ERR_CHANNELISFULL: Command(refusals.handle_join_refused, 3),
+    num.ERR_INVITEONLYCHAN: Command(refusals.handle_join_refused, 3),
+    num.ERR_BANNEDFROMCHAN: Command(refusals.handle_join_refused, 3),
+    num.ERR_BADCHANNELKEY: Command(refusals.handle_join_refused, 3),
+    num.ERR_CANNOTSENDTOCHAN: Command(refusals.handle_404, 3),
     # what people say
     "PRIVMSG": Command(messages.handle_privmsg, 2),
     "NOTICE": Command(messages.handle_notice, 2),
@@ -96,7 +111,6 @@ COMMANDS: dict[str, Command] = {
     num.RPL_TOPICWHOTIME: Command(numerics.handle_quietly),
     num.RPL_CREATIONTIME: Command(numerics.handle_quietly),
     num.RPL_ENDOFMOTD: Command(numerics.handle_quietly),
-    num.RPL_CHANNELMODEIS: Command(numerics.handle_quietly),
     "396": Command(numerics.handle_quietly),  # RPL_VISIBLEHOST
 }
 REPLAYED = ("PRIVMSG", "NOTICE", "TAGMSG", "REDACT", "BATCH", "CHATHISTORY")

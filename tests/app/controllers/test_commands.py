@@ -55,6 +55,14 @@ def test_command_join_sends_join_and_switches_on_reply(rig):
     assert rig.conn.sent_lines()[-1] == "PRIVMSG #dev :hi dev"
 
 
+def test_command_join_with_a_key_sends_it_and_refuses_a_bad_one(rig):
+    controller = rig.online()
+    controller.on_send("/join #vault sesame")
+    assert rig.conn.sent_lines() == ["JOIN #vault sesame"]
+    controller.on_send("/join #vault a,b")
+    assert "channel key" in last_error(rig) and len(rig.conn.sent) == 1
+
+
 def test_command_join_of_joined_channel_switches_back(rig):
     controller = rig.online(":me!u@h JOIN #dev", ":srv 366 me #dev :End")
     assert controller.current == "#dev"
@@ -115,8 +123,8 @@ def test_command_help_lists_every_command(rig):
 @pytest.mark.parametrize("typed, usage", [("/me", "Usage: /me <action>"),
                                           ("/msg bob", "Usage: /msg <nick> <text>"),
                                           ("/nick", "Usage: /nick <new nick>"),
-                                          ("/join", "Usage: /join <#channel>"),
-                                          ("/join #a #b", "Usage: /join <#channel>")])
+                                          ("/join", "Usage: /join <#channel> [key]"),
+                                          ("/join #a k x", "Usage: /join <#channel> [key]")])
 def test_command_wrong_usage_shows_usage_and_keeps_input(rig, typed, usage):
     controller = rig.online()
     controller.on_send(typed)

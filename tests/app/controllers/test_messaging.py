@@ -163,3 +163,19 @@ def test_messaging_without_caps_nothing_is_offered_or_sent(rig):
     assert [e.text for e in rig.view.entries[-3:]] == [
         "This server cannot carry replies", "Reactions are not possible on this message here",
         "That message cannot be deleted here"]
+
+
+def test_messaging_a_refused_batch_is_no_longer_pending_and_says_why(rig):
+    controller = modern(rig)
+    controller.on_send("one\ntwo")
+    rig.conn.feed(":srv FAIL BATCH MULTILINE_MAX_BYTES 4096 :Multiline batch is too long")
+    rig.view.pump()
+    entry = next(e for e in rig.view.entries if e.text == "one\ntwo")
+    assert not entry.pending and len(controller.sender.outbox) == 0
+    assert rig.view.texts()[-1] == "BATCH failed: Multiline batch is too long"
+    rig.conn.drop()
+    rig.view.pump(5000)
+    rig.conn.open()
+    rig.conn.feed(*REGISTER, *JOIN)
+    rig.view.pump()
+    assert not any(line.startswith("BATCH") for line in rig.conn.sent_lines())  # not resent

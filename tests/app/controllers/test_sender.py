@@ -76,3 +76,17 @@ def test_sender_with_echo_resends_an_unconfirmed_line_only_on_a_new_connection()
     probe.sender.outbox.new_connection()
     probe.sender.flush(probe.session)
     assert probe.sent == ["PRIVMSG #lobby hi"] * 2 and probe.view.entries[-1].pending
+
+
+def test_sender_a_refused_line_is_no_longer_pending_and_not_sent_again():
+    probe = Probe("message-tags echo-message")
+    probe.say("one", live=True)
+    probe.say("two", live=True)
+    probe.sender.undelivered("#LOBBY")  # 404 for the oldest sent there (casemapped)
+    assert [(e.text, e.pending) for e in probe.view.entries[-2:]] == [("one", False),
+                                                                        ("two", True)]
+    probe.sender.outbox.new_connection()
+    probe.sender.flush(probe.session)
+    assert probe.sent == ["PRIVMSG #lobby one", "PRIVMSG #lobby two", "PRIVMSG #lobby two"]
+    probe.sender.undelivered("#elsewhere")  # nothing sent there: nothing changes
+    assert len(probe.sender.outbox) == 1

@@ -202,11 +202,11 @@ def test_session_error_numerics_become_error_entries():
     session = joined()
     events, _ = feed(session, ":srv 401 me ghost :No such nick/channel",
                      ":srv 482 me #lobby :You're not channel operator",
-                     ":srv 404 me #mod :Cannot send to channel")
+                     ":srv 442 me #mod :You're not on that channel")
     texts = [(e.kind, e.text) for e in entries(events)]
     assert texts == [(EntryKind.ERROR, "ghost: No such nick/channel"),
                      (EntryKind.ERROR, "#lobby: You're not channel operator"),
-                     (EntryKind.ERROR, "#mod: Cannot send to channel")]
+                     (EntryKind.ERROR, "#mod: You're not on that channel")]
     assert entries(events)[1].target == "#lobby"
 
 
@@ -347,3 +347,16 @@ def test_session_user_mode_invite_and_no_topic_are_shown():
                      ":srv 331 me #lobby :No topic is set")
     assert [e.text for e in entries(events)] == [
         "me sets mode +i for me", "alice invites you to #secret", "#lobby has no topic"]
+
+
+def test_session_refused_join_and_message_are_errors_in_their_channel_and_events():
+    session = joined()
+    events, _ = feed(session, ":srv 474 me #den :Cannot join channel (+b)",
+                     ":srv 404 me #lobby :Cannot send to channel")
+    refused, undelivered = entries(events)
+    assert (refused.kind, refused.target) == (EntryKind.ERROR, "#den")
+    assert refused.text == "Could not join #den: Cannot join channel (+b) (you are banned from it)"
+    assert (undelivered.kind, undelivered.target) == (EntryKind.ERROR, "#lobby")
+    assert of_type(events, ev.JoinRefused) == [ev.JoinRefused("#den", "Cannot join channel (+b)")]
+    assert of_type(events, ev.MessageRefused) == [
+        ev.MessageRefused("#lobby", "Cannot send to channel")]

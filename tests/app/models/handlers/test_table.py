@@ -34,7 +34,8 @@ def test_table_names_each_handler_after_its_command_or_its_group():
         name = command.handler.__name__
         assert name == f"handle_{verb.lower()}" or name in (
             "handle_nick_refused", "handle_sasl_failed", "handle_quietly", "handle_trailing",
-            "handle_standard_reply"), verb
+            "handle_standard_reply", "handle_join_refused", "handle_list_entry",
+            "handle_list_end"), verb
 
 
 def test_table_gives_other_numerics_and_commands_a_generic_handler():
