@@ -244,6 +244,20 @@ def proc_figures(pid: int) -> tuple[int, float]:
     return int(status_field(status, "Threads")), int(status_field(status, "VmRSS")) / 1024
 
 
+def rss_parts(pid: int) -> str:
+    """RSS split into anonymous memory (the heap: Python objects, malloc arenas, SQLite's page
+    cache) and file pages (libraries, SQLite's mapped -shm), from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    anon, file = (int(status_field(status, name)) / 1024 for name in ("RssAnon", "RssFile"))
+    return f"anon {anon:.1f} MB, file {file:.1f} MB"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def status_field(status: str, name: str) -> str:
     """The number after 'name:' in a /proc status text."""
     found = re.search(rf"^{name}:\s+(\d+)", status, re.MULTILINE)
@@ -252,11 +266,17 @@ def status_field(status: str, name: str) -> str:
     return found.group(1)
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, int]:
-    """The server, with its data (history) in the soak's temporary directory."""
+def start_server(log_path: Path, args: argparse.Namespace) -> tuple[subprocess.Popen, int]:
+    """The server, with its data (history) in the soak's temporary directory; with
+    --tracemalloc or --allocstats, under bench.memtrace, writing its figures there."""
     log_file = open(log_path, "w")  # a file, not a pipe: a full pipe would stall the server
+    program = ["-m", "server"]
+    if args.tracemalloc is not None:
+        program = ["-m", "bench.memtrace", "run", str(args.tracemalloc)]
+    elif args.allocstats is not None:
+        program = ["-m", "bench.memtrace", "run", "--stats-only", str(args.allocstats)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
+        [sys.executable, *program, "--host", "127.0.0.1", "--port", "0",
          "--channel", "#soak", "--no-exempt-loopback", "--max-per-ip", "0", "--max-clients", "0",
          "--data-dir", str(log_path.parent)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
@@ -275,42 +295,75 @@ def start_server(log_path: Path) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"the server did not start; see {log_path}")
 
 
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def sample(proc: subprocess.Popen, label: str, extra: str = "") -> tuple[int, float]:
+    """Print one line of the server's figures now; returns (threads, RSS MB)."""
+    threads, rss = proc_figures(proc.pid)
+    say(f"{label}: {extra}threads {threads}, RSS {rss:.1f} MB ({rss_parts(proc.pid)})")
+    return threads, rss
+
+
+def idle(proc: subprocess.Popen, threads0: int, minutes: float) -> tuple[int, float]:
+    """After every client left: wait for the reader threads to end, then watch the server
+    idle for minutes, a line every 10 s; returns its figures at the end."""
+    deadline = time.monotonic() + 15
+    while proc_figures(proc.pid)[0] > threads0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    figures = sample(proc, "    0 s idle")
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < minutes * 60:
+        time.sleep(min(10.0, minutes * 60 - elapsed))
+        figures = sample(proc, f"{time.monotonic() - started:5.0f} s idle")
+    return figures
+
+
+def connect_all(swarm: Soak, count: int) -> int:
+    """Open every client and wait until the well-behaved ones joined; returns their number."""
+    for index, role in enumerate(roles(count)):
+        swarm.peers.append(swarm.open(index, role))
+        if index % 50 == 49:
+            swarm.run_for(0.05)
+    good_total = sum(1 for p in swarm.peers if p.role == GOOD)
+    if not swarm.run_until(lambda: swarm.good >= good_total, 120):
+        say(f"only {swarm.good} of {good_total} well-behaved clients joined in time")
+    say(f"{len(swarm.peers)} clients connected ({good_total} well-behaved)")
+    return good_total
+
+
+def chat(swarm: Soak, proc: subprocess.Popen, minutes: float) -> tuple[int, float]:
+    """The steady load for minutes, a line every 10 s; returns the peak (threads, RSS MB)."""
+    swarm.chatting = True
+    started = time.monotonic()
+    peak_threads, peak_rss = proc_figures(proc.pid)
+    while (elapsed := time.monotonic() - started) < minutes * 60:
+        swarm.run_for(min(10.0, minutes * 60 - elapsed))
+        f = swarm.figures
+        threads, rss = sample(proc, f"{time.monotonic() - started:5.0f} s",
+                              f"sent {f.sent}, received {f.received}, ")
+        peak_threads, peak_rss = max(peak_threads, threads), max(peak_rss, rss)
+    swarm.chatting = False
+    return peak_threads, peak_rss
+
+
 def soak(args: argparse.Namespace) -> int:
     log_path = Path(tempfile.mkdtemp(prefix="soak-")) / "server.log"
-    proc, port = start_server(log_path)
-    say = lambda text: print(text, flush=True)  # noqa: E731
+    proc, port = start_server(log_path, args)
     try:
         threads0, rss0 = proc_figures(proc.pid)
         say(f"server pid {proc.pid} on port {port}: {threads0} threads, RSS {rss0:.1f} MB")
         swarm = Soak(("127.0.0.1", port), args)
-        for index, role in enumerate(roles(args.clients)):
-            swarm.peers.append(swarm.open(index, role))
-            if index % 50 == 49:
-                swarm.run_for(0.05)
-        good_total = sum(1 for p in swarm.peers if p.role == GOOD)
-        if not swarm.run_until(lambda: swarm.good >= good_total, 120):
-            say(f"only {swarm.good} of {good_total} well-behaved clients joined in time")
-        say(f"{len(swarm.peers)} clients connected ({good_total} well-behaved)")
-        swarm.chatting = True
-        started = time.monotonic()
-        peak_threads, peak_rss = proc_figures(proc.pid)
-        while (elapsed := time.monotonic() - started) < args.minutes * 60:
-            swarm.run_for(min(10.0, args.minutes * 60 - elapsed))
-            threads, rss = proc_figures(proc.pid)
-            peak_threads, peak_rss = max(peak_threads, threads), max(peak_rss, rss)
-            f = swarm.figures
-            say(f"{elapsed + 10:5.0f} s: sent {f.sent}, received {f.received}, "
-                f"threads {threads}, RSS {rss:.1f} MB")
-        swarm.chatting = False
+        good_total = connect_all(swarm, args.clients)
+        peak_threads, peak_rss = chat(swarm, proc, args.minutes)
         f = swarm.figures
         expected = f.sent * (good_total - 1)
         swarm.run_until(lambda: f.received >= expected, 30)
         threads_load, rss_load = proc_figures(proc.pid)
+        cpu = cpu_seconds(proc.pid)
         swarm.close_all()
-        deadline = time.monotonic() + 15
-        while proc_figures(proc.pid)[0] > threads0 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        threads1, rss1 = proc_figures(proc.pid)
+        threads1, rss1 = idle(proc, threads0, args.idle_minutes)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -330,7 +383,8 @@ def soak(args: argparse.Namespace) -> int:
     say(f"server threads: {threads0} at start, {peak_threads} at peak, {threads_load} before "
         f"the clients left, {threads1} at the end")
     say(f"server RSS: {rss0:.1f} MB at start, {peak_rss:.1f} MB at peak, {rss_load:.1f} MB "
-        f"before the clients left, {rss1:.1f} MB at the end")
+        f"before the clients left, {rss1:.1f} MB after {args.idle_minutes:g} min idle")
+    say(f"server CPU: {cpu:.1f} s (user + system) until the clients left")
     say(f"server exit status after SIGTERM: {code}; log: {log_path}")
     ok = lost == 0 and not f.errors and f.duplicates_or_reordered == 0 and code == 0
     return 0 if ok else 1
@@ -343,6 +397,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=5.0,
                         help="seconds between two messages of one chatting client")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--idle-minutes", type=float, default=1.0,
+                        help="how long to watch the server after every client left")
+    parser.add_argument("--tracemalloc", type=Path, metavar="DIR",
+                        help="run the server under tracemalloc, a snapshot in DIR every 10 s "
+                             "(compare two: python -m bench.memtrace compare OLD NEW)")
+    parser.add_argument("--allocstats", type=Path, metavar="DIR",
+                        help="the C allocators' figures (malloc, SQLite) in DIR/stats.txt every "
+                             "10 s, without tracemalloc")
     return soak(parser.parse_args(argv))
 
 

@@ -15,6 +15,7 @@ from server.config import ServerConfig
 from server.connection import SHUTTING_DOWN, Connection, Writer
 from server.limits import ConnectionLimits
 from server.liveness import check_liveness, check_period
+from server.memory import Trimmer, glibc_trim
 from server.state import State
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Hub:
         self._errors: list[BaseException] = []
         self._errors_lock = threading.Lock()
         self._stop_event = threading.Event()
+        self.trimmer = Trimmer(glibc_trim())  # the heap given back once clients left
         self._liveness = threading.Thread(target=self._check_liveness, name="irc-liveness",
                                           daemon=True)
         self.state.error_hook = self.record_error
@@ -98,6 +100,9 @@ class Hub:
                 for client, reason in drops:
                     log.info("dropping %s: %s", client.prefix, reason)
                     client.outbox.abort(reason)
+                with self.state.lock:
+                    connections = len(self.state.clients)
+                self.trimmer.check(connections)  # after the lock: it walks the C heap
             except Exception as error:
                 self.report_bug(error, "checking liveness")
 

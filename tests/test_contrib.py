@@ -57,6 +57,11 @@ def test_contrib_unit_is_unprivileged_with_a_state_directory_and_restarts():
     assert "--data-dir ${STATE_DIRECTORY}" in service["ExecStart"]
 
 
+def test_contrib_unit_runs_glibc_without_per_thread_malloc_caches():
+    """The measured setting behind a flat RSS at a steady load (README, Benchmarks, soak)."""
+    assert ini(UNIT)["Service"]["Environment"] == "GLIBC_TUNABLES=glibc.malloc.tcache_count=0"
+
+
 def test_contrib_unit_passes_systemd_analyze_verify(tmp_path: Path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:  # not a test dependency: removing systemd is not something to ask for

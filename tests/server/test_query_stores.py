@@ -3,6 +3,8 @@ MONITOR lists."""
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from server.elist import ChannelFacts, ElistError, parse_query
@@ -32,6 +34,22 @@ def test_whowas_forgets_the_oldest_of_all_past_its_total():
     assert store.find("b") == [] and len(store.find("d")) == 1
     with pytest.raises(ValueError):
         Whowas(per_nick=0)
+
+
+def test_whowas_full_of_distinct_nicks_stays_small():
+    """Churning clients with new nicks fill the store to its total, one nick per entry: each
+    costs its entry and strings, not a deque of its own (~600 bytes more each)."""
+    store = Whowas(total=2000)
+    tracemalloc.start()
+    try:
+        for at in range(4000):
+            nick = f"churner{at}g{at * 7}"
+            store.remember(WasUser(nick, nick, "127.0.0.1", "soak", None, float(at)))
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(store) == 2000
+    assert size / 2000 < 700, f"{size / 2000:.0f} bytes per entry"
 
 
 def facts(name: str, users: int = 1, created: float = 10, topic: float | None = None
