@@ -281,8 +281,7 @@ class ChatWindow:
         styles) is frozen out of the garbage collector first: it lives as long as the program,
         and a full collection walking it stalled the loop for ~70 ms in a busy channel."""
         if not self.closed:
-            gc.collect()
-            gc.freeze()
+            gc.freeze()  # (no collect first: that would hold the loop's start back ~70 ms)
             self.root.mainloop()
 
     # -- what the window shows (read back by tests and the benchmark) -------------------------
