@@ -18,8 +18,7 @@ from ircproto.servertime import format_server_time_ms, parse_server_time_ms
 from server.accounts import name_key
 from server.commands.base import Context, Failure
 from server.commands.isupport import CHATHISTORY_MAX
-from server.commands.replay import plays_events, send_stored
-from server.delivery import new_batch_id
+from server.commands.replay import plays_events, send_batch, send_stored
 from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage
 from server.historyschema import private_key
 from server.state import Client, fold
@@ -157,19 +156,6 @@ def handle_chathistory(ctx: Context, message: Message) -> None:
     key, limit = history_key(ctx, sub, args[0]), parse_limit(sub, args[count - 1])
     found = query(ctx, sub, key, args[: count - 1], limit) if key is not None else []
     send_stored(ctx, ["chathistory", args[0]], found)  # server.commands.replay
-
-
-def send_batch(ctx: Context, kind: list[str], messages: list[Message]) -> None:
-    """messages in a batch of kind (with the batch capability), else as they are."""
-    if "batch" not in ctx.session.caps:
-        for message in messages:
-            ctx.send(ctx.client, message)
-        return
-    ref = new_batch_id()
-    ctx.send(ctx.client, Message("BATCH", (f"+{ref}", *kind), ctx.server_name))
-    for message in messages:
-        ctx.send(ctx.client, message.with_tags(batch=ref))
-    ctx.send(ctx.client, Message("BATCH", (f"-{ref}",), ctx.server_name))
 
 
 def send_targets(ctx: Context, args: list[str]) -> None:

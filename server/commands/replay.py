@@ -72,9 +72,14 @@ def stored_messages(stored: StoredMessage, session: Client) -> list[Message]:
 
 
 def send_stored(ctx: Context, kind: list[str], found: list[StoredMessage]) -> None:
-    """found, as the sender's connection takes each, in a batch of kind (with the batch
-    capability: a multiline batch nests in it), else as they are."""
-    messages = [line for stored in found for line in stored_messages(stored, ctx.session)]
+    """found, as the sender's connection takes each, in a batch of kind (see send_batch)."""
+    send_batch(ctx, kind, [line for stored in found for line in stored_messages(stored,
+                                                                                ctx.session)])
+
+
+def send_batch(ctx: Context, kind: list[str], messages: list[Message]) -> None:
+    """messages in a batch of kind (with the batch capability: a message already in a batch,
+    a multiline one's line, stays in it, nested), else as they are."""
     if "batch" not in ctx.session.caps:
         for message in messages:
             ctx.send(ctx.client, message)
