@@ -13,12 +13,14 @@ from ircproto.message import Message
 from server.delivery import Outgoing
 from server.devices import leave_quietly
 from server.monitornotify import announce
-from server.state import MEMBER_PREFIXES, Channel, Client, State
+from server.namescache import NAMES_LINE_LIMIT, Variant, member_prefix
+from server.namescache import names_entry as names_entry_of
+from server.state import Channel, Client, State
 from server.whowas import WasUser
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
 BOT_MODE = "B"  # the user mode of a bot (IRCv3 bot mode; isupport advertises it as BOT)
-LIST_LINE_LIMIT = 400  # characters of a listing (CAP LS, NAMES) per line, well under 512
+LIST_LINE_LIMIT = NAMES_LINE_LIMIT  # characters of a listing (CAP LS, NAMES) per line: 400
 
 
 class ReplyError(Exception):
@@ -290,17 +292,23 @@ def channel_member(ctx: Context, channel: Channel, nick: str) -> Client:
 
 def member_prefixes(viewer: Client, channel: Channel, member: Client) -> str:
     """'@+', '@', '+' or '': every prefix with multi-prefix, else only the highest."""
-    if "multi-prefix" not in viewer.caps:
-        return channel.prefix_of(member)
-    modes = channel.members.get(member, "")
-    return "".join(prefix for mode, prefix in MEMBER_PREFIXES.items() if mode in modes)
+    return member_prefix(channel.members.get(member, ""), "multi-prefix" in viewer.caps)
+
+
+def names_variant(viewer: Client) -> Variant:
+    """Which NAMES entries viewer is sent (server.namescache)."""
+    caps = viewer.caps
+    return "multi-prefix" in caps, "userhost-in-names" in caps
 
 
 def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
     """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
     with userhost-in-names."""
-    name = member.prefix if "userhost-in-names" in viewer.caps else member.nick
-    return member_prefixes(viewer, channel, member) + name
+    return entry_as(names_variant(viewer), channel, member)
+
+
+def entry_as(variant: Variant, channel: Channel, member: Client) -> str:
+    return names_entry_of(variant, channel.members.get(member, ""), member.nick, member.prefix)
 
 
 def split_targets(param: str) -> list[str]:
