@@ -54,6 +54,7 @@ def promote(state: State, leaving: Client) -> Client:
     for name in IDENTITY_FIELDS:
         setattr(heir, name, getattr(leaving, name))
     heir.modes = set(leaving.modes)
+    state.census.replaced(leaving, heir)
     heir.primary, heir.devices = None, others
     for device in others:
         device.primary = heir

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ircproto.casemap import casefold
 from server.accounts import AccountStore
+from server.census import Census
 from server.chanmodes import ChannelSettings
 from server.config import ServerConfig
 from server.founders import Founders
@@ -177,6 +178,7 @@ class State:
         self.whowas = Whowas()  # nicks that left or changed (WHOWAS)
         self.monitors: Monitors[Client] = Monitors()  # who MONITORs which nick, per connection
         self.peak_users = 0  # the most users registered at once (LUSERS 265/266)
+        self.census = Census()  # who LUSERS counts (server.census)
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""
@@ -238,6 +240,7 @@ class State:
         if client.nick_key and self.nicks.get(client.nick_key) is client:
             del self.nicks[client.nick_key]
         self.clients.discard(client)
+        self.census.left(client)
         client.gone = True
         return peers
 

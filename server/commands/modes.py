@@ -240,6 +240,7 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
             (client.modes.add if sign == "+" else client.modes.discard)(letter)
             changes.append((sign, letter, ""))
     if changes:  # every device of the identity: the modes are the identity's
+        ctx.state.census.moded(client)
         params = (client.nick, *format_mode_changes(changes))
         ctx.broadcast_sessions(client.sessions, Message("MODE", params, client.prefix))
     if unknown:  # the spec: apply the known ones, then send 501 along with the MODE
