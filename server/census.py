@@ -14,8 +14,9 @@ class Counted(Protocol):
 
 
 class Census:
-    """The sets LUSERS counts: State.register() adds a user, State.remove_client() and
-    server.devices.promote() take it out, every change of a user's modes calls moded()."""
+    """The sets LUSERS counts: registering adds a user (server.commands.welcome), leaving
+    (State.remove_client, server.devices.promote) takes it out, every change of a user's modes
+    calls moded()."""
 
     __slots__ = ("invisible", "opers", "users")
 

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ircproto.casemap import casefold
 from server.accounts import AccountStore
+from server.capholders import CapHolders
 from server.census import Census
 from server.chanmodes import ChannelSettings
 from server.config import ServerConfig
@@ -179,6 +180,7 @@ class State:
         self.monitors: Monitors[Client] = Monitors()  # who MONITORs which nick, per connection
         self.peak_users = 0  # the most users registered at once (LUSERS 265/266)
         self.census = Census()  # who LUSERS counts (server.census)
+        self.cap_holders = CapHolders()  # connections per enabled capability
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""

@@ -232,6 +232,7 @@ def remove_client(state: State, out: Outgoing, client: Client, reason: str) -> N
     the rule: disconnect() and KILL use it."""
     if client.gone:
         return
+    state.cap_holders.changed(client.caps, set())  # the connection's capabilities go with it
     state.monitors.clear(client)  # its MONITOR list goes with the connection
     if leave_quietly(state, client):  # another device of it stays
         return
@@ -327,6 +328,11 @@ def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
         elif cap in client.caps:
             found.append(client)
     return found
+
+
+def with_cap_held(state: State, clients: Iterable[Client], cap: str) -> list[Client]:
+    """with_cap(), without looking at clients when no connection has cap enabled."""
+    return with_cap(clients, cap) if state.cap_holders.holds(cap) else []
 
 
 def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:

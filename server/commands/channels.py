@@ -24,7 +24,7 @@ from server.commands.base import (
     not_channel_operator,
     not_on_channel,
     split_targets,
-    with_cap,
+    with_cap_held,
 )
 from server.commands.founders import after_join
 from server.commands.history import send_read_marker
@@ -86,7 +86,7 @@ def announce_join(ctx: Context, channel: Channel) -> None:
     """The sender's JOIN to every member: with account and realname to those that enabled
     extended-join."""
     members = list(channel.members)
-    extended = with_cap(members, "extended-join")
+    extended = with_cap_held(ctx.state, members, "extended-join")
     if not extended:
         ctx.broadcast(members, join_line(ctx, channel, extended=False))
         return
