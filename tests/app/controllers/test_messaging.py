@@ -179,3 +179,16 @@ def test_messaging_a_refused_batch_is_no_longer_pending_and_says_why(rig):
     rig.conn.feed(*REGISTER, *JOIN)
     rig.view.pump()
     assert not any(line.startswith("BATCH") for line in rig.conn.sent_lines())  # not resent
+
+
+def test_messaging_reactions_that_come_before_their_message_show_when_it_comes(rig):
+    modern(rig, "@+draft/react=🎉;+reply=late :alice!a@h TAGMSG #lobby",
+           "@+draft/react=👍;+reply=late :bob!b@h TAGMSG #lobby",
+           "@+draft/unreact=👍;+reply=late :bob!b@h TAGMSG #lobby",
+           "@+draft/react=★;+reply=gone :carol!c@h TAGMSG #lobby",
+           ":carol!c@h REDACT #lobby gone")
+    rig.conn.feed(*history("#lobby", msg("late", 0, "the plan", sender="dave"),
+                           msg("gone", 1, "deleted before we saw it", sender="carol")))
+    rig.view.pump()
+    assert shown(rig, "late").reactions == (("🎉", ("alice",)),)
+    assert shown(rig, "gone").reactions == ()
