@@ -9,15 +9,17 @@ from pathlib import Path
 
 from app.models.cachesearch import INDEX, ensure_index
 
-VERSION = 1
+VERSION = 2
 """PRAGMA user_version of a current cache. 0: a cache from before versions (2026-12 and
-older), whose outbox rows had no uid; 1: outbox rows keyed by uid, written as they are typed."""
+older), whose outbox rows had no uid; 1: outbox rows keyed by uid, written as they are typed;
+2: each line keeps the msgid it answers (reply_to) and its reactions (JSON)."""
 
 SCHEMA = """
 CREATE TABLE lines (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, conversation TEXT NOT NULL,
     time TEXT NOT NULL, sender TEXT NOT NULL, target TEXT NOT NULL, text TEXT NOT NULL,
     kind TEXT NOT NULL, own INTEGER NOT NULL, private INTEGER NOT NULL, msgid TEXT NOT NULL,
+    reply_to TEXT NOT NULL DEFAULT '', reactions TEXT NOT NULL DEFAULT '',
     UNIQUE (account, conversation, msgid));
 CREATE INDEX lines_by_time ON lines (account, conversation, time, seq);
 CREATE TABLE positions (
@@ -56,6 +58,14 @@ CREATE UNIQUE INDEX outbox_by_uid ON outbox (uid) WHERE uid != '';
 """
 """Version 0 to 1: the outbox kept at the last close gets a uid per row."""
 
+TO_2 = """
+ALTER TABLE lines ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE lines ADD COLUMN reactions TEXT NOT NULL DEFAULT '';
+"""
+"""Version 1 to 2: lines keep their reply link and reactions (none for the lines held)."""
+STEPS = {0: "TO_1", 1: "TO_2"}
+"""The script that takes a cache from each older version to the next (named: tests swap one)."""
+
 
 class NewerCacheError(Exception):
     """The cache was written by a newer LocalChat: this one does not touch it."""
@@ -88,7 +98,8 @@ def _migrate(db: sqlite3.Connection, version: int) -> None:
     if fresh:
         script = SCHEMA + INDEX
     else:
-        db.executescript(f"BEGIN; {V0} COMMIT;")
-        ensure_index(db)  # a cache from before the search index gets it first
-        script = TO_1
+        if version == 0:
+            db.executescript(f"BEGIN; {V0} COMMIT;")
+            ensure_index(db)  # a cache from before the search index gets it first
+        script = "".join(globals()[STEPS[step]] for step in range(version, VERSION))
     db.executescript(f"BEGIN; {script} PRAGMA user_version = {VERSION}; COMMIT;")
