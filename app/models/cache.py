@@ -170,10 +170,10 @@ class LogCache:
     def keep(self, item: Outgoing) -> bool:
         """Keep item (typed, not yet confirmed) until dropped, also across a crash."""
         row = (self.account, item.target, item.text, int(item.action), int(item.sent),
-               _text(item.entry.time), int(item.entry.private), item.uid)
+               _text(item.entry.time), int(item.entry.private), item.uid, item.reply_to)
         return self._write(lambda db: db.execute(
             "INSERT OR REPLACE INTO outbox (account, target, text, action, sent, time, "
-            "private, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row))
+            "private, uid, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row))
 
     def mark_sent(self, items: Iterable[Outgoing]) -> bool:
         """items went out (history may hold them from now on)."""
@@ -193,7 +193,7 @@ class LogCache:
             return []
         try:
             rows = self._db.execute(
-                "SELECT target, text, action, sent, time, private, uid FROM outbox "
+                "SELECT target, text, action, sent, time, private, uid, reply_to FROM outbox "
                 "WHERE account = ? ORDER BY seq", (self.account,)).fetchall()
         except sqlite3.Error as error:
             self._fail(error)
@@ -201,8 +201,9 @@ class LogCache:
         return [Outgoing(target, text, bool(action), LogEntry(
                     datetime.fromisoformat(moment), sender, target, text,
                     EntryKind.ACTION if action else EntryKind.CHAT, True, bool(private),
-                    pending=True), sent=bool(sent), uid=uid)
-                for target, text, action, sent, moment, private, uid in rows]
+                    pending=True, reply_to=reply_to), sent=bool(sent), uid=uid,
+                             reply_to=reply_to)
+                for target, text, action, sent, moment, private, uid, reply_to in rows]
 
     def search(self, text: str, limit: int = 100) -> list[Hit]:
         """The account's cached lines matching text, newest first (app.models.cachesearch),

@@ -12,7 +12,8 @@ from app.models.cachesearch import INDEX, ensure_index
 VERSION = 2
 """PRAGMA user_version of a current cache. 0: a cache from before versions (2026-12 and
 older), whose outbox rows had no uid; 1: outbox rows keyed by uid, written as they are typed;
-2: each line keeps the msgid it answers (reply_to) and its reactions (JSON)."""
+2: each line keeps the msgid it answers (reply_to) and its reactions (JSON), each unsent
+message the msgid it answers."""
 
 SCHEMA = """
 CREATE TABLE lines (
@@ -29,7 +30,7 @@ CREATE TABLE positions (
 CREATE TABLE outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, target TEXT NOT NULL,
     text TEXT NOT NULL, action INTEGER NOT NULL, sent INTEGER NOT NULL, time TEXT NOT NULL,
-    private INTEGER NOT NULL, uid TEXT NOT NULL DEFAULT '');
+    private INTEGER NOT NULL, uid TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '');
 CREATE UNIQUE INDEX outbox_by_uid ON outbox (uid) WHERE uid != '';
 """
 
@@ -61,8 +62,10 @@ CREATE UNIQUE INDEX outbox_by_uid ON outbox (uid) WHERE uid != '';
 TO_2 = """
 ALTER TABLE lines ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
 ALTER TABLE lines ADD COLUMN reactions TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
 """
-"""Version 1 to 2: lines keep their reply link and reactions (none for the lines held)."""
+"""Version 1 to 2: lines and unsent messages keep their reply link, lines their reactions (none
+for what is held)."""
 STEPS = {0: "TO_1", 1: "TO_2"}
 """The script that takes a cache from each older version to the next (named: tests swap one)."""
 

@@ -1,10 +1,12 @@
 """Local log cache tests: round trip per account, order, positions, and bad files that warn."""
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 
 from app.models.cache import DATA_DIR_ENV, FILE_NAME, CachedConversation, LogCache, data_dir
 from app.models.log import EntryKind, LogEntry
+from app.models.outbox import Outgoing
 
 T = datetime(2026, 3, 4, 5, 6, 7)
 
@@ -121,3 +123,18 @@ def test_cache_unreadable_reactions_are_a_warning_not_a_crash(tmp_path):
     again = LogCache(tmp_path, "h:1/me")
     assert again.load() == [] and "unreadable reactions" in again.error
     again.close()
+
+
+def test_cache_an_unsent_reply_keeps_what_it_answers(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    entry = LogEntry(T, "me", "#lobby", "yes!", EntryKind.CHAT, True, pending=True,
+                     reply_to="m1")
+    assert cache.keep(Outgoing("#lobby", "yes!", False, entry, reply_to="m1"))
+    assert cache.keep(Outgoing("#lobby", "plain", False, replace(entry, text="plain",
+                                                                  reply_to="")))
+    cache.close()
+    again = LogCache(tmp_path, "h:1/me")
+    kept = again.load_outbox("me")
+    again.close()
+    assert [(i.text, i.reply_to, i.entry.reply_to) for i in kept] == [
+        ("yes!", "m1", "m1"), ("plain", "", "")]

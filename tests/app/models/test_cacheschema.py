@@ -93,7 +93,8 @@ def test_cacheschema_cache_of_version_1_keeps_its_data_and_then_keeps_reactions(
     assert [(e.msgid, e.text, e.reply_to, e.reactions) for e in lobby.entries] == [
         ("m1", "the plan", "", ()), ("m2", "agreed", "", ())]
     [kept] = cache.load_outbox("alice")
-    assert (kept.target, kept.text, kept.entry.pending) == ("#lobby", "typed offline", True)
+    assert (kept.target, kept.text, kept.entry.pending, kept.reply_to) == (
+        "#lobby", "typed offline", True, "")
     reacted = replace(lobby.entries[0], reactions=(("🎉", ("carol", "dave")),))
     answer = LogEntry(lobby.entries[1].time, "erin", "#lobby", "me too", EntryKind.CHAT,
                       msgid="m3", reply_to="m1")
