@@ -4,40 +4,16 @@ them from this mixin."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from app.controllers.activity import Activity
-from app.controllers.connector import Connector
-from app.controllers.presenter import Presenter
+from app.controllers.controllerparts import ControllerParts
 from app.models.ignores import IgnoreList
 from app.models.options import describe, parse_option
-from app.models.session import Session
-from app.models.settings import PinRemoval, Settings, SettingsStore
+from app.models.settings import PinRemoval
 from app.models.userinput import InvalidInput
 from app.models.users import UserItem
-from ircproto.message import Message
 
 
-class CommandSupport:
+class CommandSupport(ControllerParts):
     """The slash commands' helpers, on the controller's parts (ClientController sets them)."""
-
-    store: SettingsStore
-    presenter: Presenter
-    connector: Connector
-    activity: Activity
-
-    if TYPE_CHECKING:
-        @property
-        def session(self) -> Session | None: ...
-
-        @property
-        def online(self) -> bool: ...
-
-        def send(self, message: Message) -> bool: ...
-
-        def inform(self, *texts: str) -> None: ...
-
-        def apply_options(self, settings: Settings) -> None: ...
 
     def forget_certificate(self, server_id: str) -> PinRemoval:
         """Remove the pin of server_id ('host:port')."""

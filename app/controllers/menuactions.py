@@ -5,47 +5,16 @@ ClientController takes from this mixin."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from app.controllers.alerts import Alerts
-from app.controllers.annotations import Annotations
-from app.controllers.connector import Connector
-from app.controllers.preferences import PreferencesFlow
-from app.controllers.presenter import Presenter
-from app.controllers.search import Searcher
+from app.controllers.controllerparts import ControllerParts
 from app.models.cachesearch import Hit
 from app.models.log import LogEntry
-from app.models.session import Session
-from app.models.settings import THEMES, SettingsStore
+from app.models.settings import THEMES
 from app.models.userinput import InvalidInput
-from app.views.base import ChatView
-from ircproto.message import Message
 
 
-class MenuActions:
+class MenuActions(ControllerParts):
     """The menus' actions, on the controller's parts (ClientController sets them)."""
-
-    view: ChatView
-    store: SettingsStore
-    presenter: Presenter
-    connector: Connector
-    preferences: PreferencesFlow
-    searcher: Searcher
-    annotations: Annotations
-    _alerts: Alerts
-
-    if TYPE_CHECKING:
-        @property
-        def session(self) -> Session | None: ...
-
-        @property
-        def online(self) -> bool: ...
-
-        def send(self, message: Message) -> bool: ...
-
-        def inform(self, *texts: str) -> None: ...
-
-        def refresh(self) -> None: ...
 
     def on_account(self) -> None:
         """The Account menu: the account dialog, then PASSWD (stored on PASSWD SUCCESS)."""
