@@ -51,7 +51,7 @@ def test_isupport_advertises_the_modes_and_their_limits(connect):
     assert tokens["CHANMODES"] == "beI,k,l,imnst"
     assert (tokens["EXCEPTS"], tokens["INVEX"], tokens["MAXLIST"]) == ("e", "I", "beI:100")
     assert (tokens["BOT"], tokens["STATUSMSG"], tokens["EXTBAN"]) == ("B", "@+", "$,a")
-    assert "KICK:4" in tokens["TARGMAX"].split(",") and tokens["KEYLEN"] == "32"
+    assert {"KICK:4", "WHOIS:4"} <= set(tokens["TARGMAX"].split(",")) and tokens["KEYLEN"] == "32"
 
 
 def test_user_mode_query_set_and_errors(connect):
