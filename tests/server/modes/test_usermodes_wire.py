@@ -4,33 +4,16 @@ nicks (TARGMAX, 407) and the ISUPPORT tokens of modes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from server.tcp import ServerHandle
 from tests.server.modewire import (
     PASSWORD,
     Connect,
     in_channel,
     logged_in,
-    module_server,
     oper,
     sync,
     unique,
     verbs,
 )
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[ServerHandle]:
-    yield from module_server()
-
-
-@pytest.fixture
-def server(shared: ServerHandle) -> Iterator[ServerHandle]:
-    yield shared
-    assert shared.take_errors() == []
 
 
 def isupport(connect: Connect) -> dict[str, str]:
