@@ -171,3 +171,19 @@ def test_names_cache_members_change_only_where_the_cache_hears_of_it():
                        and isinstance(target.value, ast.Attribute)
                        and target.value.attr == "members"]
     assert writes and all(write.startswith("state.py:") for write in writes), writes
+
+
+def test_names_cache_a_storm_of_joins_gives_each_newcomer_every_member_in_full_lines():
+    h = Harness()
+    kinds = list(VARIANTS.values())
+    members: list[str] = []
+    for index in range(90):  # several 353 lines in every variant, each extended as they join
+        caps = kinds[index % len(kinds)]
+        nick = f"member{index:02d}"
+        client = joined(h, nick, *caps)
+        replies = h.send(client, "JOIN #storm")
+        members.append(nick)
+        lines = [reply.params[-1] for reply in replies if reply.command == "353"]
+        expected = [entry(caps, "@" if n == "member00" else "", n) for n in members]
+        assert " ".join(lines).split() == expected
+        assert lines == fit_lines(expected)
