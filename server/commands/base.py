@@ -13,8 +13,7 @@ from ircproto.message import Message
 from server.delivery import Outgoing
 from server.devices import leave_quietly
 from server.monitornotify import announce
-from server.namescache import NAMES_LINE_LIMIT, Variant, member_prefix
-from server.namescache import names_entry as names_entry_of
+from server.namescache import NAMES_LINE_LIMIT, Variant, member_prefix, names_entry
 from server.state import Channel, Client, State
 from server.whowas import WasUser
 
@@ -302,14 +301,10 @@ def names_variant(viewer: Client) -> Variant:
     return "multi-prefix" in caps, "userhost-in-names" in caps
 
 
-def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
-    """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
-    with userhost-in-names."""
-    return entry_as(names_variant(viewer), channel, member)
-
-
 def entry_as(variant: Variant, channel: Channel, member: Client) -> str:
-    return names_entry_of(variant, channel.members.get(member, ""), member.nick, member.prefix)
+    """member as a RPL_NAMREPLY entry for a viewer of variant: all prefixes with multi-prefix,
+    nick!user@host with userhost-in-names."""
+    return names_entry(variant, channel.members.get(member, ""), member.nick, member.prefix)
 
 
 def split_targets(param: str) -> list[str]:
