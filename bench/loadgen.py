@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 MARK = b"b"
 PRIVMSG = b"PRIVMSG"
+# Every line on_line acts on holds one of these (a command follows a space; numerics 4xx/5xx are
+# errors); a chunk of lines with none of them is skipped unsplit (the JOINs and NAMES of a join
+# storm are hundreds of thousands of lines).
+WANTED = (b" PRIVMSG ", b"PING", b"ERROR", b" QUIT ", b" 366 ", b" 001 ", b" 4", b" 5")
 POLL_CAP = 0.05  # never sleep longer than this in one select, so deadlines stay responsive
 
 
@@ -39,6 +43,9 @@ class Tally:
     last_delivery_ns: int = 0
     ignore_receivers: frozenset[int] = frozenset()
     sent: int = 0
+    # sender -> the one parsing receiver whose deliveries ack that sender's messages; the other
+    # parsing receivers only count theirs. Empty: every parsing receiver acks (fanout of them).
+    probe_of: dict[int, int] = field(default_factory=dict)
 
     def expect(self, sender: int, seq: int) -> None:
         self.remaining[(sender, seq)] = self.fanout
@@ -56,11 +63,18 @@ class Tally:
     def deliver(self, receiver: Bot, sender: int, seq: int, sent_ns: int, now_ns: int) -> None:
         key = (sender, seq)
         left = self.remaining.get(key)
-        if left is None:
+        if left is None and not self.probe_of:
             self.unexpected += 1
             return
         if not receiver.in_order(sender, seq):
             self.duplicates += 1
+            return
+        if self.probe_of and self.probe_of.get(sender) != receiver.index:
+            self.counted += 1
+            self.last_delivery_ns = max(self.last_delivery_ns, now_ns)
+            return
+        if left is None:
+            self.unexpected += 1
             return
         if receiver.index in self.ignore_receivers:
             return
@@ -94,6 +108,7 @@ class Bot:
         self.bytes_in = 0
         self.privmsgs = 0
         self.errors: list[bytes] = []
+        self.quits_seen = 0  # QUITs of the swarm's watched nicks this bot has received
         self._last_seq: dict[int, int] = {}
         self.seq = 0
 
@@ -128,6 +143,11 @@ class Swarm:
         self.last_count_ns = 0
         self.count_pattern = b" PRIVMSG #bench :b "  # what counting receivers look for
         self.failed: list[Bot] = []
+        self.lobby: bytes | None = None  # a channel the server joins clients to by itself
+        self.landed = 0  # bots that have had their end of NAMES for the lobby
+        self.quit_watch: frozenset[str] = frozenset()  # nicks whose QUITs are counted per bot
+        self.watched_quits = 0
+        self.last_quit_ns = 0
 
     # --- connections -------------------------------------------------------------------------
 
@@ -257,11 +277,24 @@ class Swarm:
         bot.bytes_in += len(data)
         if bot.counting and self._count(bot, data):
             return
+        if self._skim(bot, data):
+            return
         lines = (bot.inbuf + data).split(b"\n") if bot.inbuf else data.split(b"\n")
         bot.inbuf = lines.pop()
         now_ns = time.monotonic_ns()
         for line in lines:
             self.on_line(bot, line.rstrip(b"\r"), now_ns)
+
+    def _skim(self, bot: Bot, data: bytes) -> bool:
+        """Skip data's complete lines when none can matter to on_line; False (do nothing)
+        otherwise."""
+        buffer = bot.inbuf + data if bot.inbuf else data
+        end = buffer.rfind(b"\n") + 1
+        for wanted in WANTED:
+            if buffer.find(wanted, 0, end) >= 0:
+                return False
+        bot.inbuf = buffer[end:]
+        return True
 
     def _count(self, bot: Bot, data: bytes) -> bool:
         """Count the bench lines in data without splitting it into lines; False (do nothing)
@@ -301,12 +334,23 @@ class Swarm:
             bot.registered = True
             self.registered += 1
         elif command == b"366":
-            bot.channels.add(line.split(b" ", 4)[3].lower())
+            self._on_end_of_names(bot, line.split(b" ", 4)[3].lower())
         elif command == b"QUIT":
-            nick = parts[0][1:].split(b"!", 1)[0].decode(errors="replace")
-            self.quits.setdefault(nick, now_ns)
+            self._on_quit(bot, parts[0][1:].split(b"!", 1)[0].decode(errors="replace"), now_ns)
         elif command[:1] in (b"4", b"5") and command.isdigit():
             bot.errors.append(line)
+
+    def _on_end_of_names(self, bot: Bot, channel: bytes) -> None:
+        if channel == self.lobby and channel not in bot.channels:
+            self.landed += 1
+        bot.channels.add(channel)
+
+    def _on_quit(self, bot: Bot, nick: str, now_ns: int) -> None:
+        self.quits.setdefault(nick, now_ns)
+        if nick in self.quit_watch:
+            bot.quits_seen += 1
+            self.watched_quits += 1
+            self.last_quit_ns = now_ns
 
     def _on_privmsg(self, bot: Bot, parts: list[bytes], now_ns: int) -> None:
         bot.privmsgs += 1

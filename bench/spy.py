@@ -1,0 +1,145 @@
+"""`--profile DIR`: py-spy records the LocalChat server during each bench phase (raw collapsed
+stacks, one file per phase), and each phase's top functions by self and inclusive time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+RATE = 250  # samples a second
+START_DEADLINE = 15.0
+STOP_DEADLINE = 60.0
+TOP = 15
+_FRAME = re.compile(r"^(?P<name>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
+
+
+class SpyError(RuntimeError):
+    """py-spy is missing, did not attach, or did not write its file."""
+
+
+@dataclass
+class StackSummary:
+    """Samples per function (file and name, lines merged): where they were the innermost frame
+    (self), and where they were anywhere on the stack (inclusive, once per sample)."""
+
+    total: int
+    self_samples: Counter[str]
+    inclusive: Counter[str]
+
+
+def function_of(frame: str) -> str:
+    """'Reader.serve (server/reader.py:94)' -> 'Reader.serve (server/reader.py)'."""
+    match = _FRAME.match(frame.strip())
+    return f"{match['name']} ({match['file']})" if match else frame.strip()
+
+
+def summarise(lines: Iterable[str]) -> StackSummary:
+    """Read py-spy's raw format: 'frame;frame;...;frame COUNT' per line, outermost first."""
+    self_samples: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            raise ValueError(f"line {number} is not 'stack count': {line[:80]!r}")
+        count = int(count_text)
+        functions = [function_of(frame) for frame in stack.split(";")]
+        total += count
+        self_samples[functions[-1]] += count
+        for function in set(functions):
+            inclusive[function] += count
+    return StackSummary(total, self_samples, inclusive)
+
+
+def format_top(summary: StackSummary, top: int = TOP) -> str:
+    """The top functions by self time, then by inclusive time, as percentages of all samples."""
+    if not summary.total:
+        return "    (no samples: the server held no GIL-holding Python frames meanwhile)"
+    lines = [f"    {summary.total} samples"]
+    for title, counter in (("self", summary.self_samples), ("inclusive", summary.inclusive)):
+        lines.append(f"    -- by {title} time")
+        lines.extend(f"    {100 * n / summary.total:5.1f}%  {function}"
+                     for function, n in counter.most_common(top))
+    return "\n".join(lines)
+
+
+def py_spy_path() -> str:
+    """py-spy next to this Python (the venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / "py-spy"
+    found = str(beside) if beside.exists() else shutil.which("py-spy")
+    if not found:
+        raise SpyError("py-spy not found: `pip install -e '.[bench]'` (make bench does)")
+    return found
+
+
+class PhaseProfiler:
+    """Starts py-spy on one pid for each phase (`with profiler.phase(name):`) and prints the
+    phase's summary after it. A profiler without a directory does nothing."""
+
+    def __init__(self, directory: Path | None, pid: int) -> None:
+        self.directory = directory
+        self.pid = pid
+        self.summaries: dict[str, StackSummary] = {}
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.executable = py_spy_path()
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        if self.directory is None:
+            yield
+            return
+        raw = self.directory / f"{name}.raw"
+        spy = self._start(raw)
+        try:
+            yield
+        finally:
+            self._stop(spy, raw)
+        summary = summarise(raw.read_text(encoding="utf-8", errors="replace").splitlines())
+        self.summaries[name] = summary
+        text = format_top(summary)
+        (self.directory / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+        print(f"  profile of {name} ({raw}):\n{text}", flush=True)
+
+    def _start(self, raw: Path) -> subprocess.Popen[str]:
+        spy = subprocess.Popen(
+            [self.executable, "record", "--pid", str(self.pid), "--gil", "--format", "raw",
+             "-r", str(RATE), "-o", str(raw)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        assert spy.stdout is not None
+        deadline = time.monotonic() + START_DEADLINE
+        while time.monotonic() < deadline:  # readline blocks, but py-spy prints or exits
+            line = spy.stdout.readline()
+            if "Sampling process" in line:
+                return spy
+            if not line and spy.poll() is not None:
+                break
+        spy.kill()
+        spy.wait()
+        raise SpyError(f"py-spy did not start sampling pid {self.pid} (needs ptrace: root or "
+                       "kernel.yama.ptrace_scope=0)")
+
+    def _stop(self, spy: subprocess.Popen[str], raw: Path) -> None:
+        spy.send_signal(signal.SIGINT)
+        try:
+            spy.communicate(timeout=STOP_DEADLINE)
+        except subprocess.TimeoutExpired:
+            spy.kill()
+            spy.communicate()
+            raise SpyError(f"py-spy did not stop within {STOP_DEADLINE} s") from None
+        if not raw.exists():
+            raise SpyError(f"py-spy wrote no {raw} (exit status {spy.returncode})")
