@@ -33,6 +33,7 @@ def _quit_rows(name: str, key: tuple[str, ...]) -> Rows:
         (f"{name}: seconds", (*key, "seconds"), "{:.2f}"),
         (f"{name}: QUITs missing", (*key, "missing"), "{}"),
         (f"{name}: server CPU (s)", (*key, "server_cpu_seconds"), "{:.2f}"),
+        (f"{name}: load gen. CPU (s)", (*key, "loadgen_cpu_seconds"), "{:.2f}"),
     ]
 
 
@@ -40,6 +41,7 @@ ROWS: Rows = [
     ("register (s)", ("register", "seconds"), "{:.2f}"),
     ("register: in the lobby", ("register", "lobby"), "{}"),
     ("register: server CPU (s)", ("register", "server_cpu_seconds"), "{:.2f}"),
+    ("register: load gen. CPU (s)", ("register", "loadgen_cpu_seconds"), "{:.2f}"),
     ("register: listen queue overflows", ("register", "listen_overflows"), "{}"),
     ("register, no lobby (s)", ("register_no_lobby", "seconds"), "{:.2f}"),
     ("register, no lobby: server CPU (s)", ("register_no_lobby", "server_cpu_seconds"),
@@ -50,6 +52,7 @@ ROWS: Rows = [
     ("threads, clients idle", ("threads_idle",), "{}"),
     ("everyone JOINs one channel (s)", ("join_all", "seconds"), "{:.2f}"),
     ("everyone JOINs: server CPU (s)", ("join_all", "server_cpu_seconds"), "{:.2f}"),
+    ("everyone JOINs: load gen. CPU (s)", ("join_all", "loadgen_cpu_seconds"), "{:.2f}"),
     *_quit_rows("QUIT burst", ("quit_burst",)),
     *_delivery_rows("big channel", ("wide_latency",)),
     *_quit_rows("down to members", ("shrink",)),

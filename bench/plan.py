@@ -22,6 +22,7 @@ class Plan:
     latency_seconds: float = 10.0
     stall_rate: float = 200.0
     stall_seconds: float = 60.0
+    idle_seconds: float = 1.0  # after registering, before RSS is read
 
     def __post_init__(self) -> None:
         if not self.all_senders < self.members <= self.clients - self.quitters:

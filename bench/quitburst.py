@@ -40,6 +40,9 @@ def quit_burst(swarm: Swarm, quitters: list[Bot], stayers: list[Bot], timeout: f
     while swarm.watched_quits < expected and time.monotonic() < deadline:
         swarm.poll(POLL_CAP)
     seen = swarm.watched_quits
-    end_ns = swarm.last_quit_ns if seen >= expected else time.monotonic_ns()
+    if not expected:
+        end_ns = start_ns
+    else:
+        end_ns = swarm.last_quit_ns if seen >= expected else time.monotonic_ns()
     swarm.quit_watch = frozenset()
     return QuitResult(len(quitters), len(stayers), expected, seen, (end_ns - start_ns) / 1e9)

@@ -37,6 +37,13 @@ def with_cpu(server: ServerProcess, work: Callable[[], T]) -> tuple[T, float]:
     return result, server.cpu_seconds() - cpu0
 
 
+def with_both_cpus(server: ServerProcess, work: Callable[[], T]) -> tuple[T, dict[str, float]]:
+    """work()'s result and the CPU seconds it took the server and this load generator."""
+    ours = phases.cpu_seconds()
+    result, cpu = with_cpu(server, work)
+    return result, {"server_cpu_seconds": cpu, "loadgen_cpu_seconds": phases.cpu_seconds() - ours}
+
+
 def register_only(
     server: ServerProcess, plan: Plan, lobby: str | None, say: Say, spy: PhaseProfiler
 ) -> dict[str, Any]:
@@ -76,7 +83,7 @@ def _crowd(
     channel; then down to plan.members."""
     out: dict[str, Any] = {"rss_start_mb": server.rss_bytes() / 2**20}
     out["register"] = _register(server, swarm, plan, say, spy, "register")
-    swarm.run_for(1.0)
+    swarm.run_for(plan.idle_seconds)
     out["rss_idle_mb"] = server.rss_bytes() / 2**20
     out["threads_idle"] = server.threads()
     out["rss_per_client_kib"] = (out["rss_idle_mb"] - out["rss_start_mb"]) * 1024 / plan.clients
@@ -104,14 +111,14 @@ def _register(
 ) -> dict[str, Any]:
     overflows = listen_overflows()
     with spy.phase(name):
-        reg, cpu = with_cpu(server, lambda: phases.register(
+        reg, cpus = with_both_cpus(server, lambda: phases.register(
             swarm, plan.clients, "c", plan.concurrency, timeout=REGISTER_TIMEOUT))
     out = {"clients": reg.clients, "concurrency": plan.concurrency, "seconds": reg.seconds,
-           "server_cpu_seconds": cpu, "lobby": swarm.lobby is not None,
+           **cpus, "lobby": swarm.lobby is not None,
            "listen_overflows": listen_overflows() - overflows}
     where = "registered and landed in the lobby" if swarm.lobby else "registered (no lobby)"
     say(f"{plan.clients} clients {where} in {reg.seconds:.2f} s, {plan.concurrency} in flight; "
-        f"server CPU {cpu:.2f} s; {out['listen_overflows']} listen queue overflows meanwhile")
+        f"{_cpus(cpus)}; {out['listen_overflows']} listen queue overflows meanwhile")
     return out
 
 
@@ -119,10 +126,11 @@ def _join_all(
     server: ServerProcess, swarm: Swarm, bots: list[Bot], channel: str, say: Say
 ) -> dict[str, Any]:
     start = time.perf_counter()
-    _, cpu = with_cpu(server, lambda: phases.join(swarm, bots, channel, JOIN_TIMEOUT, settle=0))
+    _, cpus = with_both_cpus(
+        server, lambda: phases.join(swarm, bots, channel, JOIN_TIMEOUT, settle=0))
     seconds = time.perf_counter() - start
-    say(f"{len(bots)} clients joined {channel} in {seconds:.2f} s, server CPU {cpu:.2f} s")
-    return {"seconds": seconds, "server_cpu_seconds": cpu}
+    say(f"{len(bots)} clients joined {channel} in {seconds:.2f} s, {_cpus(cpus)}")
+    return {"seconds": seconds, **cpus}
 
 
 def _quits(
@@ -130,11 +138,17 @@ def _quits(
     what: str,
 ) -> dict[str, Any]:
     result: QuitResult
-    result, cpu = with_cpu(server, lambda: quit_burst(swarm, quitters, stayers, QUIT_TIMEOUT))
+    result, cpus = with_both_cpus(
+        server, lambda: quit_burst(swarm, quitters, stayers, QUIT_TIMEOUT))
     say(f"{what}: {result.quitters} of {result.quitters + result.stayers} quit at once; "
-        f"{result.seen} of {result.expected} QUITs reached the others in {result.seconds:.2f} s, "
-        f"server CPU {cpu:.2f} s")
-    return {**asdict(result), "missing": result.missing, "server_cpu_seconds": cpu}
+        f"{result.seen} of {result.expected} QUITs reached the others in {result.seconds:.2f} s; "
+        f"{_cpus(cpus)}")
+    return {**asdict(result), "missing": result.missing, **cpus}
+
+
+def _cpus(cpus: dict[str, float]) -> str:
+    return (f"server CPU {cpus['server_cpu_seconds']:.2f} s, load generator CPU "
+            f"{cpus['loadgen_cpu_seconds']:.2f} s")
 
 
 def _chat(
