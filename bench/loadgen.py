@@ -11,6 +11,7 @@ import errno
 import selectors
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,7 +21,8 @@ PRIVMSG = b"PRIVMSG"
 # errors); a chunk of lines with none of them is skipped unsplit (the JOINs and NAMES of a join
 # storm are hundreds of thousands of lines).
 WANTED = (b" PRIVMSG ", b"PING", b"ERROR", b" QUIT ", b" 366 ", b" 001 ", b" 4", b" 5")
-POLL_CAP = 0.05  # never sleep longer than this in one select, so deadlines stay responsive
+POLL_CAP = 0.05
+RECV_SIZE = 65536  # never sleep longer than this in one select, so deadlines stay responsive
 
 
 class LoadError(RuntimeError):
@@ -143,6 +145,8 @@ class Swarm:
         self.last_count_ns = 0
         self.count_pattern = b" PRIVMSG #bench :b "  # what counting receivers look for
         self.failed: list[Bot] = []
+        self.closes = 0  # bots closed so far, by either side (phases rescan bots when it moves)
+        self.joined: Counter[bytes] = Counter()  # channel -> bots that had its end of NAMES
         self.lobby: bytes | None = None  # a channel the server joins clients to by itself
         self.landed = 0  # bots that have had their end of NAMES for the lobby
         self.quit_watch: frozenset[str] = frozenset()  # nicks whose QUITs are counted per bot
@@ -186,6 +190,7 @@ class Swarm:
             bot.watched = False
         bot.sock.close()
         if not bot.closed_reason:
+            self.closes += 1
             bot.closed_reason = reason
             if not bot.registered:
                 self.failed.append(bot)
@@ -261,7 +266,7 @@ class Swarm:
 
     def _on_readable(self, bot: Bot) -> None:
         try:
-            data = bot.sock.recv(262144)
+            data = bot.sock.recv(RECV_SIZE)
         except BlockingIOError:
             return
         except OSError as error:
@@ -341,8 +346,10 @@ class Swarm:
             bot.errors.append(line)
 
     def _on_end_of_names(self, bot: Bot, channel: bytes) -> None:
-        if channel == self.lobby and channel not in bot.channels:
-            self.landed += 1
+        if channel not in bot.channels:
+            self.joined[channel] += 1
+            if channel == self.lobby:
+                self.landed += 1
         bot.channels.add(channel)
 
     def _on_quit(self, bot: Bot, nick: str, now_ns: int) -> None:

@@ -95,10 +95,12 @@ def join(
 ) -> None:
     """Join every bot to channel and wait for each one's end of NAMES."""
     key = channel.lower().encode()
+    due = swarm.joined[key] + sum(key not in bot.channels for bot in bots)
+    closes = swarm.closes
     for bot in bots:
         swarm.send(bot, f"JOIN {channel}\r\n".encode())
     swarm.run_until(
-        lambda: all(key in bot.channels for bot in bots) or _any_closed(bots),
+        lambda: swarm.joined[key] >= due or (swarm.closes != closes and _any_closed(bots)),
         time.monotonic() + timeout,
         f"{len(bots)} clients to join {channel}",
     )
@@ -214,6 +216,7 @@ def _measure(
     lost."""
     cpu0, start_ns = cpu_seconds(), time.monotonic_ns()
     give_up = time.monotonic() + PHASE_TIMEOUT
+    check_open = _open_check(swarm, members, "the phase")
     swarm.on_tick = tick
     try:
         tick()
@@ -221,13 +224,13 @@ def _measure(
             if time.monotonic() > give_up:
                 raise LoadError(f"sending did not finish within {PHASE_TIMEOUT} s")
             swarm.poll(swarm.tick_interval)
-            _check_open(members, "the phase")
+            check_open()
     finally:
         swarm.on_tick = None
     drain_end = time.monotonic() + DRAIN_SECONDS
     while tally.outstanding > 0 and time.monotonic() < drain_end:
         swarm.poll(POLL_CAP)
-        _check_open(members, "the phase")
+        check_open()
     end_ns = max(tally.last_delivery_ns, swarm.last_count_ns) or time.monotonic_ns()
     return DeliveryResult(
         sent=tally.sent,
@@ -242,6 +245,20 @@ def _measure(
 
 def _any_closed(bots: list[Bot]) -> bool:
     return any(bot.closed for bot in bots)
+
+
+def _open_check(swarm: Swarm, bots: list[Bot], during: str) -> Callable[[], None]:
+    """_check_open(bots, during), but only after some bot of the swarm has closed since the
+    last look (it runs on every poll); the first call always looks."""
+    seen = -1
+
+    def check() -> None:
+        nonlocal seen
+        if swarm.closes != seen:
+            seen = swarm.closes
+            _check_open(bots, during)
+
+    return check
 
 
 def _check_open(bots: list[Bot], during: str) -> None:
