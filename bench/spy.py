@@ -27,6 +27,7 @@ TOP = 15
 NO_FRAME = "(no Python frame)"
 # frames under nearly every sample of a thread-per-client server; they say nothing inclusive
 SCAFFOLDING = ("(threading.py)", "(socketserver.py)")
+EVERYWHERE = 0.85
 _COUNTS = re.compile(r"Samples: \d+ Errors: \d+")
 _FRAME = re.compile(r"^(?P<name>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
@@ -52,17 +53,22 @@ def function_of(frame: str) -> str:
 
 
 def summarise(lines: Iterable[str]) -> StackSummary:
-    """Read py-spy's raw format: 'frame;frame;...;frame COUNT' per line, outermost first."""
+    """Read py-spy's raw format: 'frame;frame;...;frame COUNT' per record, outermost first. A
+    frame name read while the thread ran on (--nonblocking) may hold a newline: a record then
+    spans lines, up to the one that ends with its count."""
     self_samples: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
-    for number, line in enumerate(lines, 1):
-        line = line.rstrip("\n")
-        if not line.strip():
-            continue
-        stack, _, count_text = line.rpartition(" ")
+    pending = ""
+    read = 0
+    for line in lines:
+        read += 1
+        record = pending + line.rstrip("\n")
+        stack, _, count_text = record.rpartition(" ")
         if not count_text.isdigit():
-            raise ValueError(f"line {number} is not 'stack count': {line[:80]!r}")
+            pending = record + " "
+            continue
+        pending = ""
         count = int(count_text)
         # an empty stack: the GIL holder had no Python frame (starting or ending a thread)
         frames = stack.split(";") if stack.strip() else [NO_FRAME]
@@ -71,22 +77,35 @@ def summarise(lines: Iterable[str]) -> StackSummary:
         self_samples[functions[-1]] += count
         for function in set(functions):
             inclusive[function] += count
+    if pending.strip():
+        raise ValueError(f"the last record (to line {read}) has no count: {pending[:80]!r}")
     return StackSummary(total, self_samples, inclusive)
 
 
 def format_top(summary: StackSummary, top: int = TOP) -> str:
-    """The top functions by self time, then by inclusive time, as percentages of all samples."""
+    """The top functions by self time, then by inclusive time, as percentages of all samples.
+    The inclusive list leaves out thread start-up frames and names on one line the functions on
+    nearly every sample (a thread-per-client server's read loop), then ranks the rest."""
     if not summary.total:
         return "    (no samples: the server held no GIL-holding Python frames meanwhile)"
-    lines = [f"    {summary.total} samples"]
+    lines = [f"    {summary.total} samples", "    -- by self time"]
+    lines.extend(_percent(n, summary.total, function)
+                 for function, n in summary.self_samples.most_common(top))
+    everywhere = EVERYWHERE * summary.total
     inclusive = Counter({function: n for function, n in summary.inclusive.items()
                          if not function.endswith(SCAFFOLDING)})
-    for title, counter in (("self time", summary.self_samples),
-                           ("inclusive time (thread start-up frames left out)", inclusive)):
-        lines.append(f"    -- by {title}")
-        lines.extend(f"    {100 * n / summary.total:5.1f}%  {function}"
-                     for function, n in counter.most_common(top))
+    common = [function for function, n in inclusive.most_common() if n >= everywhere]
+    lines.append("    -- by inclusive time (thread start-up frames left out)")
+    if common:
+        lines.append(f"    on >= {EVERYWHERE:.0%} of samples: " + ", ".join(
+            f"{function} {100 * inclusive[function] / summary.total:.0f}%" for function in common))
+    lines.extend(_percent(n, summary.total, function)
+                 for function, n in inclusive.most_common(len(common) + top)[len(common):])
     return "\n".join(lines)
+
+
+def _percent(count: int, total: int, function: str) -> str:
+    return f"    {100 * count / total:5.1f}%  {function}"
 
 
 def py_spy_path() -> str:

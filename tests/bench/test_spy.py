@@ -42,7 +42,14 @@ def test_summarise_counts_an_empty_stack_as_no_python_frame() -> None:
     assert summary.self_samples["(no Python frame)"] == 2
 
 
-def test_summarise_rejects_a_line_without_a_count() -> None:
+def test_summarise_joins_a_record_broken_by_a_newline_in_a_frame_name() -> None:
+    summary = summarise(["a (x.py:1) 3", "a (x.py:1);b (", ":-10);c (y.py:2) 4", "a (x.py:1) 1"])
+    assert summary.total == 8
+    assert summary.self_samples["c (y.py)"] == 4
+    assert summary.inclusive["a (x.py)"] == 8
+
+
+def test_summarise_rejects_a_last_record_without_a_count() -> None:
     with pytest.raises(ValueError, match="line 2"):
         summarise(["a (x.py:1) 3", "a (x.py:1);b (y.py:2)"])
 
@@ -53,8 +60,9 @@ def test_format_top_lists_both_orders_as_percentages() -> None:
     assert lines[0] == "10 samples"
     assert lines[1:4] == ["-- by self time", "80.0%  send (server/out.py)",
                           "10.0%  serve (server/reader.py)"]
-    assert lines[4:7] == ["-- by inclusive time (thread start-up frames left out)",
-                          "90.0%  serve (server/reader.py)", "80.0%  send (server/out.py)"]
+    assert lines[4:8] == ["-- by inclusive time (thread start-up frames left out)",
+                          "on >= 85% of samples: serve (server/reader.py) 90%",
+                          "80.0%  send (server/out.py)", "10.0%  walk (server/tree.py)"]
 
 
 def test_format_top_says_when_there_were_no_samples() -> None:
