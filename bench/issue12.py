@@ -8,6 +8,9 @@ from bench.targets import ABSOLUTE, KEEP, TIMES_NGIRCD, Row, Target
 # main's figures in this harness before issue 12's work (/tmp/s17/before.txt, 2 CPUs)
 MAIN_STALL_SECONDS = 10.06
 MAIN_STALL_QUEUE_MB = 0.25
+# The cut comes once the kernel's socket buffers (autotuned: 0.4-1 MB seen) and then the
+# server's 256 KiB SendQ are full, so its time varies with the kernel's part: 7-15 s seen.
+STALL_SECONDS_SLACK = 1.5
 
 
 def issue_rows(plan: Plan) -> list[Row]:
@@ -42,7 +45,7 @@ def issue_rows(plan: Plan) -> list[Row]:
         Row(f"p99 latency, {plan.members} clients, {plan.rate:.0f} msg/s (ms)",
             ("latency", "p99_ms"), "{:.1f}", Target(ABSOLUTE, 3.0)),
         Row("stopped reader: cut after (s)", ("stall", "seconds_to_drop"), "{:.2f}",
-            Target(KEEP, MAIN_STALL_SECONDS)),
+            Target(KEEP, MAIN_STALL_SECONDS, STALL_SECONDS_SLACK)),
         Row("stopped reader: queued in the server when cut (MB)",
             ("stall", "server_queue_estimate_mb"), "{:.2f}", Target(KEEP, MAIN_STALL_QUEUE_MB)),
         Row(f"QUIT burst: {plan.quitters} of {plan.clients} channel members close at once, "

@@ -9,22 +9,23 @@ from dataclasses import dataclass
 from typing import Any
 
 ABSOLUTE, TIMES_NGIRCD, KEEP, NONE = "absolute", "x ngircd", "keep", "none"
-KEEP_SLACK = 1.10  # "keep" allows 10 % over main's figure: our runs vary that much
+KEEP_SLACK = 1.10  # "keep" allows 10 % over main's figure unless a row says otherwise
 
 
 @dataclass(frozen=True)
 class Target:
     """ours <= limit, where limit is value (absolute), value x ngircd's figure (x ngircd), or
-    main's figure (value) plus KEEP_SLACK (keep). NONE: a figure printed without a target."""
+    main's figure (value) x slack (keep). NONE: a figure printed without a target."""
 
     kind: str
     value: float = 0.0
+    slack: float = KEEP_SLACK
 
     def limit(self, theirs: Any) -> float | None:
         if self.kind == ABSOLUTE:
             return self.value
         if self.kind == KEEP:
-            return self.value * KEEP_SLACK
+            return self.value * self.slack
         if self.kind == TIMES_NGIRCD and _number(theirs):
             return self.value * theirs
         return None
@@ -35,7 +36,7 @@ class Target:
         if self.kind == ABSOLUTE:
             return f"<= {_cell(self.value, fmt)} (absolute)"
         if self.kind == KEEP:
-            return f"keep (main {_cell(self.value, fmt)})"
+            return f"keep (main {_cell(self.value, fmt)}, +{self.slack - 1:.0%})"
         limit = self.limit(theirs)
         shown = f" = {_cell(limit, fmt)}" if limit is not None else ""
         return f"<= ngircd x {self.value:g}{shown}"

@@ -33,7 +33,14 @@ def test_keep_target_allows_ten_percent_over_main() -> None:
     target = Target(KEEP, 10.0)
     assert target.met(10.9, None) is True
     assert target.met(11.1, None) is False
-    assert target.describe(None, "{:.1f}") == "keep (main 10.0)"
+    assert target.describe(None, "{:.1f}") == "keep (main 10.0, +10%)"
+
+
+def test_keep_target_may_allow_more() -> None:
+    target = Target(KEEP, 10.0, slack=1.5)
+    assert target.met(14.9, None) is True
+    assert target.met(15.1, None) is False
+    assert target.describe(None, "{:.0f}") == "keep (main 10, +50%)"
 
 
 def test_no_target_and_missing_figures_are_undecided() -> None:
