@@ -11,6 +11,9 @@ MAIN_STALL_QUEUE_MB = 0.25
 # The cut comes once the kernel's socket buffers (autotuned: 0.4-1 MB seen) and then the
 # server's 256 KiB SendQ are full, so its time varies with the kernel's part: 7-15 s seen.
 STALL_SECONDS_SLACK = 1.5
+# The queue is an estimate (messages sent until the victim's QUIT is seen, less those it read):
+# it counts the ones still on their way in when the server cut, more on a busy machine.
+STALL_QUEUE_SLACK = 1.25
 
 
 def issue_rows(plan: Plan) -> list[Row]:
@@ -33,13 +36,15 @@ def issue_rows(plan: Plan) -> list[Row]:
             "{:.1f}", Target(ABSOLUTE, 20.0)),
         Row(f"{per_line}, {plan.members} x {plan.senders} closed loop, window {window}",
             (f"closed_loop_w{window}", "server_cpu_us_per_delivery"), "{:.2f}",
-            Target(TIMES_NGIRCD, 1.5)),
+            Target(TIMES_NGIRCD, 1.5, issue="0.5 = 0.33 x 1.5")),
         *[Row(f"  the same, window {w}", (f"closed_loop_w{w}", "server_cpu_us_per_delivery"),
               "{:.2f}") for w in plan.windows[:-1]],
         Row(f"  the same, {plan.all_senders} clients x {plan.all_senders} senders",
-            ("all_senders", "server_cpu_us_per_delivery"), "{:.2f}", Target(TIMES_NGIRCD, 3.3)),
+            ("all_senders", "server_cpu_us_per_delivery"), "{:.2f}",
+            Target(TIMES_NGIRCD, 3.3, issue="1.0 = 0.30 x 3.3")),
         Row(f"  the same, trickle: {plan.rate:.0f} msg/s to {plan.members} clients",
-            ("latency", "server_cpu_us_per_delivery"), "{:.2f}", Target(TIMES_NGIRCD, 1.1)),
+            ("latency", "server_cpu_us_per_delivery"), "{:.2f}",
+            Target(TIMES_NGIRCD, 1.1, issue="3.0 = 2.7 x 1.1")),
         Row(f"p99 latency, {wide} clients, {plan.wide_rate:.0f} msg/s (ms)",
             ("wide_latency", "p99_ms"), "{:.1f}", Target(TIMES_NGIRCD, 1.0)),
         Row(f"p99 latency, {plan.members} clients, {plan.rate:.0f} msg/s (ms)",
@@ -47,7 +52,8 @@ def issue_rows(plan: Plan) -> list[Row]:
         Row("stopped reader: cut after (s)", ("stall", "seconds_to_drop"), "{:.2f}",
             Target(KEEP, MAIN_STALL_SECONDS, STALL_SECONDS_SLACK)),
         Row("stopped reader: queued in the server when cut (MB)",
-            ("stall", "server_queue_estimate_mb"), "{:.2f}", Target(KEEP, MAIN_STALL_QUEUE_MB)),
+            ("stall", "server_queue_estimate_mb"), "{:.2f}",
+            Target(KEEP, MAIN_STALL_QUEUE_MB, STALL_QUEUE_SLACK)),
         Row(f"QUIT burst: {plan.quitters} of {plan.clients} channel members close at once, "
             "until every QUIT reached the rest (s)", ("quit_burst", "seconds"), "{:.2f}"),
         Row("  QUIT burst: server CPU (s)", ("quit_burst", "server_cpu_seconds"), "{:.2f}"),

@@ -20,6 +20,7 @@ class Target:
     kind: str
     value: float = 0.0
     slack: float = KEEP_SLACK
+    issue: str = ""  # the issue's own figure, where this target is a reading of it
 
     def limit(self, theirs: Any) -> float | None:
         if self.kind == ABSOLUTE:
@@ -31,6 +32,10 @@ class Target:
         return None
 
     def describe(self, theirs: Any, fmt: str) -> str:
+        text = self._describe(theirs, fmt)
+        return f"{text} (issue: {self.issue})" if self.issue else text
+
+    def _describe(self, theirs: Any, fmt: str) -> str:
         if self.kind == NONE:
             return "-"
         if self.kind == ABSOLUTE:

@@ -22,6 +22,11 @@ def test_times_ngircd_target_scales_the_reference_figure() -> None:
     assert target.describe(2.0, "{:.2f}") == "<= ngircd x 1.5 = 3.00"
 
 
+def test_a_target_may_quote_the_issue() -> None:
+    target = Target(TIMES_NGIRCD, 1.5, issue="0.5 = 0.33 x 1.5")
+    assert target.describe(1.0, "{:.1f}") == "<= ngircd x 1.5 = 1.5 (issue: 0.5 = 0.33 x 1.5)"
+
+
 def test_times_ngircd_target_without_ngircd_is_undecided() -> None:
     target = Target(TIMES_NGIRCD, 1.5)
     assert target.met(1.0, None) is None
@@ -83,6 +88,6 @@ def test_issue_rows_name_the_plan_sizes_and_carry_the_issue_targets() -> None:
     assert rows[first].target == Target(ABSOLUTE, 1.0)
     assert rows["p99 latency, 500 clients, 50 msg/s (ms)"].target == Target(TIMES_NGIRCD, 1.0)
     assert rows["p99 latency, 100 clients, 200 msg/s (ms)"].target == Target(ABSOLUTE, 3.0)
-    assert rows["the same, 20 clients x 20 senders"].target == Target(TIMES_NGIRCD, 3.3)
+    assert rows["the same, 20 clients x 20 senders"].target.value == 3.3
     quick = [row.label for row in issue_rows(QUICK)]
     assert any(label.startswith("100 clients register, 10 in flight") for label in quick)
