@@ -141,6 +141,7 @@ class Swarm:
         self.quits: dict[str, int] = {}  # nick -> monotonic_ns when a QUIT for it was first seen
         self.on_tick: Callable[[], None] | None = None
         self.tick_interval = POLL_CAP  # fixed-rate phases shorten this to their send interval
+        self.ready_ns = 0  # when the last select returned
         self.registered = 0
         self.last_count_ns = 0
         self.count_pattern = b" PRIVMSG #bench :b "  # what counting receivers look for
@@ -218,7 +219,11 @@ class Swarm:
 
     def poll(self, timeout: float) -> None:
         """One select round: read, write, and call on_tick (used by fixed-rate senders)."""
-        for key, events in self.selector.select(timeout):
+        ready = self.selector.select(timeout)
+        # Whatever select found had arrived by now: stamping it all with this instant keeps the
+        # time this loop spends on the sockets before a bot's out of that bot's latency.
+        self.ready_ns = time.monotonic_ns()
+        for key, events in ready:
             bot: Bot = key.data
             if events & selectors.EVENT_WRITE:
                 self._on_writable(bot)
@@ -275,18 +280,19 @@ class Swarm:
         if not data:
             self.close(bot, "server closed the connection")
             return
-        self.on_data(bot, data)
+        self.on_data(bot, data, self.ready_ns)
 
-    def on_data(self, bot: Bot, data: bytes) -> None:
-        """Handle bytes received by bot: count or parse its lines."""
+    def on_data(self, bot: Bot, data: bytes, now_ns: int | None = None) -> None:
+        """Handle bytes received by bot (by now_ns; default: now): count or parse its lines."""
+        if now_ns is None:
+            now_ns = time.monotonic_ns()
         bot.bytes_in += len(data)
-        if bot.counting and self._count(bot, data):
+        if bot.counting and self._count(bot, data, now_ns):
             return
         if self._skim(bot, data):
             return
         lines = (bot.inbuf + data).split(b"\n") if bot.inbuf else data.split(b"\n")
         bot.inbuf = lines.pop()
-        now_ns = time.monotonic_ns()
         for line in lines:
             self.on_line(bot, line.rstrip(b"\r"), now_ns)
 
@@ -301,7 +307,7 @@ class Swarm:
         bot.inbuf = buffer[end:]
         return True
 
-    def _count(self, bot: Bot, data: bytes) -> bool:
+    def _count(self, bot: Bot, data: bytes, now_ns: int) -> bool:
         """Count the bench lines in data without splitting it into lines; False (do nothing)
         when the complete lines hold anything else, which then goes the slow way."""
         buffer = bot.inbuf + data if bot.inbuf else data
@@ -315,7 +321,7 @@ class Swarm:
         bot.privmsgs += marks
         self.tally.counted += marks
         if marks:
-            self.last_count_ns = time.monotonic_ns()
+            self.last_count_ns = now_ns
         return True
 
     # --- lines -------------------------------------------------------------------------------
