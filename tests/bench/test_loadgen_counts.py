@@ -69,3 +69,12 @@ def test_a_sending_probe_is_acked_by_the_second_probe() -> None:
     assert tally.acked == {0: 1, 1: 1, 2: 1}
     assert (tally.delivered, tally.counted, tally.duplicates) == (3, 1, 1)
     assert tally.remaining == {}
+
+
+def test_lines_take_the_stamp_of_the_select_that_found_them(swarm: Swarm) -> None:
+    bot = _bot(swarm, 1)
+    swarm.tally = Tally(fanout=1, receivers=1)
+    swarm.tally.expect(sender=0, seq=1)
+    swarm.on_data(bot, b":tx!u@h PRIVMSG #bench :b 0 1 1000\r\n", now_ns=4000)
+    assert swarm.tally.latencies_ns == [3000]
+    assert swarm.tally.last_delivery_ns == 4000
