@@ -32,8 +32,8 @@ def _quit_rows(name: str, key: tuple[str, ...]) -> Rows:
         (f"{name}: quitters", (*key, "quitters"), "{}"),
         (f"{name}: seconds", (*key, "seconds"), "{:.2f}"),
         (f"{name}: QUITs missing", (*key, "missing"), "{}"),
-        (f"{name}: server CPU (s)", (*key, "server_cpu_seconds"), "{:.2f}"),
-        (f"{name}: load gen. CPU (s)", (*key, "loadgen_cpu_seconds"), "{:.2f}"),
+        (f"{name}: server CPU, +idle (s)", (*key, "server_cpu_seconds"), "{:.2f}"),
+        (f"{name}: load gen. CPU, +idle (s)", (*key, "loadgen_cpu_seconds"), "{:.2f}"),
     ]
 
 

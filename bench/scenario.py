@@ -96,13 +96,13 @@ def _crowd(
             out["join_all"] = _join_all(server, swarm, everyone, channel, say)
     stay = everyone[: plan.clients - plan.quitters]
     with spy.phase("quit_burst"):
-        out["quit_burst"] = _quits(server, swarm, everyone[len(stay):], stay, say, "QUIT burst")
+        out["quit_burst"] = _quits(server, swarm, everyone[len(stay):], stay, say, "QUIT burst",
+                                   plan.idle_seconds)
     with spy.phase("wide_latency"):
         out["wide_latency"] = _fixed_rate(server, swarm, stay, channel, plan.wide_rate,
                                           plan.latency_seconds, plan.senders, say)
     out["shrink"] = _quits(server, swarm, stay[plan.members:], stay[: plan.members], say,
-                           "down to the chat members")
-    swarm.run_for(0.5)
+                           "down to the chat members", plan.idle_seconds)
     return out
 
 
@@ -135,14 +135,20 @@ def _join_all(
 
 def _quits(
     server: ServerProcess, swarm: Swarm, quitters: list[Bot], stayers: list[Bot], say: Say,
-    what: str,
+    what: str, settle: float,
 ) -> dict[str, Any]:
-    result: QuitResult
-    result, cpus = with_both_cpus(
-        server, lambda: quit_burst(swarm, quitters, stayers, QUIT_TIMEOUT))
+    """The QUIT burst; its CPU runs on for `settle` quiet seconds after the last QUIT, to take in
+    the server's clean-up after its clients left (and so that the next phase starts clean)."""
+
+    def burst() -> QuitResult:
+        result = quit_burst(swarm, quitters, stayers, QUIT_TIMEOUT)
+        swarm.run_for(settle)
+        return result
+
+    result, cpus = with_both_cpus(server, burst)
     say(f"{what}: {result.quitters} of {result.quitters + result.stayers} quit at once; "
         f"{result.seen} of {result.expected} QUITs reached the others in {result.seconds:.2f} s; "
-        f"{_cpus(cpus)}")
+        f"to {settle:g} s later: {_cpus(cpus)}")
     return {**asdict(result), "missing": result.missing, **cpus}
 
 
@@ -179,8 +185,7 @@ def _all_senders(
     victim, few = members[-1], members[: plan.all_senders]
     swarm.close(victim)
     shrink = _quits(server, swarm, members[plan.all_senders:-1], few, say,
-                    "down to the all-senders")
-    swarm.run_for(0.3)
+                    "down to the all-senders", plan.idle_seconds)
     with spy.phase("all_senders"):
         return shrink, _closed_loop(server, swarm, few, few, channel, plan.windows[-1],
                                     plan.throughput_seconds, say)
