@@ -30,7 +30,7 @@ from bench.loadgen import LoadError
 from bench.plan import QUICK, Plan
 from bench.scenario import bench_server, register_only
 from bench.servers import LOBBY, ServerProcess, start_localchat, start_reference
-from bench.spy import PhaseProfiler, SpyError
+from bench.spy import PhaseProfiler, SpyError, summary_data
 from bench.targets import evaluate, format_rows
 
 
@@ -60,8 +60,13 @@ def _run_one(title: str, start: Callable[[], ServerProcess], job: Job,
     except (OSError, RuntimeError) as error:  # NgircdError is a RuntimeError
         print(f"  FAILED to start {title}: {error}", file=sys.stderr, flush=True)
         return {"error": f"did not start: {error}"}
+    spy = PhaseProfiler(profile, server.pid)
     try:
-        return job(server, PhaseProfiler(profile, server.pid))
+        out = job(server, spy)
+        if spy.summaries:
+            out["profile"] = {name: summary_data(summary)
+                              for name, summary in spy.summaries.items()}
+        return out
     except (LoadError, SpyError) as error:
         print(f"  FAILED: {error}", file=sys.stderr, flush=True)
         return {"error": str(error)}

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 RATE = 250  # samples a second
 START_DEADLINE = 15.0
@@ -106,6 +107,13 @@ def format_top(summary: StackSummary, top: int = TOP) -> str:
 
 def _percent(count: int, total: int, function: str) -> str:
     return f"    {100 * count / total:5.1f}%  {function}"
+
+
+def summary_data(summary: StackSummary, top: int = TOP) -> dict[str, Any]:
+    """The summary's top entries as plain data (for the JSON file)."""
+    return {"samples": summary.total,
+            "self": summary.self_samples.most_common(top),
+            "inclusive": summary.inclusive.most_common(top)}
 
 
 def py_spy_path() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.spy import StackSummary, format_top, function_of, summarise
+from bench.spy import StackSummary, format_top, function_of, summarise, summary_data
 
 RAW = [
     "run (threading.py:982);serve (server/reader.py:94);send (server/out.py:10) 6",
@@ -68,3 +68,9 @@ def test_format_top_lists_both_orders_as_percentages() -> None:
 def test_format_top_says_when_there_were_no_samples() -> None:
     empty = StackSummary(0, summarise([]).self_samples, summarise([]).inclusive)
     assert "no samples" in format_top(empty)
+
+
+def test_summary_data_keeps_the_top_entries() -> None:
+    data = summary_data(summarise(RAW), top=1)
+    assert data == {"samples": 10, "self": [("send (server/out.py)", 8)],
+                    "inclusive": [("run (threading.py)", 10)]}
