@@ -112,11 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan = QUICK if args.quick else Plan()
     raise_file_limit(plan.clients * 2 + 256)
-    gc.disable()  # a collection of the load generator's objects would show up as latency
     names = [args.only] if args.only else ["localchat", "ngircd"]
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="localchat-bench-") as workdir:
-        results = run_all(plan, names, Path(workdir), args.profile)
+    collecting = gc.isenabled()
+    gc.disable()  # a collection of the load generator's objects would show up as latency
+    try:
+        with tempfile.TemporaryDirectory(prefix="localchat-bench-") as workdir:
+            results = run_all(plan, names, Path(workdir), args.profile)
+    finally:
+        if collecting:
+            gc.enable()
     rows = issue_rows(plan)
     ours, theirs = results.get("localchat", {}), results.get("ngircd", {})
     print("\nissue 12 (targets: absolute, a multiple of ngircd's figure in this run, or keep "
