@@ -46,6 +46,8 @@ ROWS: Rows = [
     ("register, no lobby (s)", ("register_no_lobby", "seconds"), "{:.2f}"),
     ("register, no lobby: server CPU (s)", ("register_no_lobby", "server_cpu_seconds"),
      "{:.2f}"),
+    ("register, no lobby: RSS per client (KiB)", ("register_no_lobby", "rss_per_client_kib"),
+     "{:.1f}"),
     ("RSS at start (MB)", ("rss_start_mb",), "{:.1f}"),
     ("RSS, clients idle (MB)", ("rss_idle_mb",), "{:.1f}"),
     ("RSS per client (KiB)", ("rss_per_client_kib",), "{:.1f}"),

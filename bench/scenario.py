@@ -47,11 +47,14 @@ def with_both_cpus(server: ServerProcess, work: Callable[[], T]) -> tuple[T, dic
 def register_only(
     server: ServerProcess, plan: Plan, lobby: str | None, say: Say, spy: PhaseProfiler
 ) -> dict[str, Any]:
-    """Only the registration phase (for the comparison run without a lobby)."""
+    """Only the registration phase and RSS after it (for the comparison run without a lobby)."""
     swarm = Swarm(server.address)
     swarm.lobby = lobby.lower().encode() if lobby else None
     try:
-        return _register(server, swarm, plan, say, spy, "register_no_lobby")
+        start_mb = server.rss_bytes() / 2**20
+        out = _register(server, swarm, plan, say, spy, "register_no_lobby")
+        out.update(_idle_rss(server, swarm, plan, start_mb, say))
+        return out
     finally:
         swarm.close_all()
 
@@ -81,14 +84,9 @@ def _crowd(
 ) -> dict[str, Any]:
     """Everyone registers and gets into one channel; RSS; the QUIT burst; latency in a big
     channel; then down to plan.members."""
-    out: dict[str, Any] = {"rss_start_mb": server.rss_bytes() / 2**20}
-    out["register"] = _register(server, swarm, plan, say, spy, "register")
-    swarm.run_for(plan.idle_seconds)
-    out["rss_idle_mb"] = server.rss_bytes() / 2**20
-    out["threads_idle"] = server.threads()
-    out["rss_per_client_kib"] = (out["rss_idle_mb"] - out["rss_start_mb"]) * 1024 / plan.clients
-    say(f"RSS with {plan.clients} idle clients: {out['rss_idle_mb']:.1f} MB, "
-        f"{out['rss_per_client_kib']:.1f} KiB per client")
+    start_mb = server.rss_bytes() / 2**20
+    out: dict[str, Any] = {"register": _register(server, swarm, plan, say, spy, "register")}
+    out.update(_idle_rss(server, swarm, plan, start_mb, say))
     everyone = list(swarm.bots)
     channel = lobby or CHANNEL
     if lobby is None:
@@ -104,6 +102,18 @@ def _crowd(
     out["shrink"] = _quits(server, swarm, stay[plan.members:], stay[: plan.members], say,
                            "down to the chat members", plan.idle_seconds)
     return out
+
+
+def _idle_rss(
+    server: ServerProcess, swarm: Swarm, plan: Plan, start_mb: float, say: Say
+) -> dict[str, Any]:
+    """RSS once the registered clients have been idle for plan.idle_seconds."""
+    swarm.run_for(plan.idle_seconds)
+    idle_mb = server.rss_bytes() / 2**20
+    per_client = (idle_mb - start_mb) * 1024 / plan.clients
+    say(f"RSS with {plan.clients} idle clients: {idle_mb:.1f} MB, {per_client:.1f} KiB per client")
+    return {"rss_start_mb": start_mb, "rss_idle_mb": idle_mb, "threads_idle": server.threads(),
+            "rss_per_client_kib": per_client}
 
 
 def _register(
