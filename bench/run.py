@@ -60,8 +60,8 @@ def _run_one(title: str, start: Callable[[], ServerProcess], job: Job,
     except (OSError, RuntimeError) as error:  # NgircdError is a RuntimeError
         print(f"  FAILED to start {title}: {error}", file=sys.stderr, flush=True)
         return {"error": f"did not start: {error}"}
-    spy = PhaseProfiler(profile, server.pid)
     try:
+        spy = PhaseProfiler(profile, server.pid)
         out = job(server, spy)
         if spy.summaries:
             out["profile"] = {name: summary_data(summary)

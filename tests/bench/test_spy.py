@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
+
 import pytest
 
-from bench.spy import StackSummary, format_top, function_of, summarise, summary_data
+from bench.spy import (
+    PhaseProfiler,
+    SpyError,
+    StackSummary,
+    format_top,
+    function_of,
+    summarise,
+    summary_data,
+)
 
 RAW = [
     "run (threading.py:982);serve (server/reader.py:94);send (server/out.py:10) 6",
@@ -74,3 +86,12 @@ def test_summary_data_keeps_the_top_entries() -> None:
     data = summary_data(summarise(RAW), top=1)
     assert data == {"samples": 10, "self": [("send (server/out.py)", 8)],
                     "inclusive": [("run (threading.py)", 10)]}
+
+
+def test_a_missing_py_spy_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(SpyError, match=r"pip install -e '\.\[bench\]'"):
+        PhaseProfiler(tmp_path / "profile", pid=1)
