@@ -92,6 +92,7 @@ def _crowd(
     if lobby is None:
         with spy.phase("join_all"):
             out["join_all"] = _join_all(server, swarm, everyone, channel, say)
+        swarm.run_for(plan.idle_seconds)  # the JOIN broadcasts' tail, before the QUIT burst
     stay = everyone[: plan.clients - plan.quitters]
     with spy.phase("quit_burst"):
         out["quit_burst"] = _quits(server, swarm, everyone[len(stay):], stay, say, "QUIT burst",
