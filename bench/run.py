@@ -105,14 +105,37 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", metavar="DIR", type=Path,
                         help="sample the LocalChat server with py-spy during each phase (raw "
                              "stacks and summaries in DIR; its figures are slowed by sampling)")
-    return parser.parse_args(argv)
+    parser.add_argument("--ngircd-from", metavar="FILE", type=Path,
+                        help="take ngircd's figures from an earlier --json FILE of the same plan "
+                             "instead of running ngircd again (it does not change)")
+    args = parser.parse_args(argv)
+    if args.ngircd_from and args.only == "ngircd":
+        parser.error("--ngircd-from replaces the ngircd run: not with --only ngircd")
+    return args
+
+
+def load_reference(path: Path, plan: Plan) -> dict[str, Any]:
+    """ngircd's figures from an earlier run's JSON file, which must have used the same plan."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        figures, saved_plan = saved["results"]["ngircd"], saved["plan"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SystemExit(f"--ngircd-from {path}: no ngircd figures there ({error})") from None
+    if saved_plan != json.loads(json.dumps(asdict(plan))):
+        raise SystemExit(f"--ngircd-from {path}: that run's plan differs from this one's")
+    if not isinstance(figures, dict) or "error" in figures:
+        raise SystemExit(f"--ngircd-from {path}: ngircd failed in that run")
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan = QUICK if args.quick else Plan()
     raise_file_limit(plan.clients * 2 + 256)
+    reference = load_reference(args.ngircd_from, plan) if args.ngircd_from else None
     names = [args.only] if args.only else ["localchat", "ngircd"]
+    if reference is not None:
+        names = ["localchat"]
     began = time.monotonic()
     collecting = gc.isenabled()
     gc.disable()  # a collection of the load generator's objects would show up as latency
@@ -122,10 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if collecting:
             gc.enable()
+    if reference is not None:
+        results["ngircd"] = reference
+        print(f"\n(ngircd's figures: {args.ngircd_from})")
     rows = issue_rows(plan)
     ours, theirs = results.get("localchat", {}), results.get("ngircd", {})
-    print("\nissue 12 (targets: absolute, a multiple of ngircd's figure in this run, or keep "
-          "main's)\n")
+    print("\nissue 12 (targets: absolute, a multiple of ngircd's figure in the same table, or "
+          "keep main's)\n")
     print(format_rows(rows, ours, theirs))
     print("\nevery figure\n")
     print(format_table(results))

@@ -91,3 +91,4 @@ def test_issue_rows_name_the_plan_sizes_and_carry_the_issue_targets() -> None:
     assert rows["the same, 20 clients x 20 senders"].target.value == 3.3
     quick = [row.label for row in issue_rows(QUICK)]
     assert any(label.startswith("100 clients register, 10 in flight") for label in quick)
+
