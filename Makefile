@@ -56,7 +56,8 @@ test: $(VENV)/.installed
 fresh-check:
 	bash scripts/fresh-check.sh
 
-# BENCH_ARGS: e.g. --quick, --only localchat, --json FILE, --profile DIR (see python -m bench.run -h)
+# BENCH_ARGS: e.g. --quick, --only localchat, --json FILE, --profile DIR, --ngircd-from FILE
+# (see python -m bench.run -h)
 BENCH_ARGS ?=
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,bench]'
