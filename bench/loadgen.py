@@ -21,8 +21,8 @@ PRIVMSG = b"PRIVMSG"
 # errors); a chunk of lines with none of them is skipped unsplit (the JOINs and NAMES of a join
 # storm are hundreds of thousands of lines).
 WANTED = (b" PRIVMSG ", b"PING", b"ERROR", b" QUIT ", b" 366 ", b" 001 ", b" 4", b" 5")
-POLL_CAP = 0.05
-RECV_SIZE = 65536  # never sleep longer than this in one select, so deadlines stay responsive
+POLL_CAP = 0.05  # never sleep longer than this in one select, so deadlines stay responsive
+RECV_SIZE = 65536
 
 
 class LoadError(RuntimeError):
