@@ -3,12 +3,18 @@ SIGHUP reloads the TLS certificate and key."""
 
 from __future__ import annotations
 
+import sys
+
+from server.mallocenv import reexecute_tuned
+
+if __name__ == "__main__":  # `python -m server`: re-executed (server.mallocenv) before the
+    reexecute_tuned(sys.argv[1:])  # imports below, so it costs only the interpreter's start
+
 import argparse
 import logging
 import queue
 import signal
 import sqlite3
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,6 +131,9 @@ def serve(config: ServerConfig) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program; argv None is this process's own command line (then, on glibc, it may
+    re-execute itself once with the per-thread malloc caches off: server.mallocenv)."""
+    own_command_line = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["accounts"]:  # the operator's account commands (server.admin)
         return admin.main(argv[1:])
@@ -136,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.print_config:
             print(render(settings), end="")
             return 0
+        if own_command_line:  # the console script (localchat-server) imported all of it first
+            reexecute_tuned(argv)  # returns only when it does not re-execute
         set_up_logging(settings.config.verbose, settings.log_file)
         serve(settings.config)
     except (UsageError, LogFileError) as error:
