@@ -22,6 +22,7 @@ from ircproto.version import localchat_version
 from server import admin, backup
 from server.config import ServerConfig
 from server.configfile import ConfigError, Settings, load, render
+from server.listener import use_small_thread_stacks
 from server.logsetup import LogFileError, set_up_logging
 from server.options import CONFIG_FILE, HISTORY_FILE, OPTIONS, add_options
 from server.privatefiles import ensure_private_dir
@@ -110,6 +111,7 @@ def serve(config: ServerConfig) -> None:
         detail = error.strerror or error
         raise UsageError(f"cannot make the data directory {config.data_path} private: {detail}"
                          ) from error
+    use_small_thread_stacks()  # before the first thread (server.listener)
     try:
         handle = start_server_thread(config, record_errors=False)
     except NewerSchemaError as error:
