@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import phases
 from bench.loadgen import Swarm
 from bench.servers import start_localchat
+from server.listener import THREAD_STACK_SIZE
 
 KIB = 1024
 ARENA_KIB = 64 * 1024  # a glibc thread arena reserves HEAP_MAX_SIZE (64 MiB on 64-bit)
@@ -65,8 +66,9 @@ def breakdown(pid: int, stack_kib: int) -> dict[str, tuple[int, int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.idlemem", description=__doc__)
     parser.add_argument("--clients", type=int, default=1000)
-    parser.add_argument("--stack-kib", type=int, default=8192,
-                        help="the thread stack size the server uses (to recognise its stacks)")
+    parser.add_argument("--stack-kib", type=int, default=THREAD_STACK_SIZE // KIB,
+                        help="the thread stack size the server uses (to recognise its stacks; "
+                             "a stack merged with a neighbouring mapping counts as other anon)")
     parser.add_argument("--env", action="append", default=[], metavar="K=V")
     parser.add_argument("--then", metavar="COMMAND",
                         help="run COMMAND with the server's pid appended while the clients idle")
