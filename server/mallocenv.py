@@ -56,7 +56,7 @@ def reexecute_tuned(argv: list[str]) -> None:
     environ = tuned_environ(os.environ, on_glibc())
     if environ is None or not sys.executable or not sys.orig_argv:
         return
-    argv = [sys.orig_argv[0], *sys.orig_argv[1:]]
+    argv = [sys.executable, *sys.orig_argv[1:]]  # (a venv is found from argv[0])
     try:
         sys.stdout.flush()
         sys.stderr.flush()
