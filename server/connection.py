@@ -20,8 +20,12 @@ import logging
 import selectors
 import socket
 import threading
+from collections import deque
+from collections.abc import Iterable
 
+from server.flusher import Flusher
 from server.nonblocking import Selector, send_now
+from server.state import Client
 from server.tls import TlsError, TlsSession
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ class Connection:
         self._writer = writer
         self._sendq = sendq
         self._lock = threading.Lock()
+        self._inbox: deque[bytes] = deque()  # queue()'d, not yet in _chunks (no lock needed)
         self._chunks: list[bytes] = []  # queued output, in order (joined only when sent)
         self._size = 0  # bytes in _chunks and _wire
         self._finishing = False  # finish() waits for the buffer to empty
@@ -50,32 +55,30 @@ class Connection:
         self._overflowed = False  # SendQ exceeded; push() ends the connection
         self._dead = False  # output is impossible or abandoned
         self._refuse = False  # no more lines accepted (always so when _dead)
+        self.scheduled = False  # lines queued since the last push() (server.flusher pushes it)
         self.close_reason: str | None = None  # why the server is ending this connection
         self.closing = threading.Event()  # set with close_reason: wakes a throttled reader
 
     @property
     def queued(self) -> int:
         """Bytes waiting for the kernel to take them."""
-        return self._size
+        return self._size + sum(map(len, self._inbox))
 
     def queue(self, data: bytes) -> None:
-        """Append data to the output (memory only: safe under the state lock)."""
-        self._lock.acquire()  # the hot path: acquire()/release() cost half of `with` here
-        try:
-            if self._refuse:
-                return
-            self._chunks.append(data)
-            self._size += len(data)
-            if self._size > self._sendq:
-                self._overflowed = True
-                self._stop_output()
-        finally:
-            self._lock.release()
+        """Append data to the output (memory only: safe under the state lock). No lock taken:
+        a deque's append is atomic, and push() moves what is there under the connection's lock
+        (this runs once per recipient of every message, with the state lock held)."""
+        if not self._refuse:
+            self._inbox.append(data)
+            self.scheduled = True
 
     def push(self) -> None:
         """Send what is queued, as far as the kernel takes it now (never under the state lock)."""
         self._lock.acquire()
         try:
+            self.scheduled = False
+            if self._inbox:
+                self._take_inbox()
             if self._overflowed:
                 self._drop_for_sendq()
             elif (self._chunks or self._wire) and not (self._waiting or self._dead):
@@ -85,6 +88,11 @@ class Connection:
                     self._writer.want_write(self)
         finally:
             self._lock.release()
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
+        """push() every client's connection in groups (this one among them), by this thread or
+        by the one already flushing (server.flusher)."""
+        self._writer.flusher.push_all(groups)
 
     def write(self, data: bytes) -> None:
         """queue() then push(): for lines whose order against others does not matter."""
@@ -99,6 +107,7 @@ class Connection:
     def write_final(self, data: bytes) -> None:
         """Queue a last line (ERROR) and refuse later ones; push() sends it, abort() ends."""
         with self._lock:
+            self._take_inbox()  # what was queued before goes first
             if data and not self._refuse:
                 self._chunks.append(data)
                 self._size += len(data)
@@ -121,6 +130,7 @@ class Connection:
     def flush_some(self) -> bool:
         """From the writer thread: send what the kernel takes now; True if some is left."""
         with self._lock:
+            self._take_inbox()
             if (self._chunks or self._wire) and not self._dead:
                 self._send_buffer()
             if self._wire and not self._dead:
@@ -135,6 +145,22 @@ class Connection:
 
     def fileno(self) -> int:
         return -1 if self._dead else self.sock.fileno()
+
+    def _take_inbox(self) -> None:
+        """Move queue()'d data to _chunks (under self._lock), counting it against the SendQ."""
+        inbox = self._inbox
+        if self._refuse:
+            inbox.clear()
+            return
+        chunks, size, take = self._chunks, self._size, inbox.popleft
+        for _ in range(len(inbox)):  # (appends meanwhile wait for the next push)
+            data = take()
+            chunks.append(data)
+            size += len(data)
+        self._size = size
+        if size > self._sendq:
+            self._overflowed = True
+            self._stop_output()
 
     def _send_buffer(self) -> None:
         """Move the queued chunks to the wire (encrypting them with TLS) and send what the
@@ -169,6 +195,7 @@ class Connection:
     def _stop_output(self) -> None:
         """No more output, ever: drop what is queued."""
         self._dead = self._refuse = True
+        self._inbox.clear()
         self._chunks.clear()
         self._wire = b""
         self._size = 0
@@ -207,6 +234,7 @@ class Writer:
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
         self._stopping = False
+        self.flusher = Flusher(self._wake)  # who pushes queued output (it hands over to us)
         self._thread = threading.Thread(target=self._run, name="irc-writer", daemon=True)
 
     def start(self) -> None:
@@ -240,7 +268,10 @@ class Writer:
             pass  # already awake (buffer full) or stopped
 
     def _run(self) -> None:
+        more = False  # a reader handed flushing over and some is left after our rounds
         while not self._stopping:
+            if more or self.flusher.handed_over:
+                more = self.flusher.take_over()
             with self._lock:
                 pending = list(self._pending)
             with Selector() as selector:  # poll, or select where there is none (Windows)
@@ -252,7 +283,7 @@ class Writer:
                         continue
                     selector.register(fd, selectors.EVENT_WRITE, connection)
                 try:
-                    ready = selector.select()
+                    ready = selector.select(0 if more else None)
                 except (OSError, ValueError):  # a socket closed meanwhile (select: EBADF)
                     self._flush_all(pending)
                     continue

@@ -83,7 +83,7 @@ class Outgoing:
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []
-        self._touched: list[Client] = []
+        self._touched: list[Iterable[Client]] = []  # the groups queued to, for flush()
         self._labeled: Client | None = None
         self._label = ""
         self._held: list[Message] = []
@@ -194,24 +194,28 @@ class Outgoing:
 
     def commit(self) -> None:
         """Under the state lock: queue every client's bytes in its outbox (no I/O)."""
-        if len(self._entries) == 1:  # the common case: one line to many, no regrouping
-            clients, data = self._entries[0]
+        entries = self._entries
+        if len(entries) == 1:  # the common case: one line to many, no regrouping
+            clients, data = entries[0]
             for client in clients:
                 client.outbox.queue(data)
-                self._touched.append(client)
-        else:
-            for client, data in self.per_client().items():
+            self._touched.append(clients)
+        elif entries:
+            per_client = self.per_client()
+            for client, data in per_client.items():
                 client.outbox.queue(data)
-                self._touched.append(client)
+            self._touched.append(per_client)
         self._entries = []
 
     def flush(self) -> None:
-        """After the state lock: have every outbox committed to send what it holds."""
+        """After the state lock: have every outbox committed to send what it holds (by this
+        thread, or by one already sending: server.flusher)."""
         if self._entries:  # not committed under a lock: order only within this batch
             self.commit()
         touched, self._touched = self._touched, []
-        for client in touched:
-            client.outbox.push()
+        first = next((client for group in touched for client in group), None)
+        if first is not None:
+            first.outbox.push_all(touched)
         aborts, self._aborts = self._aborts, []
         for client, reason in aborts:
             client.outbox.abort(reason)

@@ -3,9 +3,12 @@ one push per client."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ircproto.message import Message
 from server.commands import dispatch
 from server.delivery import Outgoing
+from server.state import Client
 from tests.server.fakes import Harness
 
 
@@ -19,6 +22,11 @@ class CountingOutbox:
 
     def push(self) -> None:
         self.pushes += 1
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
+        for group in groups:
+            for client in group:
+                client.outbox.push()
 
     def write(self, data: bytes) -> None:
         raise AssertionError("Outgoing must queue, then push")
