@@ -152,44 +152,56 @@ class Connection:
         if self._refuse:
             inbox.clear()
             return
-        chunks, size, take = self._chunks, self._size, inbox.popleft
-        for _ in range(len(inbox)):  # (appends meanwhile wait for the next push)
-            data = take()
-            chunks.append(data)
-            size += len(data)
-        self._size = size
-        if size > self._sendq:
+        count = len(inbox)  # (appends meanwhile wait for the next push)
+        if count == 1:  # the common case under a trickle
+            data = inbox.popleft()
+            self._chunks.append(data)
+            self._size += len(data)
+        else:
+            taken = [inbox.popleft() for _ in range(count)]
+            self._chunks += taken
+            self._size += sum(map(len, taken))
+        if self._size > self._sendq:
             self._overflowed = True
             self._stop_output()
 
     def _send_buffer(self) -> None:
         """Move the queued chunks to the wire (encrypting them with TLS) and send what the
-        kernel takes; the rest stays in _wire."""
-        chunks = self._chunks
-        if chunks or self.tls is not None:
+        kernel takes; the rest stays in _wire. (Once per push of every recipient: inlined.)"""
+        chunks, tls = self._chunks, self.tls
+        if chunks or tls is not None:
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
             chunks.clear()
-            try:
-                data = self.tls.encrypt(data) if self.tls is not None else data
-            except TlsError as error:
-                log.debug("%s", error)
-                self._stop_output()
-                return
-            self._wire = self._wire + data if self._wire else data
-        data = self._wire
+            if tls is not None:
+                try:
+                    data = tls.encrypt(data)
+                except TlsError as error:
+                    log.debug("%s", error)
+                    self._stop_output()
+                    return
+            if self._wire:
+                data = self._wire + data
+        else:
+            data = self._wire
         try:
-            sent = send_now(self.sock, data) if data else 0
+            sent = self.sock.send(data) if data else 0  # as send_now(): it never waits
+        except BlockingIOError:
+            sent = 0
         except OSError as error:
             log.debug("send failed: %s", error)
             self._stop_output()
             return
-        self._wire = data[sent:] if sent < len(data) else b""
-        self._size = len(self._wire)
-        if not self._wire:
-            self._emptied()
+        if sent < len(data):
+            self._wire = data[sent:]
+            self._size = len(data) - sent
+        else:
+            self._wire = b""
+            self._size = 0
+            if self._finishing:  # only then does anyone wait: Event.set() is dear here
+                self._drained.set()
 
     def _emptied(self) -> None:
-        if self._finishing:  # only then does anyone wait: Event.set() is dear on the hot path
+        if self._finishing:
             self._drained.set()
 
     def _stop_output(self) -> None:
