@@ -286,6 +286,8 @@ class Writer:
                 more = self.flusher.take_over()
             with self._lock:
                 pending = list(self._pending)
+            if more and not pending:
+                continue  # flushing for the readers; no socket waits for room: no poll yet
             with Selector() as selector:  # poll, or select where there is none (Windows)
                 selector.register(self._wake_r, selectors.EVENT_READ)
                 for connection in pending:
