@@ -96,6 +96,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
             "List a channel's members, a nick, or everyone whose nick, username, host or",
             "realname matches a mask with * and ?; o lists operators only; % asks for",
             "WHOX fields (t c u i h s n f d l a o r)."),
-    "WHOIS": ("WHOIS [<server>] <nick>", "All about a nick: its channels, account, idle time."),
+    "WHOIS": ("WHOIS [<server>] <nick>{,<nick>}",
+              "All about a nick (up to 4): its channels, account, idle time."),
     "WHOWAS": ("WHOWAS <nick> [<count>]", "Who held a nick before, newest first."),
 }

@@ -24,7 +24,8 @@ REDACTION_CAP = "draft/message-redaction"
 TAGS_CAP = "message-tags"
 OPERATOR_PREFIXES = {"~", "&", "@"}
 MAX_AWAITED = 500
-"""Replies whose parent is not loaded, remembered to be quoted when it comes (oldest forgotten)."""
+"""Replies whose parent is not loaded, remembered to be quoted when it comes (oldest forgotten);
+as many messages' reactions that came before their message (applied when it comes)."""
 
 
 class Annotations:
@@ -41,6 +42,8 @@ class Annotations:
         self._replying_in = ""
         self._awaited: dict[tuple[str, str], list[str]] = {}
         """(conversation key, parent msgid) -> msgids of the replies quoting it as not loaded."""
+        self._early: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
+        """(conversation key, msgid) -> (nick, reaction, added) heard before the message."""
         self._to_fetch: list[tuple[str, str]] = []  # (target, parent msgid), once caught up
         self._fetched: set[tuple[str, str]] = set()
         self._offered = MessageActions()
@@ -64,10 +67,14 @@ class Annotations:
         return replace(entry, quote=NOT_LOADED)
 
     def filed(self, conversation: Conversation, entry: LogEntry) -> None:
-        """entry (a server line) is in conversation: quote it in the replies waiting for it."""
-        if not self._awaited:
+        """entry (a server line) is in conversation: quote it in the replies waiting for it,
+        and show the reactions to it that came first."""
+        if not (self._awaited or self._early) or not entry.msgid:
             return
-        children = self._awaited.pop((self._presenter.key(conversation.name), entry.msgid), [])
+        key = (self._presenter.key(conversation.name), entry.msgid)
+        for nick, reaction, added in self._early.pop(key, []):
+            self._reaction(conversation.name, entry.msgid, nick, reaction, added)
+        children = self._awaited.pop(key, [])
         for msgid in children:
             child = conversation.log.find(msgid)
             if child is not None:
@@ -183,13 +190,20 @@ class Annotations:
         conversation = self._presenter.conversations.get(target)
         entry = self._find(conversation, msgid) if conversation is not None else None
         session = self._presenter.session
-        if entry is None or session is None or entry.deleted:
-            return  # a message we do not hold (any more): nothing to show it on
+        if session is None or (entry is not None and entry.deleted):
+            return
+        if entry is None:  # not here yet (history comes later): shown when it comes
+            early = self._early.setdefault((self._presenter.key(target), msgid), [])
+            early.append((nick, reaction, added))
+            while len(self._early) > MAX_AWAITED:
+                del self._early[next(iter(self._early))]
+            return
         changed = toggled(entry, reaction, nick, added, session.key)
         if changed is not None:
             self._presenter.replace(entry, changed)
 
     def _redacted(self, target: str, msgid: str) -> None:
+        self._early.pop((self._presenter.key(target), msgid), None)
         conversation = self._presenter.conversations.get(target)
         entry = self._find(conversation, msgid) if conversation is not None else None
         if conversation is None or entry is None or entry.deleted:

@@ -51,11 +51,14 @@ class Archive:
         return kept
 
     def _restore(self, cached: CachedConversation, nick: str) -> None:
-        """One cached conversation back in the presenter, its mentions of nick marked."""
+        """One cached conversation back in the presenter, its mentions of nick marked, its
+        replies quoting their parents."""
         conversations = self._presenter.conversations
         found = conversations.open(cached.name, cached.private)
         found.read_until = cached.read_until
         for entry in self._mark(cached.entries, nick):
+            if entry.reply_to:  # quoted from its parent, held here or fetched once online
+                entry = self._presenter.annotate(found, entry)
             conversations.add(found, entry, viewing=False)
         conversations.mark_read(found, cached.read_until)
         found.last_msgid, found.last_time = cached.last_msgid, cached.last_time

@@ -14,33 +14,30 @@ from app.controllers.activity import Activity
 from app.controllers.alerts import Alerts
 from app.controllers.annotations import Annotations
 from app.controllers.archive import Archive
+from app.controllers.commandsupport import CommandSupport
 from app.controllers.connector import Connector
 from app.controllers.link import ConnectionFactory, Link
+from app.controllers.menuactions import MenuActions
 from app.controllers.preferences import PreferencesFlow
 from app.controllers.presenter import Presenter
 from app.controllers.reactions import Reactions
 from app.controllers.search import Searcher
 from app.controllers.sender import Sender
-from app.models.cachesearch import Hit
 from app.models.connection import CLOSE_WAIT, Connection
 from app.models.conversations import STATUS, Conversation, Conversations
 from app.models.ignores import IgnoreList
 from app.models.log import EntryKind, LogEntry
 from app.models.notifier import Notifier
-from app.models.options import describe, parse_option
 from app.models.replies import quote_of
 from app.models.session import Session
 from app.models.settings import (
     DEFAULT_CHANNEL,
-    THEMES,
     ConnectParams,
-    PinRemoval,
     Settings,
     SettingsStore,
 )
 from app.models.splitter import LINE_LIMIT
 from app.models.userinput import InvalidInput
-from app.models.users import UserItem
 from app.views.base import ChatView
 from ircproto.message import Message, MessageError
 
@@ -48,9 +45,9 @@ Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 
-class ClientController:
-    """Implements ViewActions for one view and CommandContext for the slash commands; see
-    start_client for how it is made."""
+class ClientController(CommandSupport, MenuActions):
+    """Implements ViewActions for one view (the menus' part in MenuActions) and CommandContext
+    for the slash commands (helpers in CommandSupport); see start_client for how it is made."""
 
     def __init__(self, view: ChatView, *, settings_store: SettingsStore,
                  connection_factory: ConnectionFactory, clock: Clock,
@@ -278,50 +275,6 @@ class ClientController:
         self.annotations.offer(switched=True)
         self.activity.show()
 
-    def forget_certificate(self, server_id: str) -> PinRemoval:
-        """Remove the pin of server_id ('host:port')."""
-        return self.store.forget_pin(server_id)
-
-    def change_password(self, new: str) -> bool:
-        """/passwd and the account dialog: PASSWD from the stored password to new."""
-        if self.session is None or not self.online:
-            raise InvalidInput("Not connected: the password is changed on the server")
-        return self.send(self.connector.identity.change_password(self.session, new))
-
-    def current_users(self) -> list[UserItem]:
-        """The current channel's users, sorted for display."""
-        return self.presenter.current_users()
-
-    def clear_conversation(self) -> None:
-        """/clear: empty the log shown (here only)."""
-        self.presenter.clear(self.presenter.shown())
-
-    @property
-    def ignores(self) -> IgnoreList:
-        """/ignore: the nicks whose lines are not shown."""
-        return self.presenter.ignores
-
-    def save_ignores(self) -> bool:
-        """Remember the ignore list; False with an error line when it could not be saved."""
-        if self.store.update(ignored=self.presenter.ignores.nicks):
-            return True
-        self.presenter.error(f"Could not save the ignore list to {self.store.path}")
-        return False
-
-    def set_option(self, name: str, value: str) -> None:
-        """/set: show the options (name ''), or change one, remember it and use it now."""
-        if name:
-            if not self.store.update(**parse_option(name, value)):
-                raise InvalidInput(f"Could not save the option to {self.store.path}")
-            self.apply_options(self.store.load())
-        self.inform("Options:", *describe(self.store.load()))
-
-    def set_away(self, text: str) -> bool:
-        """/away text, /back (''): AWAY, and automatic away leaves the user's choice alone."""
-        assert self.session is not None, "/away runs online"
-        self.activity.auto_away.set_manual(bool(text))
-        return self.send(self.session.build.away(text))
-
     # --- ViewActions ---
 
     def on_send(self, text: str) -> None:
@@ -369,77 +322,6 @@ class ClientController:
     def on_close(self) -> None:
         """Window X: ask, then leave (as Escape does)."""
         self.on_escape()
-
-    def on_account(self) -> None:
-        """The Account menu: the account dialog, then PASSWD (stored on PASSWD SUCCESS)."""
-        try:
-            message = self.connector.identity.from_dialog(
-                self.view, self.session if self.online else None)
-        except InvalidInput as error:
-            self.presenter.error(str(error))
-            return
-        if message is not None:
-            self.send(message)
-
-    def on_notify_mode(self, name: str, mode: str) -> None:
-        """The conversation list's menu: what name notifies for; remembered, and said."""
-        self._setting(lambda: self._alerts.choose_mode(name, mode))
-
-    def on_do_not_disturb(self, on: bool) -> None:
-        """The Account menu's Do not disturb: remember it, and say so."""
-        self._setting(lambda: self._alerts.choose_dnd(on))
-
-    def on_preferences(self) -> None:
-        """The Preferences dialog; what changed goes the way /set, /dnd and the toggle go."""
-        try:
-            self.preferences.run()
-        except InvalidInput as error:
-            self.presenter.error(str(error))
-
-    def _setting(self, change: Callable[[], str]) -> None:
-        try:
-            self.inform(change())
-        except InvalidInput as error:
-            self.presenter.error(str(error))
-
-    def on_search(self, text: str) -> None:
-        """Search all conversations: the cache, and the server's history (controllers.search)."""
-        self.searcher.search(text)
-
-    def on_search_pick(self, hit: Hit) -> None:
-        """Open a search result's conversation at that message."""
-        self.searcher.pick(hit)
-
-    def on_reply(self, entry: LogEntry | None) -> None:
-        """Reply (the log's menu, Ctrl+R): the input goes into reply mode."""
-        self._attempt(lambda: self.annotations.reply(entry))
-
-    def on_cancel_reply(self) -> None:
-        """The reply bar's close button."""
-        self.annotations.cancel_reply()
-
-    def on_react(self, entry: LogEntry, reaction: str) -> None:
-        """A reaction chip or the menu: toggle our reaction to entry."""
-        self._attempt(lambda: self.annotations.react(entry, reaction))
-        self.refresh()
-
-    def on_delete(self, entry: LogEntry) -> None:
-        """The menu's Delete: REDACT entry."""
-        self._attempt(lambda: self.annotations.delete(entry))
-        self.refresh()
-
-    def _attempt(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except InvalidInput as error:
-            self.presenter.error(str(error))
-
-    def on_theme_changed(self, theme: str) -> None:
-        """Remember the theme; say so when it is unknown or cannot be saved."""
-        if theme not in THEMES:
-            self.presenter.error(f"Unknown theme {theme!r}")
-        elif not self.store.update(theme=theme):
-            self.presenter.error(f"Could not save the theme to {self.store.path}")
 
 
 def _describe(item: object) -> str:

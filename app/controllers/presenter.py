@@ -90,14 +90,13 @@ class Presenter:
             if entry is None:
                 continue
             index = self.conversations.add(conversation, entry, conversation is self.shown())
+            if index >= 0 and conversation is self.shown():
+                if index < len(conversation.log) - 1:
+                    self._redraw = True
+                else:
+                    self._appended.append(entry)
             if index >= 0 and entry.msgid and conversation.name != STATUS:
-                self._filed(conversation, entry)
-            if index < 0 or conversation is not self.shown():
-                continue
-            if index < len(conversation.log) - 1:
-                self._redraw = True
-            else:
-                self._appended.append(entry)
+                self._filed(conversation, entry)  # last: it may replace entry (its reactions)
 
     def _folded(self, conversation: Conversation, entry: LogEntry) -> LogEntry | None:
         """entry as the log should take it: a join/part/quit becomes (or grows, None) the

@@ -11,6 +11,7 @@ from app.controllers.connector import Connector
 from app.controllers.link import Link
 from app.controllers.presenter import Presenter
 from app.models import events as ev
+from app.models.channelkeys import ChannelKeys
 from app.models.log import LogEntry
 from app.models.outcome import Outcome
 from app.models.session import Session
@@ -25,7 +26,8 @@ ACCOUNT_EVENTS = (ev.LoggedIn, ev.AccountCreated, ev.PasswordChanged, ev.LoginRe
 
 
 class Reactions:
-    """wanted: the channels to (re)join, in order. send puts a message on the connection;
+    """wanted: the channels to (re)join, in order (keys: the +k keys to give them again).
+    send puts a message on the connection;
     switch_to shows a conversation; waiting says whether the outbox holds anything; gave_up
     runs after we stopped waiting for the catch-up; undelivered(target) after the server
     refused our message to target."""
@@ -35,6 +37,7 @@ class Reactions:
                  switch_to: Callable[[str | None], None], waiting: Callable[[], bool],
                  gave_up: Callable[[], None], undelivered: Callable[[str | None], None]) -> None:
         self.wanted = list(channels)
+        self.keys = ChannelKeys()
         self._presenter, self._connector = presenter, connector
         self._link, self._archive = link, archive
         self._send, self._switch_to = send, switch_to
@@ -66,6 +69,8 @@ class Reactions:
         elif isinstance(event, (ev.HistoryReceived, ev.HistoryTargetFound, ev.RequestFailed)):
             for message in catch_up.on_event(event):
                 self._send(message)
+        elif isinstance(event, ev.ChannelKeyChanged):
+            self.keys.set(session.key(event.channel), event.key)
         elif isinstance(event, ev.CasemappingChanged):
             self._presenter.rekey()
         elif isinstance(event, ev.ReadMarkerSet):
@@ -98,7 +103,7 @@ class Reactions:
         self._presenter.forget_read_markers()
         self._link.while_open(CATCH_UP_MS, self._stop_waiting)
         for channel in self.wanted:
-            self._link.send(session.join(channel))
+            self._link.send(session.join(channel, self.keys.get(session.key(channel))))
         assert self._connector.catch_up is not None
         self._connector.catch_up.registered(self.wanted if again or self._waiting() else ())
         if again:
@@ -128,6 +133,7 @@ class Reactions:
         index = self._index(session, channel)
         if index >= 0:
             del self.wanted[index]
+            self.keys.set(session.key(channel), "")
         current = self._presenter.is_current(channel)
         if closing:
             self._presenter.conversations.close(channel)
@@ -143,6 +149,7 @@ class Reactions:
         index = self._index(session, channel)
         if index >= 0:
             del self.wanted[index]
+        self.keys.set(session.key(channel), "")  # a wrong key is not tried again
         assert self._connector.catch_up is not None
         self._connector.catch_up.refused(channel)
 

@@ -6,6 +6,7 @@ the writer thread (app.models.cachewriter). A bad cache warns, never crashes."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -130,12 +131,14 @@ class LogCache:
         found = CachedConversation(name, bool(private), last_msgid, _time(last_time),
                                    _time(read_until))
         rows = self._db.execute(
-            "SELECT time, sender, target, text, kind, own, private, msgid FROM lines "
-            "WHERE account = ? AND conversation = ? ORDER BY time DESC, seq DESC LIMIT ?",
-            (self.account, key, self.limit)).fetchall()
+            "SELECT time, sender, target, text, kind, own, private, msgid, reply_to, reactions "
+            "FROM lines WHERE account = ? AND conversation = ? ORDER BY time DESC, seq DESC "
+            "LIMIT ?", (self.account, key, self.limit)).fetchall()
         found.entries = [LogEntry(datetime.fromisoformat(t), sender, target, text,
-                                  EntryKind(kind), bool(own), bool(priv), msgid, replayed=True)
-                         for t, sender, target, text, kind, own, priv, msgid in reversed(rows)]
+                                  EntryKind(kind), bool(own), bool(priv), msgid, replayed=True,
+                                  reply_to=reply_to, reactions=_reactions_of(reactions))
+                         for t, sender, target, text, kind, own, priv, msgid, reply_to, reactions
+                         in reversed(rows)]
         account, limit = self.account, self.limit
         self._write(lambda db: db.execute(  # what fell off the log's end falls out of the cache
             "DELETE FROM lines WHERE account = ? AND conversation = ? AND seq NOT IN (SELECT "
@@ -149,15 +152,17 @@ class LogCache:
         ((key, conversation without entries)) in one transaction."""
         account = self.account
         line_rows = [(account, key, _text(e.time), e.sender, e.target, e.text, e.kind.value,
-                      int(e.own), int(e.private), e.msgid) for key, e in lines]
+                      int(e.own), int(e.private), e.msgid, e.reply_to, _reactions(e))
+                     for key, e in lines]
         position_rows = [(account, key, c.name, int(c.private), c.last_msgid,
                           _text(c.last_time), _text(c.read_until)) for key, c in positions]
 
         def write(db: sqlite3.Connection) -> None:
-            db.executemany(
-                "INSERT OR IGNORE INTO lines (account, conversation, time, sender, target, "
-                "text, kind, own, private, msgid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                line_rows)
+            db.executemany(  # a line filed again (its reactions changed) keeps its place
+                "INSERT INTO lines (account, conversation, time, sender, target, text, kind, "
+                "own, private, msgid, reply_to, reactions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?) ON CONFLICT (account, conversation, msgid) DO UPDATE SET "
+                "reactions = excluded.reactions", line_rows)
             db.executemany("INSERT OR REPLACE INTO positions VALUES (?, ?, ?, ?, ?, ?, ?)",
                            position_rows)
         return self._write(write)
@@ -165,10 +170,10 @@ class LogCache:
     def keep(self, item: Outgoing) -> bool:
         """Keep item (typed, not yet confirmed) until dropped, also across a crash."""
         row = (self.account, item.target, item.text, int(item.action), int(item.sent),
-               _text(item.entry.time), int(item.entry.private), item.uid)
+               _text(item.entry.time), int(item.entry.private), item.uid, item.reply_to)
         return self._write(lambda db: db.execute(
             "INSERT OR REPLACE INTO outbox (account, target, text, action, sent, time, "
-            "private, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row))
+            "private, uid, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row))
 
     def mark_sent(self, items: Iterable[Outgoing]) -> bool:
         """items went out (history may hold them from now on)."""
@@ -188,7 +193,7 @@ class LogCache:
             return []
         try:
             rows = self._db.execute(
-                "SELECT target, text, action, sent, time, private, uid FROM outbox "
+                "SELECT target, text, action, sent, time, private, uid, reply_to FROM outbox "
                 "WHERE account = ? ORDER BY seq", (self.account,)).fetchall()
         except sqlite3.Error as error:
             self._fail(error)
@@ -196,8 +201,9 @@ class LogCache:
         return [Outgoing(target, text, bool(action), LogEntry(
                     datetime.fromisoformat(moment), sender, target, text,
                     EntryKind.ACTION if action else EntryKind.CHAT, True, bool(private),
-                    pending=True), sent=bool(sent), uid=uid)
-                for target, text, action, sent, moment, private, uid in rows]
+                    pending=True, reply_to=reply_to), sent=bool(sent), uid=uid,
+                             reply_to=reply_to)
+                for target, text, action, sent, moment, private, uid, reply_to in rows]
 
     def search(self, text: str, limit: int = 100) -> list[Hit]:
         """The account's cached lines matching text, newest first (app.models.cachesearch),
@@ -235,3 +241,22 @@ def _time(text: str | None) -> datetime | None:
 
 def _text(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="microseconds") if moment is not None else None
+
+
+def _reactions(entry: LogEntry) -> str:
+    """entry's reactions as the cache keeps them: JSON [[reaction, [nick, ...]], ...], or ''."""
+    return json.dumps([[reaction, list(nicks)] for reaction, nicks in entry.reactions],
+                      ensure_ascii=False) if entry.reactions else ""
+
+
+def _reactions_of(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The reactions _reactions() wrote (ValueError for anything else: the cache is broken)."""
+    if not text:
+        return ()
+    data = json.loads(text)
+    if not isinstance(data, list) or not all(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+            and isinstance(item[1], list) and all(isinstance(n, str) for n in item[1])
+            for item in data):
+        raise ValueError(f"unreadable reactions in the cache: {text[:80]!r}")
+    return tuple((reaction, tuple(nicks)) for reaction, nicks in data)

@@ -9,15 +9,18 @@ from pathlib import Path
 
 from app.models.cachesearch import INDEX, ensure_index
 
-VERSION = 1
+VERSION = 2
 """PRAGMA user_version of a current cache. 0: a cache from before versions (2026-12 and
-older), whose outbox rows had no uid; 1: outbox rows keyed by uid, written as they are typed."""
+older), whose outbox rows had no uid; 1: outbox rows keyed by uid, written as they are typed;
+2: each line keeps the msgid it answers (reply_to) and its reactions (JSON), each unsent
+message the msgid it answers."""
 
 SCHEMA = """
 CREATE TABLE lines (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, conversation TEXT NOT NULL,
     time TEXT NOT NULL, sender TEXT NOT NULL, target TEXT NOT NULL, text TEXT NOT NULL,
     kind TEXT NOT NULL, own INTEGER NOT NULL, private INTEGER NOT NULL, msgid TEXT NOT NULL,
+    reply_to TEXT NOT NULL DEFAULT '', reactions TEXT NOT NULL DEFAULT '',
     UNIQUE (account, conversation, msgid));
 CREATE INDEX lines_by_time ON lines (account, conversation, time, seq);
 CREATE TABLE positions (
@@ -27,7 +30,7 @@ CREATE TABLE positions (
 CREATE TABLE outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, target TEXT NOT NULL,
     text TEXT NOT NULL, action INTEGER NOT NULL, sent INTEGER NOT NULL, time TEXT NOT NULL,
-    private INTEGER NOT NULL, uid TEXT NOT NULL DEFAULT '');
+    private INTEGER NOT NULL, uid TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '');
 CREATE UNIQUE INDEX outbox_by_uid ON outbox (uid) WHERE uid != '';
 """
 
@@ -55,6 +58,16 @@ UPDATE outbox SET uid = 'v0-' || seq;
 CREATE UNIQUE INDEX outbox_by_uid ON outbox (uid) WHERE uid != '';
 """
 """Version 0 to 1: the outbox kept at the last close gets a uid per row."""
+
+TO_2 = """
+ALTER TABLE lines ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE lines ADD COLUMN reactions TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
+"""
+"""Version 1 to 2: lines and unsent messages keep their reply link, lines their reactions (none
+for what is held)."""
+STEPS = {0: "TO_1", 1: "TO_2"}
+"""The script that takes a cache from each older version to the next (named: tests swap one)."""
 
 
 class NewerCacheError(Exception):
@@ -88,7 +101,8 @@ def _migrate(db: sqlite3.Connection, version: int) -> None:
     if fresh:
         script = SCHEMA + INDEX
     else:
-        db.executescript(f"BEGIN; {V0} COMMIT;")
-        ensure_index(db)  # a cache from before the search index gets it first
-        script = TO_1
+        if version == 0:
+            db.executescript(f"BEGIN; {V0} COMMIT;")
+            ensure_index(db)  # a cache from before the search index gets it first
+        script = "".join(globals()[STEPS[step]] for step in range(version, VERSION))
     db.executescript(f"BEGIN; {script} PRAGMA user_version = {VERSION}; COMMIT;")

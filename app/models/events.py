@@ -304,12 +304,20 @@ class CasemappingChanged:
     casemapping: str
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelKeyChanged:
+    """channel's key (+k) is now key ("" when it has none): ours to give again on a rejoin."""
+
+    channel: str
+    key: str
+
+
 Event = (
     MessageReceived | Registered | NickRejected | UserJoined | UserParted | UserQuit
     | NickChanged | TopicChanged | UsersChanged | ErrorReceived | ServerNotice | HistoryReceived
     | HistoryTargetFound | ReadMarkerSet | RequestFailed | LoggedIn | AccountCreated
     | LoginRefused | NickOwned | PasswordChanged | SearchAnswered | TypingNotified
     | AwayChanged | CasemappingChanged | RequestNoted | ReactionChanged | MessageRedacted
-    | JoinRefused | MessageRefused
+    | JoinRefused | MessageRefused | ChannelKeyChanged
 )
 ConnectionItem = ConnectionOpened | ConnectFailed | ConnectionClosed

@@ -34,7 +34,7 @@ class Outgoing:
     uid: str = field(default_factory=lambda: uuid.uuid4().hex)
     """Its key in the cache, where it is kept from the moment it is typed until confirmed."""
     reply_to: str = ""
-    """The msgid it answers (+reply), when it is a reply (not kept in the cache)."""
+    """The msgid it answers (+reply), when it is a reply (kept in the cache with it)."""
 
 
 class Outbox:

@@ -247,7 +247,10 @@ class Session:
     def join(self, channel: str, key: str = "") -> Message:
         """JOIN channel (with key, for a channel under +k); InvalidInput when the name is not a
         valid channel."""
-        return self._build.join(channel, key)
+        line = self._build.join(channel, key)
+        if key:
+            self._state.join_keys[self.key(channel)] = key
+        return line
 
     def part(self, channel: str, reason: str = "") -> Message:
         """PART channel."""

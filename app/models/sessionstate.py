@@ -36,6 +36,8 @@ class SessionState:
     registered: bool = False
     who_pending: set[str] = field(default_factory=set)
     """The (folded) channels whose WHO we asked for after joining, to learn who is away."""
+    join_keys: dict[str, str] = field(default_factory=dict)
+    """The key we gave in a JOIN not yet answered, by folded channel name."""
 
     def is_own(self, nick: str) -> bool:
         """True when nick is ours."""

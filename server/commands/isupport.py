@@ -29,7 +29,8 @@ KEY_MODE = "k"  # CHANMODES type B: a parameter to set and to unset
 LIMIT_MODE = "l"  # CHANMODES type C: a parameter to set only
 MEMBER_MODES = "".join(MEMBER_PREFIXES)  # "ov": channel modes that take a nick (PREFIX)
 STATUSMSG = "".join(MEMBER_PREFIXES.values())  # "@+": PRIVMSG @#chan reaches its ops only
-TARGMAX = {"KICK": 4, "NOTICE": MAXTARGETS, "PRIVMSG": MAXTARGETS, "TAGMSG": MAXTARGETS}
+TARGMAX = {"KICK": 4, "NOTICE": MAXTARGETS, "PRIVMSG": MAXTARGETS, "TAGMSG": MAXTARGETS,
+           "WHOIS": 4}
 
 
 def isupport_tokens(config: ServerConfig) -> list[str]:

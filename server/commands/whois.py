@@ -1,5 +1,6 @@
-"""WHOIS (Modern IRC): 311, 319, 312, 313, 301, 330, 335, 671, 276 and 317 about one nick, then
-318 with the nick param exactly as given; 401 (and 318) for nobody, 402 for another server.
+"""WHOIS (Modern IRC): 311, 319, 312, 313, 301, 330, 335, 671, 276 and 317 about each nick of
+the comma list, then 318 with the nick param exactly as given; 401 for nobody, 402 for another
+server, 407 for more nicks than TARGMAX allows.
 
 Channels: secret ones only to their members; an invisible user's only where the asker is too.
 """
@@ -15,7 +16,9 @@ from server.commands.base import (
     is_operator,
     member_prefixes,
     no_such_nick,
+    split_targets,
 )
+from server.commands.isupport import TARGMAX
 from server.state import Client
 
 
@@ -60,7 +63,8 @@ def send_whois(ctx: Context, target: Client) -> None:
               "seconds idle, signon time")
 
 
-# WHOIS [<target>] <nick>   (<target>: this server, or the nick again; one nick is answered)
+# WHOIS [<target>] <nick>{,<nick>}   (<target>: this server, or the nick again; each nick
+# answered in turn, at most TARGMAX WHOIS, then one 318 with the list as given)
 def handle_whois(ctx: Context, message: Message) -> None:
     asked = message.params[-1]
     if not asked:
@@ -71,10 +75,15 @@ def handle_whois(ctx: Context, message: Message) -> None:
         ctx.reply(n.ERR_NOSUCHSERVER, server, "No such server")
         ctx.reply(n.RPL_ENDOFWHOIS, asked, "End of /WHOIS list")
         return
-    nick = asked.split(",")[0]
-    target = ctx.state.find_user(nick)
-    if target is None:
-        ctx.reply_error(no_such_nick(nick))
-    else:
-        send_whois(ctx, target)
+    nicks = split_targets(asked)
+    most = TARGMAX["WHOIS"]
+    if len(nicks) > most:
+        ctx.reply(n.ERR_TOOMANYTARGETS, asked, f"Too many targets (max {most})")
+        nicks = []
+    for nick in nicks:
+        target = ctx.state.find_user(nick)
+        if target is None:
+            ctx.reply_error(no_such_nick(nick))
+        else:
+            send_whois(ctx, target)
     ctx.reply(n.RPL_ENDOFWHOIS, asked, "End of /WHOIS list")

@@ -45,6 +45,18 @@ def test_whois_known_and_unknown():
     assert commands(h.send(alice, "WHOIS localchat bob"))[0] == "311"
 
 
+def test_whois_a_comma_list_answers_each_nick_then_one_end():
+    h = Harness()
+    alice, _, _ = h.connect("alice"), h.connect("bob"), h.connect("carol")
+    replies = h.send(alice, "WHOIS bob,ghost,carol")
+    assert [m.params[1] for m in replies if m.command in ("311", "401")] == [
+        "bob", "ghost", "carol"]
+    assert [m.params[1] for m in replies if m.command == "318"] == ["bob,ghost,carol"]
+    assert commands(replies)[-1] == "318"
+    too_many = h.send(alice, "WHOIS a,b,c,d,e")
+    assert commands(too_many) == ["407", "318"] and "max 4" in too_many[0].params[-1]
+
+
 def test_queries_a_nick_that_has_not_registered_is_nobody_yet():
     h = Harness()
     alice = h.connect("alice")

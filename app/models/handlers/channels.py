@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from app.models import events as ev
+from app.models.channelkeys import key_change
 from app.models.outcome import Outcome
 from app.models.roster import Channel
 from app.models.sessionstate import SessionState, nick_of
@@ -24,6 +25,9 @@ def handle_join(state: SessionState, message: Message, out: Outcome) -> None:
     if state.is_own(nick):
         state.roster.enter(name)
         out.emit(ev.UserJoined(name, nick, own=True), state.log.system(f"You joined {name}", name))
+        key = state.join_keys.pop(state.features.key(name), "")
+        if key:
+            out.emit(ev.ChannelKeyChanged(name, key))
         return
     found = state.roster.get(name)
     if found:
@@ -108,6 +112,10 @@ def handle_mode(state: SessionState, message: Message, out: Outcome) -> None:
     found = state.roster.get(target)
     if found and state.roster.apply_modes(found, message.param(1), list(message.params[2:])):
         out.emit(_users_changed(found))
+    key = key_change(state.features, message.param(1), list(message.params[2:])) \
+        if found else None
+    if found and key is not None:
+        out.emit(ev.ChannelKeyChanged(found.name, key))
     where = f" on {target}" if state.features.is_channel(target) else f" for {target}"
     out.emit(state.log.system(f"{setter} sets mode {change}{where}", target if found else ""))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.models import events as ev
+from app.models.channelkeys import key_change
 from app.models.outcome import Outcome
 from app.models.sessionstate import SessionState
 from ircproto import numerics as num
@@ -30,6 +32,9 @@ def _where(state: SessionState, channel: str) -> str:
 def handle_324(state: SessionState, message: Message, out: Outcome) -> None:
     channel, modes = message.param(1), " ".join(message.params[2:])
     out.emit(state.log.system(f"Modes of {channel}: {modes}", _where(state, channel)))
+    key = key_change(state.features, message.param(2), list(message.params[3:]))
+    if key and state.roster.get(channel):  # only a key shown: a 324 lists modes set, not unset
+        out.emit(ev.ChannelKeyChanged(channel, key))
 
 
 # 367/348/346 <client> <channel> <mask> [<who> <set-ts>]

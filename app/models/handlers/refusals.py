@@ -22,6 +22,7 @@ JOIN_HINTS = {
 # 471/473/474/475 <client> <channel> :Cannot join channel (+l/+i/+b/+k)
 def handle_join_refused(state: SessionState, message: Message, out: Outcome) -> None:
     channel, reason = message.param(1), message.param(-1)
+    state.join_keys.pop(state.features.key(channel), None)  # a refused key is not kept
     hint = JOIN_HINTS[message.command].format(channel=channel)
     text = f"Could not join {channel}: {reason} ({hint})"
     out.emit(ev.JoinRefused(channel, reason), state.log.error(text, channel))

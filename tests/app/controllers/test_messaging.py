@@ -4,10 +4,12 @@ when not held; reactions toggled and replayed; deletion; what the log offers wit
 
 from __future__ import annotations
 
+from app.controllers.client import start_client
 from app.models.replies import NOT_LOADED
 from app.views.base import MessageActions
-from tests.app.controllers.test_conversations import JOIN, at, cached_rig, history, msg
+from tests.app.controllers.test_conversations import JOIN, PARAMS, at, cached_rig, history, msg
 from tests.app.controllers.test_search import online
+from tests.fakes import FakeView
 
 CAPS = ("message-tags server-time echo-message batch draft/chathistory "
         "draft/multiline=max-bytes=4096,max-lines=10 draft/message-redaction")
@@ -179,3 +181,32 @@ def test_messaging_a_refused_batch_is_no_longer_pending_and_says_why(rig):
     rig.conn.feed(*REGISTER, *JOIN)
     rig.view.pump()
     assert not any(line.startswith("BATCH") for line in rig.conn.sent_lines())  # not resent
+
+
+def test_messaging_reactions_that_come_before_their_message_show_when_it_comes(rig):
+    modern(rig, "@+draft/react=🎉;+reply=late :alice!a@h TAGMSG #lobby",
+           "@+draft/react=👍;+reply=late :bob!b@h TAGMSG #lobby",
+           "@+draft/unreact=👍;+reply=late :bob!b@h TAGMSG #lobby",
+           "@+draft/react=★;+reply=gone :carol!c@h TAGMSG #lobby",
+           ":carol!c@h REDACT #lobby gone")
+    rig.conn.feed(*history("#lobby", msg("late", 0, "the plan", sender="dave"),
+                           msg("gone", 1, "deleted before we saw it", sender="carol")))
+    rig.view.pump()
+    assert shown(rig, "late").reactions == (("🎉", ("alice",)),)
+    assert shown(rig, "gone").reactions == ()
+
+
+def test_messaging_replies_and_reactions_are_kept_in_the_cache_across_a_restart(rig, tmp_path):
+    first = modern(cached_rig(rig, tmp_path), msg("p1", 1, "the plan", sender="alice"),
+                   f"@msgid=r1;time={at(2)};+reply=p1 :bob!u@h PRIVMSG #lobby :agreed",
+                   "@+draft/react=🎉;+reply=p1 :carol!c@h TAGMSG #lobby")
+    assert shown(rig, "p1").reactions == (("🎉", ("carol",)),)
+    first.shut_down()
+    view = FakeView()
+    again = start_client(view, params=PARAMS, settings_store=rig.store,
+                         connection_factory=rig.factory, clock=rig.clock,
+                         cache_dir=tmp_path / "data")
+    held = {e.msgid: e for e in view.entries if e.msgid}
+    assert held["p1"].reactions == (("🎉", ("carol",)),)
+    assert (held["r1"].reply_to, held["r1"].quote) == ("p1", "alice: the plan")
+    again.shut_down()

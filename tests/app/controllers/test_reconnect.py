@@ -129,3 +129,58 @@ def test_fallback_nick_takes_own_nick_back_when_freed(rig):
     rig.conn.feed(":me_!u@h NICK me")
     rig.view.pump()
     assert rig.view.identity == ("me", "127.0.0.1:13333") and controller.params.nick == "me"
+
+
+def _reconnect(rig):
+    rig.conn.drop()
+    rig.view.pump(1050)
+    rig.conn.open()
+    rig.conn.feed(":srv 001 me :Welcome back")
+    rig.view.pump()
+    return [line for line in rig.conn.sent_lines() if line.startswith("JOIN")]
+
+
+def test_a_channel_joined_with_a_key_is_rejoined_with_it(rig):
+    controller = rig.online()
+    controller.on_send("/join #ops door42")
+    rig.conn.feed(":me!u@h JOIN #ops", ":srv 366 me #ops :End")
+    rig.view.pump()
+    assert _reconnect(rig)[-2:] == ["JOIN #lobby", "JOIN #ops door42"]
+
+
+def test_a_key_changed_while_we_are_in_is_the_one_given_again(rig):
+    controller = rig.online()
+    controller.on_send("/join #ops door42")
+    rig.conn.feed(":me!u@h JOIN #ops", ":srv 366 me #ops :End",
+                  ":alice!a@h MODE #ops +ok bob window7")
+    rig.view.pump()
+    assert _reconnect(rig)[-1] == "JOIN #ops window7"
+
+
+def test_a_key_removed_or_a_channel_left_is_not_given_again(rig):
+    controller = rig.online(":me!u@h JOIN #dev", ":srv 366 me #dev :End",
+                            ":srv 324 me #dev +kt secret")
+    controller.on_send("/join #ops door42")
+    rig.conn.feed(":me!u@h JOIN #ops", ":srv 366 me #ops :End",
+                  ":alice!a@h MODE #dev -k *", ":me!u@h PART #ops")
+    rig.view.pump()
+    joins = _reconnect(rig)
+    assert joins[-2:] == ["JOIN #lobby", "JOIN #dev"]
+    controller.on_send("/join #ops")
+    assert rig.conn.sent_lines()[-1] == "JOIN #ops"
+
+
+def test_a_key_the_server_refused_is_not_kept(rig):
+    controller = rig.online()
+    controller.on_send("/join #ops wrong")
+    rig.conn.feed(":srv 475 me #ops :Cannot join channel (+k)")
+    controller.on_send("/join #ops")
+    rig.conn.feed(":me!u@h JOIN #ops", ":srv 366 me #ops :End")
+    rig.view.pump()
+    assert _reconnect(rig)[-1] == "JOIN #ops"
+
+
+def test_a_key_shown_by_the_channels_modes_is_given_again(rig):
+    rig.online(":me!u@h JOIN #dev", ":srv 366 me #dev :End", ":srv 324 me #dev +kt secret",
+               ":srv 324 me #elsewhere +k notours")
+    assert _reconnect(rig)[-2:] == ["JOIN #lobby", "JOIN #dev secret"]

@@ -1,9 +1,12 @@
 """Local log cache tests: round trip per account, order, positions, and bad files that warn."""
 
+import sqlite3
+from dataclasses import replace
 from datetime import datetime
 
-from app.models.cache import DATA_DIR_ENV, CachedConversation, LogCache, data_dir
+from app.models.cache import DATA_DIR_ENV, FILE_NAME, CachedConversation, LogCache, data_dir
 from app.models.log import EntryKind, LogEntry
+from app.models.outbox import Outgoing
 
 T = datetime(2026, 3, 4, 5, 6, 7)
 
@@ -56,7 +59,7 @@ def test_cache_forget_drops_a_conversation(tmp_path):
 
 
 def test_cache_corrupt_file_sets_error_and_stays_off(tmp_path):
-    (tmp_path / "cache.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database at all" * 100)
     cache = LogCache(tmp_path, "a")
     assert "cannot be used" in cache.error and str(tmp_path) in cache.error
     assert cache.load() == [] and not cache.store([], [])
@@ -95,3 +98,43 @@ def test_cache_file_is_0600_in_a_0700_directory_and_an_old_0644_one_is_tightened
     assert not cache.error
     assert (directory / "cache.sqlite3").stat().st_mode & 0o777 == 0o600
     assert directory.stat().st_mode & 0o777 == 0o700
+
+
+def test_cache_a_line_filed_again_keeps_its_place_with_its_new_reactions(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    first = line("m1", 1, "one")
+    assert cache.store([("#lobby", first), ("#lobby", line("m2", 2, "two"))],
+                       [("#lobby", position())])
+    reacted = LogEntry(first.time, "bob", "#lobby", "one", EntryKind.CHAT, msgid="m1",
+                       reactions=(("👍", ("ann",)), ("★", ("bo", "cy"))))
+    assert cache.store([("#lobby", reacted)], [])
+    assert [(e.msgid, e.reactions) for e in cache.load()[0].entries] == [
+        ("m1", (("👍", ("ann",)), ("★", ("bo", "cy")))), ("m2", ())]
+    assert [h.text for h in cache.search("one")] == ["one"]  # indexed once
+    cache.close()
+
+
+def test_cache_unreadable_reactions_are_a_warning_not_a_crash(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    assert cache.store([("#lobby", line("m1", 1, "one"))], [("#lobby", position("#lobby", "m1"))])
+    cache.close()
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("UPDATE lines SET reactions = '{\"not\": \"a list\"}'")
+    again = LogCache(tmp_path, "h:1/me")
+    assert again.load() == [] and "unreadable reactions" in again.error
+    again.close()
+
+
+def test_cache_an_unsent_reply_keeps_what_it_answers(tmp_path):
+    cache = LogCache(tmp_path, "h:1/me")
+    entry = LogEntry(T, "me", "#lobby", "yes!", EntryKind.CHAT, True, pending=True,
+                     reply_to="m1")
+    assert cache.keep(Outgoing("#lobby", "yes!", False, entry, reply_to="m1"))
+    assert cache.keep(Outgoing("#lobby", "plain", False, replace(entry, text="plain",
+                                                                  reply_to="")))
+    cache.close()
+    again = LogCache(tmp_path, "h:1/me")
+    kept = again.load_outbox("me")
+    again.close()
+    assert [(i.text, i.reply_to, i.entry.reply_to) for i in kept] == [
+        ("yes!", "m1", "m1"), ("plain", "", "")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -79,3 +80,29 @@ def test_cacheschema_migration_is_one_transaction(tmp_path, monkeypatch):
         columns = [row[1] for row in db.execute("PRAGMA table_info(outbox)")]
         assert "uid" not in columns and db.execute("SELECT COUNT(*) FROM outbox").fetchone() \
             == (2,)
+
+
+FIXTURE_V1 = Path(__file__).parent / "fixtures" / "cache-v1.sqlite3"
+
+
+def test_cacheschema_cache_of_version_1_keeps_its_data_and_then_keeps_reactions(tmp_path):
+    shutil.copy(FIXTURE_V1, tmp_path / FILE_NAME)
+    cache = LogCache(tmp_path, ACCOUNT)
+    assert cache.error == ""
+    [lobby] = cache.load()
+    assert [(e.msgid, e.text, e.reply_to, e.reactions) for e in lobby.entries] == [
+        ("m1", "the plan", "", ()), ("m2", "agreed", "", ())]
+    [kept] = cache.load_outbox("alice")
+    assert (kept.target, kept.text, kept.entry.pending, kept.reply_to) == (
+        "#lobby", "typed offline", True, "")
+    reacted = replace(lobby.entries[0], reactions=(("🎉", ("carol", "dave")),))
+    answer = LogEntry(lobby.entries[1].time, "erin", "#lobby", "me too", EntryKind.CHAT,
+                      msgid="m3", reply_to="m1")
+    assert cache.store([("#lobby", reacted), ("#lobby", answer)], [])
+    cache.close()
+    assert pragmas(tmp_path / FILE_NAME) == (cacheschema.VERSION, "wal")
+    again = LogCache(tmp_path, ACCOUNT)
+    [lobby] = again.load()
+    again.close()
+    assert [(e.msgid, e.reply_to, e.reactions) for e in lobby.entries] == [
+        ("m1", "", (("🎉", ("carol", "dave")),)), ("m2", "", ()), ("m3", "m1", ())]

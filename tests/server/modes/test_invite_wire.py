@@ -4,32 +4,15 @@ and 482, and invite-notify for the channel's operators."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from server.tcp import ServerHandle
 from tests.server.modewire import (
     PASSWORD,
     Connect,
     in_channel,
     logged_in,
-    module_server,
     sync,
     unique,
     verbs,
 )
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[ServerHandle]:
-    yield from module_server()
-
-
-@pytest.fixture
-def server(shared: ServerHandle) -> Iterator[ServerHandle]:
-    yield shared
-    assert shared.take_errors() == []
 
 
 def invite_only(connect: Connect) -> tuple:

@@ -4,33 +4,18 @@ banned member's 404, MAXLIST's 478, and the errors 461, 472, 482 and 696."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from server.tcp import ServerHandle
 from tests.server.modewire import (
     SERVER,
     Connect,
     in_channel,
     logged_in,
-    module_server,
     oper,
     sync,
     unique,
     verbs,
 )
-
-
-@pytest.fixture(scope="module")
-def shared() -> Iterator[ServerHandle]:
-    yield from module_server()
-
-
-@pytest.fixture
-def server(shared: ServerHandle) -> Iterator[ServerHandle]:
-    yield shared
-    assert shared.take_errors() == []
 
 
 def pair(connect: Connect) -> tuple:
