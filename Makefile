@@ -56,8 +56,15 @@ test: $(VENV)/.installed
 fresh-check:
 	bash scripts/fresh-check.sh
 
-bench: $(VENV)/.installed
-	$(PY) -m bench.run
+# BENCH_ARGS: e.g. --quick, --only localchat, --json FILE, --profile DIR, --ngircd-from FILE
+# (see python -m bench.run -h)
+BENCH_ARGS ?=
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -11,12 +11,18 @@ import errno
 import selectors
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MARK = b"b"
 PRIVMSG = b"PRIVMSG"
+# Every line on_line acts on holds one of these (a command follows a space; numerics 4xx/5xx are
+# errors); a chunk of lines with none of them is skipped unsplit (the JOINs and NAMES of a join
+# storm are hundreds of thousands of lines).
+WANTED = (b" PRIVMSG ", b"PING", b"ERROR", b" QUIT ", b" 366 ", b" 001 ", b" 4", b" 5")
 POLL_CAP = 0.05  # never sleep longer than this in one select, so deadlines stay responsive
+RECV_SIZE = 65536
 
 
 class LoadError(RuntimeError):
@@ -39,6 +45,9 @@ class Tally:
     last_delivery_ns: int = 0
     ignore_receivers: frozenset[int] = frozenset()
     sent: int = 0
+    # sender -> the one parsing receiver whose deliveries ack that sender's messages; the other
+    # parsing receivers only count theirs. Empty: every parsing receiver acks (fanout of them).
+    probe_of: dict[int, int] = field(default_factory=dict)
 
     def expect(self, sender: int, seq: int) -> None:
         self.remaining[(sender, seq)] = self.fanout
@@ -56,11 +65,18 @@ class Tally:
     def deliver(self, receiver: Bot, sender: int, seq: int, sent_ns: int, now_ns: int) -> None:
         key = (sender, seq)
         left = self.remaining.get(key)
-        if left is None:
+        if left is None and not self.probe_of:
             self.unexpected += 1
             return
         if not receiver.in_order(sender, seq):
             self.duplicates += 1
+            return
+        if self.probe_of and self.probe_of.get(sender) != receiver.index:
+            self.counted += 1
+            self.last_delivery_ns = max(self.last_delivery_ns, now_ns)
+            return
+        if left is None:
+            self.unexpected += 1
             return
         if receiver.index in self.ignore_receivers:
             return
@@ -94,6 +110,7 @@ class Bot:
         self.bytes_in = 0
         self.privmsgs = 0
         self.errors: list[bytes] = []
+        self.quits_seen = 0  # QUITs of the swarm's watched nicks this bot has received
         self._last_seq: dict[int, int] = {}
         self.seq = 0
 
@@ -124,10 +141,18 @@ class Swarm:
         self.quits: dict[str, int] = {}  # nick -> monotonic_ns when a QUIT for it was first seen
         self.on_tick: Callable[[], None] | None = None
         self.tick_interval = POLL_CAP  # fixed-rate phases shorten this to their send interval
+        self.ready_ns = 0  # when the last select returned
         self.registered = 0
         self.last_count_ns = 0
         self.count_pattern = b" PRIVMSG #bench :b "  # what counting receivers look for
         self.failed: list[Bot] = []
+        self.closes = 0  # bots closed so far, by either side (phases rescan bots when it moves)
+        self.joined: Counter[bytes] = Counter()  # channel -> bots that had its end of NAMES
+        self.lobby: bytes | None = None  # a channel the server joins clients to by itself
+        self.landed = 0  # bots that have had their end of NAMES for the lobby
+        self.quit_watch: frozenset[str] = frozenset()  # nicks whose QUITs are counted per bot
+        self.watched_quits = 0
+        self.last_quit_ns = 0
 
     # --- connections -------------------------------------------------------------------------
 
@@ -166,6 +191,7 @@ class Swarm:
             bot.watched = False
         bot.sock.close()
         if not bot.closed_reason:
+            self.closes += 1
             bot.closed_reason = reason
             if not bot.registered:
                 self.failed.append(bot)
@@ -193,7 +219,11 @@ class Swarm:
 
     def poll(self, timeout: float) -> None:
         """One select round: read, write, and call on_tick (used by fixed-rate senders)."""
-        for key, events in self.selector.select(timeout):
+        ready = self.selector.select(timeout)
+        # Whatever select found had arrived by now: stamping it all with this instant keeps the
+        # time this loop spends on the sockets before a bot's out of that bot's latency.
+        self.ready_ns = time.monotonic_ns()
+        for key, events in ready:
             bot: Bot = key.data
             if events & selectors.EVENT_WRITE:
                 self._on_writable(bot)
@@ -241,7 +271,7 @@ class Swarm:
 
     def _on_readable(self, bot: Bot) -> None:
         try:
-            data = bot.sock.recv(262144)
+            data = bot.sock.recv(RECV_SIZE)
         except BlockingIOError:
             return
         except OSError as error:
@@ -250,20 +280,34 @@ class Swarm:
         if not data:
             self.close(bot, "server closed the connection")
             return
-        self.on_data(bot, data)
+        self.on_data(bot, data, self.ready_ns)
 
-    def on_data(self, bot: Bot, data: bytes) -> None:
-        """Handle bytes received by bot: count or parse its lines."""
+    def on_data(self, bot: Bot, data: bytes, now_ns: int | None = None) -> None:
+        """Handle bytes received by bot (by now_ns; default: now): count or parse its lines."""
+        if now_ns is None:
+            now_ns = time.monotonic_ns()
         bot.bytes_in += len(data)
-        if bot.counting and self._count(bot, data):
+        if bot.counting and self._count(bot, data, now_ns):
+            return
+        if self._skim(bot, data):
             return
         lines = (bot.inbuf + data).split(b"\n") if bot.inbuf else data.split(b"\n")
         bot.inbuf = lines.pop()
-        now_ns = time.monotonic_ns()
         for line in lines:
             self.on_line(bot, line.rstrip(b"\r"), now_ns)
 
-    def _count(self, bot: Bot, data: bytes) -> bool:
+    def _skim(self, bot: Bot, data: bytes) -> bool:
+        """Skip data's complete lines when none can matter to on_line; False (do nothing)
+        otherwise."""
+        buffer = bot.inbuf + data if bot.inbuf else data
+        end = buffer.rfind(b"\n") + 1
+        for wanted in WANTED:
+            if buffer.find(wanted, 0, end) >= 0:
+                return False
+        bot.inbuf = buffer[end:]
+        return True
+
+    def _count(self, bot: Bot, data: bytes, now_ns: int) -> bool:
         """Count the bench lines in data without splitting it into lines; False (do nothing)
         when the complete lines hold anything else, which then goes the slow way."""
         buffer = bot.inbuf + data if bot.inbuf else data
@@ -277,7 +321,7 @@ class Swarm:
         bot.privmsgs += marks
         self.tally.counted += marks
         if marks:
-            self.last_count_ns = time.monotonic_ns()
+            self.last_count_ns = now_ns
         return True
 
     # --- lines -------------------------------------------------------------------------------
@@ -301,12 +345,25 @@ class Swarm:
             bot.registered = True
             self.registered += 1
         elif command == b"366":
-            bot.channels.add(line.split(b" ", 4)[3].lower())
+            self._on_end_of_names(bot, line.split(b" ", 4)[3].lower())
         elif command == b"QUIT":
-            nick = parts[0][1:].split(b"!", 1)[0].decode(errors="replace")
-            self.quits.setdefault(nick, now_ns)
+            self._on_quit(bot, parts[0][1:].split(b"!", 1)[0].decode(errors="replace"), now_ns)
         elif command[:1] in (b"4", b"5") and command.isdigit():
             bot.errors.append(line)
+
+    def _on_end_of_names(self, bot: Bot, channel: bytes) -> None:
+        if channel not in bot.channels:
+            self.joined[channel] += 1
+            if channel == self.lobby:
+                self.landed += 1
+        bot.channels.add(channel)
+
+    def _on_quit(self, bot: Bot, nick: str, now_ns: int) -> None:
+        self.quits.setdefault(nick, now_ns)
+        if nick in self.quit_watch:
+            bot.quits_seen += 1
+            self.watched_quits += 1
+            self.last_quit_ns = now_ns
 
     def _on_privmsg(self, bot: Bot, parts: list[bytes], now_ns: int) -> None:
         bot.privmsgs += 1

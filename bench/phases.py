@@ -63,39 +63,50 @@ def cpu_seconds() -> float:
 def register(
     swarm: Swarm, count: int, prefix: str, concurrency: int, timeout: float
 ) -> RegisterResult:
-    """Connect and register count clients, at most `concurrency` registrations in progress."""
+    """Connect and register count clients, at most `concurrency` registrations in progress.
+    With swarm.lobby set, a registration is complete (and no longer in progress) only once the
+    client has had its end of NAMES for the lobby the server joined it to."""
     start = time.perf_counter()
     deadline = time.monotonic() + timeout
-    target = swarm.registered + count
+
+    def done() -> int:
+        return swarm.landed if swarm.lobby is not None else swarm.registered
+
+    target = done() + count
     opened = 0
-    while swarm.registered < target:
+    while done() < target:
         if swarm.failed:
             bot = swarm.failed[0]
             raise LoadError(f"{bot.nick} failed to register: {bot.closed_reason} {bot.errors}")
-        in_progress = opened - (swarm.registered - (target - count))
+        in_progress = opened - (done() - (target - count))
         while opened < count and in_progress < concurrency:
             swarm.open(f"{prefix}{opened}")
             opened += 1
             in_progress += 1
         if time.monotonic() > deadline:
-            raise LoadError(f"{swarm.registered} of {target} clients registered in {timeout} s")
+            what = "landed in the lobby" if swarm.lobby is not None else "registered"
+            raise LoadError(f"{done()} of {target} clients {what} in {timeout} s")
         swarm.poll(POLL_CAP)
     return RegisterResult(count, time.perf_counter() - start)
 
 
-def join(swarm: Swarm, bots: list[Bot], channel: str, timeout: float) -> None:
+def join(
+    swarm: Swarm, bots: list[Bot], channel: str, timeout: float, settle: float = 0.2
+) -> None:
     """Join every bot to channel and wait for each one's end of NAMES."""
     key = channel.lower().encode()
+    due = swarm.joined[key] + sum(key not in bot.channels for bot in bots)
+    closes = swarm.closes
     for bot in bots:
         swarm.send(bot, f"JOIN {channel}\r\n".encode())
     swarm.run_until(
-        lambda: all(key in bot.channels for bot in bots) or _any_closed(bots),
+        lambda: swarm.joined[key] >= due or (swarm.closes != closes and _any_closed(bots)),
         time.monotonic() + timeout,
         f"{len(bots)} clients to join {channel}",
     )
     _check_open(bots, f"joining {channel}")
     # Let the JOIN broadcasts settle so they do not count against the next phase.
-    swarm.run_for(0.2)
+    swarm.run_for(settle)
 
 
 def closed_loop(
@@ -107,15 +118,19 @@ def closed_loop(
     seconds: float | None = None,
     per_sender: int | None = None,
 ) -> DeliveryResult:
-    """Closed loop. Each sender keeps at most `window` messages that the probe (the last member)
-    has not seen, and all senders together at most window x senders messages' worth of
-    deliveries that have not reached every member yet. Only the probe parses the bench lines
-    (for acks and latency); the other members just count theirs, so that the load generator
-    spends little CPU per delivery."""
-    probe = members[-1]
-    if probe in senders:
-        raise ValueError("the probe (last member) must not be a sender")
+    """Closed loop. Each sender keeps at most `window` messages that its probe has not seen, and
+    all senders together at most window x senders messages' worth of deliveries that have not
+    reached every member yet. The probe is the last member; when it sends too (every member a
+    sender), the first member is the probe of its messages. Only the probes parse the bench
+    lines (for acks and latency); the other members just count theirs, so that the load
+    generator spends little CPU per delivery."""
+    probe, second = members[-1], members[0]
+    if probe in senders and (len(members) < 2 or second is probe):
+        raise ValueError("a closed loop whose probe sends needs a second member")
     tally = _new_tally(swarm, members, 1, len(members) - 1)
+    tally.probe_of = {bot.index: probe.index for bot in senders if bot is not probe}
+    tally.probe_of[probe.index] = second.index
+    probes = {probe, second} if probe in senders else {probe}
     budget = window * len(senders) * tally.receivers
     stop_at = time.monotonic() + seconds if seconds is not None else None
 
@@ -135,7 +150,7 @@ def closed_loop(
 
     swarm.count_pattern = b" PRIVMSG %s :b " % channel.encode()
     for bot in members:
-        bot.counting = bot is not probe
+        bot.counting = bot not in probes
     try:
         return _measure(swarm, tally, members, top_up, lambda: not any(map(may_send, senders)))
     finally:
@@ -201,6 +216,7 @@ def _measure(
     lost."""
     cpu0, start_ns = cpu_seconds(), time.monotonic_ns()
     give_up = time.monotonic() + PHASE_TIMEOUT
+    check_open = _open_check(swarm, members, "the phase")
     swarm.on_tick = tick
     try:
         tick()
@@ -208,13 +224,13 @@ def _measure(
             if time.monotonic() > give_up:
                 raise LoadError(f"sending did not finish within {PHASE_TIMEOUT} s")
             swarm.poll(swarm.tick_interval)
-            _check_open(members, "the phase")
+            check_open()
     finally:
         swarm.on_tick = None
     drain_end = time.monotonic() + DRAIN_SECONDS
     while tally.outstanding > 0 and time.monotonic() < drain_end:
         swarm.poll(POLL_CAP)
-        _check_open(members, "the phase")
+        check_open()
     end_ns = max(tally.last_delivery_ns, swarm.last_count_ns) or time.monotonic_ns()
     return DeliveryResult(
         sent=tally.sent,
@@ -229,6 +245,20 @@ def _measure(
 
 def _any_closed(bots: list[Bot]) -> bool:
     return any(bot.closed for bot in bots)
+
+
+def _open_check(swarm: Swarm, bots: list[Bot], during: str) -> Callable[[], None]:
+    """_check_open(bots, during), but only after some bot of the swarm has closed since the
+    last look (it runs on every poll); the first call always looks."""
+    seen = -1
+
+    def check() -> None:
+        nonlocal seen
+        if swarm.closes != seen:
+            seen = swarm.closes
+            _check_open(bots, during)
+
+    return check
 
 
 def _check_open(bots: list[Bot], during: str) -> None:

@@ -12,12 +12,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.config import ServerConfig
 from tests.interop.ngircd import NgircdHandle, die_with_parent, free_port, start_ngircd
 
 START_DEADLINE = 15.0
 STOP_DEADLINE = 10.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LOBBY = ServerConfig().channel  # the channel `python -m server` joins every client to
 
 
 @dataclass
@@ -57,14 +59,17 @@ class ServerProcess:
         self._stop()  # type: ignore[operator]
 
 
-def start_localchat(workdir: Path) -> ServerProcess:
-    """`python -m server` on a free port, with no auto-joined channel (ngircd has none either)."""
+def start_localchat(workdir: Path, lobby: bool = False) -> ServerProcess:
+    """`python -m server` on a free port: with its default auto-joined lobby channel (LOBBY), or
+    with none (`--channel ''`, as ngircd)."""
     port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
     log_path = workdir / "localchat-server.log"
+    channel = [] if lobby else ["--channel", ""]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
-             "--channel", "", "--ping-interval", "600", "--ping-timeout", "600",
+             *channel, "--ping-interval", "600", "--ping-timeout", "600",
              "--db", str(workdir / "history.sqlite3")],  # real persistence, never the user's
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bench.run import format_table
+from bench.details import format_table
 from bench.servers import kernel_bytes, listen_overflows, tcp_queues
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/net")
@@ -36,18 +36,19 @@ def test_bench_listen_overflows_reads_a_counter() -> None:
 
 def test_bench_table_shows_both_servers_and_their_ratio() -> None:
     results = {
-        "localchat": {"register_seconds": 2.0, "rss_idle_mb": 50.0, "stall": {"dropped": True}},
-        "ngircd": {"register_seconds": 0.5, "rss_idle_mb": 0.0, "stall": {"dropped": True}},
+        "localchat": {"register": {"seconds": 2.0}, "rss_idle_mb": 50.0,
+                      "stall": {"dropped": True}},
+        "ngircd": {"register": {"seconds": 0.5}, "rss_idle_mb": 0.0, "stall": {"dropped": True}},
     }
     rows = {line.split("  ")[0]: line.split() for line in format_table(results).splitlines()}
-    assert rows["register clients (s)"][-3:] == ["2.00", "0.50", "4.00"]
+    assert rows["register (s)"][-3:] == ["2.00", "0.50", "4.00"]
     assert rows["RSS, clients idle (MB)"][-1] == "-"  # no ratio to a zero
     assert rows["stall: reader dropped"][-3:] == ["True", "True", "-"]
     assert rows["fixed rate: p99 (ms)"][-3:] == ["-", "-", "-"]  # missing figures
 
 
 def test_bench_table_without_ngircd_has_no_ratio_column() -> None:
-    table = format_table({"localchat": {"register_seconds": 1.25}})
+    table = format_table({"localchat": {"register": {"seconds": 1.25}}})
     header, first = table.splitlines()[:2]
     assert "LocalChat/ngircd" not in header
     assert first.split()[-1] == "1.25"
