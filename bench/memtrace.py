@@ -42,7 +42,10 @@ def snapshot_forever(directory: Path, every: float, stop: threading.Event) -> No
 
 def run(directory: Path, server_args: list[str], trace: bool = True,
         every: float = EVERY_SECONDS) -> int:
-    from server.__main__ import main as server_main
+    from server.mallocenv import reexecute_tuned
+
+    reexecute_tuned(["run"])  # as `python -m server` runs (before the server's imports): the
+    from server.__main__ import main as server_main  # per-thread malloc caches off
 
     directory.mkdir(parents=True, exist_ok=True)
     if trace:

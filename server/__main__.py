@@ -3,12 +3,18 @@ SIGHUP reloads the TLS certificate and key."""
 
 from __future__ import annotations
 
+import sys
+
+from server.mallocenv import reexecute_tuned
+
+if __name__ == "__main__":  # `python -m server`: re-executed (server.mallocenv) before the
+    reexecute_tuned(sys.argv[1:])  # imports below, so it costs only the interpreter's start
+
 import argparse
 import logging
 import queue
 import signal
 import sqlite3
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +22,7 @@ from ircproto.version import localchat_version
 from server import admin, backup
 from server.config import ServerConfig
 from server.configfile import ConfigError, Settings, load, render
+from server.listener import use_small_thread_stacks
 from server.logsetup import LogFileError, set_up_logging
 from server.options import CONFIG_FILE, HISTORY_FILE, OPTIONS, add_options
 from server.privatefiles import ensure_private_dir
@@ -104,6 +111,7 @@ def serve(config: ServerConfig) -> None:
         detail = error.strerror or error
         raise UsageError(f"cannot make the data directory {config.data_path} private: {detail}"
                          ) from error
+    use_small_thread_stacks()  # before the first thread (server.listener)
     try:
         handle = start_server_thread(config, record_errors=False)
     except NewerSchemaError as error:
@@ -125,6 +133,9 @@ def serve(config: ServerConfig) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program; argv None is this process's own command line (then, on glibc, it may
+    re-execute itself once with the per-thread malloc caches off: server.mallocenv)."""
+    own_command_line = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["accounts"]:  # the operator's account commands (server.admin)
         return admin.main(argv[1:])
@@ -136,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.print_config:
             print(render(settings), end="")
             return 0
+        if own_command_line:  # the console script (localchat-server) imported all of it first
+            reexecute_tuned(argv)  # returns only when it does not re-execute
         set_up_logging(settings.config.verbose, settings.log_file)
         serve(settings.config)
     except (UsageError, LogFileError) as error:

@@ -32,6 +32,12 @@ PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stor
 PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
 NO_EVENTS = " AND command != 'TAGMSG'"  # history for a client without draft/event-playback
+PAGE_CACHE_KIB = 256
+"""SQLite's page cache for the history connection (its default is 2,000 KiB). The file's pages
+stay in the kernel's page cache either way: on a 150,000-message file, CHATHISTORY LATEST 100,
+SEARCH and a store + commit took the same at 256 and 2,000 KiB (medians 0.4-0.7 ms, 10-15 ms,
+150-250 us), while a 10-minute soak's RSS grew +4.3% after its first minute instead of +7.5%
+(the cache filling to its limit for 5 minutes)."""
 
 
 _msgid_prefix = secrets.token_hex(6)  # random per run, so ids stay unique across restarts
@@ -128,6 +134,7 @@ class HistoryStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it
         self._db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+        self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")  # negative: KiB, not pages
         set_up(self._db)
 
     @property

@@ -120,41 +120,54 @@ class Reader:
         """Read until the connection ends."""
         decoder, bucket = LineDecoder.from_clients(), self.flood_bucket()
         if connection.tls is not None:  # lines that came with the handshake's last flight
-            items = decoder.feed(decrypt(connection, connection.tls, b""))
-            log_received(client, items)
-            ended = self.run_items(connection, client, items, bucket)
+            ended = self.run_data(connection, client, decoder, bucket,
+                                  decrypt(connection, connection.tls, b""))
             if ended is not None:
                 return ended
-        receiver = Receiver(connection.sock)
-        try:
-            return self.read_until_end(connection, client, decoder, bucket, receiver)
-        finally:
-            receiver.close()
+        return self.read_until_end(connection, client, decoder, bucket, Receiver(connection.sock))
 
     def read_until_end(
         self, connection: Connection, client: Client, decoder: LineDecoder,
         bucket: TokenBucket | None, receiver: Receiver,
     ) -> Ending:
         while True:
-            data, lost = receive(receiver)
-            if connection.close_reason:
-                return connection.close_reason, connection.close_reason
-            if not data:
-                return lost, ""
-            if connection.tls is not None:
-                try:
-                    data = decrypt(connection, connection.tls, data)
-                except TlsError as error:
-                    return str(error), str(error)
-            items = decoder.feed(data)
-            log_received(client, items)
-            ended = self.run_items(connection, client, items, bucket)
+            ended = self.read_once(connection, client, decoder, bucket, receiver)
             if ended is not None:
                 return ended
-            if decoder.unterminated > RUNAWAY_LIMIT:
-                return RUNAWAY_LINE, RUNAWAY_LINE
-            if connection.tls is not None and connection.tls.closed:
-                return "Connection closed", ""
+
+    def read_once(
+        self, connection: Connection, client: Client, decoder: LineDecoder,
+        bucket: TokenBucket | None, receiver: Receiver,
+    ) -> Ending | None:
+        """Wait for the next bytes and run their lines; how it ends, if it does. What they were
+        is dropped on return: an idle reader keeps no bytes or messages of its last lines."""
+        data, lost = receive(receiver)
+        if connection.close_reason:
+            return connection.close_reason, connection.close_reason
+        if not data:
+            return lost, ""
+        if connection.tls is not None:
+            try:
+                data = decrypt(connection, connection.tls, data)
+            except TlsError as error:
+                return str(error), str(error)
+        ended = self.run_data(connection, client, decoder, bucket, data)
+        if ended is not None:
+            return ended
+        if decoder.unterminated > RUNAWAY_LIMIT:
+            return RUNAWAY_LINE, RUNAWAY_LINE
+        if connection.tls is not None and connection.tls.closed:
+            return "Connection closed", ""
+        return None
+
+    def run_data(
+        self, connection: Connection, client: Client, decoder: LineDecoder,
+        bucket: TokenBucket | None, data: bytes,
+    ) -> Ending | None:
+        """Decode and run the lines data completes; how it ends, if it must."""
+        items = decoder.feed(data)
+        log_received(client, items)
+        return self.run_items(connection, client, items, bucket)
 
     def flood_bucket(self) -> TokenBucket | None:
         """This client's flood bucket; None when flood control is off or spares its address."""

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from server.checkpointer import Checkpointer
-from server.history import HistoryStore, new_msgid
+from server.history import PAGE_CACHE_KIB, HistoryStore, new_msgid
 
 
 def write_rows(path: Path, count: int) -> None:
@@ -59,3 +59,13 @@ def test_history_store_commits_without_automatic_checkpoints_and_truncates_on_cl
         assert [m.text for m in again.before("#a", (1 << 62, 1 << 62), 10)] == ["hi"]
     finally:
         again.close()
+
+
+def test_history_store_keeps_a_small_page_cache(tmp_path: Path) -> None:
+    store = HistoryStore(str(tmp_path / "h.sqlite3"), 30, 100)
+    try:
+        with store._lock:  # the store's own connection, as its methods use it
+            assert store._db.execute("PRAGMA cache_size").fetchone()[0] == -PAGE_CACHE_KIB
+    finally:
+        store.close()
+    assert PAGE_CACHE_KIB < 2000  # smaller than SQLite's default, which a soak saw filling

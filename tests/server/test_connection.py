@@ -93,7 +93,6 @@ def test_connection_sendq_exceeded_stops_output_and_wakes_reader(writer, pair):
         if connection.close_reason:
             break
     reader.join(5)
-    receiver.close()
     assert not reader.is_alive() and got == [b""]  # the waiting recv returned: EOF
     assert connection.close_reason == "SendQ exceeded" and connection.queued == 0
     connection.write(b"more\r\n")
@@ -110,7 +109,6 @@ def test_connection_abort_wakes_blocked_reader_once(writer, pair):
     connection.abort("Ping timeout: 1 seconds")
     connection.abort("second reason is ignored")
     reader.join(5)
-    receiver.close()
     assert got == [b""] and connection.close_reason == "Ping timeout: 1 seconds"
 
 
