@@ -20,8 +20,12 @@ import logging
 import selectors
 import socket
 import threading
+from collections import deque
+from collections.abc import Iterable
 
+from server.flusher import Flusher
 from server.nonblocking import Selector, send_now
+from server.state import Client
 from server.tls import TlsError, TlsSession
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ class Connection:
         self._writer = writer
         self._sendq = sendq
         self._lock = threading.Lock()
+        self._inbox: deque[bytes] = deque()  # queue()'d, not yet in _chunks (no lock needed)
         self._chunks: list[bytes] = []  # queued output, in order (joined only when sent)
         self._size = 0  # bytes in _chunks and _wire
         self._finishing = False  # finish() waits for the buffer to empty
@@ -50,32 +55,30 @@ class Connection:
         self._overflowed = False  # SendQ exceeded; push() ends the connection
         self._dead = False  # output is impossible or abandoned
         self._refuse = False  # no more lines accepted (always so when _dead)
+        self.scheduled = False  # lines queued since the last push() (server.flusher pushes it)
         self.close_reason: str | None = None  # why the server is ending this connection
         self.closing = threading.Event()  # set with close_reason: wakes a throttled reader
 
     @property
     def queued(self) -> int:
         """Bytes waiting for the kernel to take them."""
-        return self._size
+        return self._size + sum(map(len, self._inbox))
 
     def queue(self, data: bytes) -> None:
-        """Append data to the output (memory only: safe under the state lock)."""
-        self._lock.acquire()  # the hot path: acquire()/release() cost half of `with` here
-        try:
-            if self._refuse:
-                return
-            self._chunks.append(data)
-            self._size += len(data)
-            if self._size > self._sendq:
-                self._overflowed = True
-                self._stop_output()
-        finally:
-            self._lock.release()
+        """Append data to the output (memory only: safe under the state lock). No lock taken:
+        a deque's append is atomic, and push() moves what is there under the connection's lock
+        (this runs once per recipient of every message, with the state lock held)."""
+        if not self._refuse:
+            self._inbox.append(data)
+            self.scheduled = True
 
     def push(self) -> None:
         """Send what is queued, as far as the kernel takes it now (never under the state lock)."""
         self._lock.acquire()
         try:
+            self.scheduled = False
+            if self._inbox:
+                self._take_inbox()
             if self._overflowed:
                 self._drop_for_sendq()
             elif (self._chunks or self._wire) and not (self._waiting or self._dead):
@@ -85,6 +88,11 @@ class Connection:
                     self._writer.want_write(self)
         finally:
             self._lock.release()
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
+        """push() every client's connection in groups (this one among them), by this thread or
+        by the one already flushing (server.flusher)."""
+        self._writer.flusher.push_all(groups)
 
     def write(self, data: bytes) -> None:
         """queue() then push(): for lines whose order against others does not matter."""
@@ -99,6 +107,7 @@ class Connection:
     def write_final(self, data: bytes) -> None:
         """Queue a last line (ERROR) and refuse later ones; push() sends it, abort() ends."""
         with self._lock:
+            self._take_inbox()  # what was queued before goes first
             if data and not self._refuse:
                 self._chunks.append(data)
                 self._size += len(data)
@@ -121,6 +130,7 @@ class Connection:
     def flush_some(self) -> bool:
         """From the writer thread: send what the kernel takes now; True if some is left."""
         with self._lock:
+            self._take_inbox()
             if (self._chunks or self._wire) and not self._dead:
                 self._send_buffer()
             if self._wire and not self._dead:
@@ -136,39 +146,68 @@ class Connection:
     def fileno(self) -> int:
         return -1 if self._dead else self.sock.fileno()
 
+    def _take_inbox(self) -> None:
+        """Move queue()'d data to _chunks (under self._lock), counting it against the SendQ."""
+        inbox = self._inbox
+        if self._refuse:
+            inbox.clear()
+            return
+        count = len(inbox)  # (appends meanwhile wait for the next push)
+        if count == 1:  # the common case under a trickle
+            data = inbox.popleft()
+            self._chunks.append(data)
+            self._size += len(data)
+        else:
+            taken = [inbox.popleft() for _ in range(count)]
+            self._chunks += taken
+            self._size += sum(map(len, taken))
+        if self._size > self._sendq:
+            self._overflowed = True
+            self._stop_output()
+
     def _send_buffer(self) -> None:
         """Move the queued chunks to the wire (encrypting them with TLS) and send what the
-        kernel takes; the rest stays in _wire."""
-        chunks = self._chunks
-        if chunks or self.tls is not None:
+        kernel takes; the rest stays in _wire. (Once per push of every recipient: inlined.)"""
+        chunks, tls = self._chunks, self.tls
+        if chunks or tls is not None:
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
             chunks.clear()
-            try:
-                data = self.tls.encrypt(data) if self.tls is not None else data
-            except TlsError as error:
-                log.debug("%s", error)
-                self._stop_output()
-                return
-            self._wire = self._wire + data if self._wire else data
-        data = self._wire
+            if tls is not None:
+                try:
+                    data = tls.encrypt(data)
+                except TlsError as error:
+                    log.debug("%s", error)
+                    self._stop_output()
+                    return
+            if self._wire:
+                data = self._wire + data
+        else:
+            data = self._wire
         try:
-            sent = send_now(self.sock, data) if data else 0
+            sent = self.sock.send(data) if data else 0  # as send_now(): it never waits
+        except BlockingIOError:
+            sent = 0
         except OSError as error:
             log.debug("send failed: %s", error)
             self._stop_output()
             return
-        self._wire = data[sent:] if sent < len(data) else b""
-        self._size = len(self._wire)
-        if not self._wire:
-            self._emptied()
+        if sent < len(data):
+            self._wire = data[sent:]
+            self._size = len(data) - sent
+        else:
+            self._wire = b""
+            self._size = 0
+            if self._finishing:  # only then does anyone wait: Event.set() is dear here
+                self._drained.set()
 
     def _emptied(self) -> None:
-        if self._finishing:  # only then does anyone wait: Event.set() is dear on the hot path
+        if self._finishing:
             self._drained.set()
 
     def _stop_output(self) -> None:
         """No more output, ever: drop what is queued."""
         self._dead = self._refuse = True
+        self._inbox.clear()
         self._chunks.clear()
         self._wire = b""
         self._size = 0
@@ -207,6 +246,7 @@ class Writer:
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
         self._stopping = False
+        self.flusher = Flusher(self._wake)  # who pushes queued output (it hands over to us)
         self._thread = threading.Thread(target=self._run, name="irc-writer", daemon=True)
 
     def start(self) -> None:
@@ -240,9 +280,14 @@ class Writer:
             pass  # already awake (buffer full) or stopped
 
     def _run(self) -> None:
+        more = False  # a reader handed flushing over and some is left after our rounds
         while not self._stopping:
+            if more or self.flusher.handed_over:
+                more = self.flusher.take_over()
             with self._lock:
                 pending = list(self._pending)
+            if more and not pending:
+                continue  # flushing for the readers; no socket waits for room: no poll yet
             with Selector() as selector:  # poll, or select where there is none (Windows)
                 selector.register(self._wake_r, selectors.EVENT_READ)
                 for connection in pending:
@@ -252,7 +297,7 @@ class Writer:
                         continue
                     selector.register(fd, selectors.EVENT_WRITE, connection)
                 try:
-                    ready = selector.select()
+                    ready = selector.select(0 if more else None)
                 except (OSError, ValueError):  # a socket closed meanwhile (select: EBADF)
                     self._flush_all(pending)
                     continue

@@ -3,8 +3,9 @@
 commit() (under the lock) puts each recipient's bytes in its outbox's queue, so every client's
 lines stay in the order the lock decided; flush() (after the lock) makes the outboxes send.
 A message is encoded once per variant (the tags a recipient's capabilities let it see), never
-once per recipient; each client gets one queue and one send per batch. While a labeled command
-runs, the sender's lines are held back and then sent labeled (IRCv3 labeled-response).
+once per recipient; each client gets one queue per line and at most one send per batch. While
+a labeled command runs, the sender's lines are held back and then sent labeled (IRCv3
+labeled-response).
 Sending to an identity with several devices (server.devices) reaches each of them when the
 caller asks for it (expand=True: the state has devices at all); send_only() reaches one
 connection, as replies to a command do.
@@ -83,7 +84,7 @@ class Outgoing:
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []
-        self._touched: list[Client] = []
+        self._touched: list[Iterable[Client]] = []  # the groups queued to, for flush()
         self._labeled: Client | None = None
         self._label = ""
         self._held: list[Message] = []
@@ -181,37 +182,26 @@ class Outgoing:
     def __bool__(self) -> bool:
         return bool(self._entries or self._touched or self._aborts)
 
-    def per_client(self) -> dict[Client, bytes]:
-        """The bytes each client gets, in order, joined."""
-        if len(self._entries) == 1:
-            clients, data = self._entries[0]
-            return dict.fromkeys(clients, data)
-        chunks: dict[Client, list[bytes]] = {}
+    def commit(self) -> None:
+        """Under the state lock: queue every entry's bytes in each recipient's outbox, in order
+        (no I/O; a Connection's queue() is one deque append, and its lines are joined when
+        sent, so nothing is regrouped per client here)."""
+        touched = self._touched
         for clients, data in self._entries:
             for client in clients:
-                chunks.setdefault(client, []).append(data)
-        return {client: b"".join(parts) for client, parts in chunks.items()}
-
-    def commit(self) -> None:
-        """Under the state lock: queue every client's bytes in its outbox (no I/O)."""
-        if len(self._entries) == 1:  # the common case: one line to many, no regrouping
-            clients, data = self._entries[0]
-            for client in clients:
                 client.outbox.queue(data)
-                self._touched.append(client)
-        else:
-            for client, data in self.per_client().items():
-                client.outbox.queue(data)
-                self._touched.append(client)
+            touched.append(clients)
         self._entries = []
 
     def flush(self) -> None:
-        """After the state lock: have every outbox committed to send what it holds."""
+        """After the state lock: have every outbox committed to send what it holds (by this
+        thread, or by one already sending: server.flusher)."""
         if self._entries:  # not committed under a lock: order only within this batch
             self.commit()
         touched, self._touched = self._touched, []
-        for client in touched:
-            client.outbox.push()
+        first = next((client for group in touched for client in group), None)
+        if first is not None:
+            first.outbox.push_all(touched)
         aborts, self._aborts = self._aborts, []
         for client, reason in aborts:
             client.outbox.abort(reason)

@@ -36,11 +36,14 @@ Clock = Callable[[], float]
 
 class Outbox(Protocol):
     """Where a client's bytes go: queue() under the state lock (no I/O), push() after it to
-    send them; write() does both. Never blocks; abort() asks the connection to close."""
+    send them (push_all(): every client's in groups, maybe by another thread); write() does
+    both. Never blocks; abort() asks the connection to close."""
 
     def queue(self, data: bytes) -> None: ...
 
     def push(self) -> None: ...
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None: ...
 
     def write(self, data: bytes) -> None: ...
 

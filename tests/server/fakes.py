@@ -4,6 +4,7 @@ Harness that feeds lines through dispatch() for several fake clients."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +33,11 @@ class FakeOutbox:
     def push(self) -> None:
         self.data += self.queued
         self.queued.clear()
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
+        for group in groups:
+            for client in group:
+                client.outbox.push()
 
     def write(self, data: bytes) -> None:
         self.queue(data)

@@ -148,6 +148,6 @@ def test_connection_queue_overflow_is_acted_on_at_push(writer, pair):
     ours, _ = pair
     connection = Connection(ours, writer, sendq=1_000)
     connection.queue(b"x" * 1_001)
-    assert connection.close_reason is None and connection.queued == 0
+    assert connection.close_reason is None and connection.queued == 1_001
     connection.push()
-    assert connection.close_reason == "SendQ exceeded"
+    assert connection.close_reason == "SendQ exceeded" and connection.queued == 0

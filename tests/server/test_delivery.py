@@ -3,9 +3,13 @@ one push per client."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ircproto.message import Message
 from server.commands import dispatch
 from server.delivery import Outgoing
+from server.flusher import push_marked
+from server.state import Client
 from tests.server.fakes import Harness
 
 
@@ -13,12 +17,18 @@ class CountingOutbox:
     def __init__(self) -> None:
         self.queued: list[bytes] = []
         self.pushes = 0
+        self.scheduled = False
 
     def queue(self, data: bytes) -> None:
         self.queued.append(data)
+        self.scheduled = True
 
     def push(self) -> None:
         self.pushes += 1
+        self.scheduled = False
+
+    def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
+        push_marked(list(groups))  # as the Flusher does, in this thread
 
     def write(self, data: bytes) -> None:
         raise AssertionError("Outgoing must queue, then push")
@@ -27,7 +37,7 @@ class CountingOutbox:
         raise AssertionError("not expected")
 
 
-def test_outgoing_batch_queues_once_per_client_in_order_then_pushes():
+def test_outgoing_batch_queues_in_order_then_pushes_each_client_once():
     h = Harness()
     a = h.state.add_client(CountingOutbox(), "h")
     b = h.state.add_client(CountingOutbox(), "h")
@@ -36,8 +46,8 @@ def test_outgoing_batch_queues_once_per_client_in_order_then_pushes():
     out.send(a, Message("PRIVMSG", ("#x", "two")))
     out.broadcast([b, a], Message("PRIVMSG", ("#x", "three")))
     out.commit()
-    assert a.outbox.queued == [b"PRIVMSG #x one\r\nPRIVMSG #x two\r\nPRIVMSG #x three\r\n"]
-    assert b.outbox.queued == [b"PRIVMSG #x one\r\nPRIVMSG #x three\r\n"]
+    assert b"".join(a.outbox.queued) == b"PRIVMSG #x one\r\nPRIVMSG #x two\r\nPRIVMSG #x three\r\n"
+    assert b"".join(b.outbox.queued) == b"PRIVMSG #x one\r\nPRIVMSG #x three\r\n"
     assert a.outbox.pushes == 0 and out  # committed, not sent yet
     out.flush()
     assert a.outbox.pushes == 1 and b.outbox.pushes == 1
@@ -74,9 +84,11 @@ class RecordingOutbox(CountingOutbox):
 
     def queue(self, data: bytes) -> None:
         self.events.append("queue")
+        self.scheduled = True
 
     def push(self) -> None:
         self.events.append("push")
+        self.scheduled = False
 
     def abort(self, reason: str) -> None:
         self.events.append(f"abort: {reason}")
