@@ -54,6 +54,7 @@ def promote(state: State, leaving: Client) -> Client:
     for name in IDENTITY_FIELDS:
         setattr(heir, name, getattr(leaving, name))
     heir.modes = set(leaving.modes)
+    state.census.replaced(leaving, heir)
     heir.primary, heir.devices = None, others
     for device in others:
         device.primary = heir
@@ -63,6 +64,7 @@ def promote(state: State, leaving: Client) -> Client:
             (heir if member is leaving else member): modes
             for member, modes in channel.members.items()
         }
+        channel.names.clear()  # the same entries (heir has leaving's nick), built afresh
     if state.nicks.get(leaving.nick_key) is leaving:
         state.nicks[leaving.nick_key] = heir
     for channel in state.channels.values():  # pending invites (server.chanmodes) go along

@@ -16,18 +16,21 @@ from typing import Protocol
 
 from ircproto.casemap import casefold
 from server.accounts import AccountStore
+from server.capholders import CapHolders
+from server.census import Census
 from server.chanmodes import ChannelSettings
 from server.config import ServerConfig
 from server.founders import Founders
 from server.history import HistoryStore
 from server.monitor import Monitors
 from server.multiline import OpenBatch
+from server.namescache import MEMBER_PREFIXES as MEMBER_PREFIXES  # its home; named here too
+from server.namescache import NamesCache
 from server.privileges import PrivilegeStore
 from server.sasl import Exchange
 from server.whowas import Whowas
 
 CASEMAPPING = "rfc1459"
-MEMBER_PREFIXES = {"o": "@", "v": "+"}  # membership mode -> its prefix, highest first
 Clock = Callable[[], float]
 
 
@@ -124,6 +127,12 @@ class Channel:
     topic_by: str = ""
     topic_at: float = 0.0
     settings: ChannelSettings = field(default_factory=ChannelSettings)  # +k +l +b +e +I, invites
+    names: NamesCache = field(default_factory=NamesCache)  # its members' NAMES lines
+
+    def set_member_modes(self, client: Client, modes: str) -> None:
+        """client (a member) now has membership modes ('o', 'v', 'ov' or '')."""
+        self.members[client] = modes
+        self.names.clear()
 
     def is_op(self, client: Client) -> bool:
         return "o" in self.members.get(client, "")
@@ -173,6 +182,8 @@ class State:
         self.whowas = Whowas()  # nicks that left or changed (WHOWAS)
         self.monitors: Monitors[Client] = Monitors()  # who MONITORs which nick, per connection
         self.peak_users = 0  # the most users registered at once (LUSERS 265/266)
+        self.census = Census()  # who LUSERS counts (server.census)
+        self.cap_holders = CapHolders()  # connections per enabled capability
 
     def add_client(self, outbox: Outbox, host: str) -> Client:
         """A new connection, not yet registered. Call with the lock held."""
@@ -197,6 +208,8 @@ class State:
             del self.nicks[client.nick_key]
         client.nick, client.nick_key = nick, fold(nick)
         self.nicks[client.nick_key] = client
+        for channel in client.channels.values():  # its NAMES entries change
+            channel.names.clear()
 
     def want_nick(self, client: Client, nick: str) -> None:
         """Before registration: client asks for nick, held by another; whether it gets it is
@@ -211,13 +224,15 @@ class State:
         channel = self.channels.get(key)
         if channel is None:
             channel = self.channels[key] = Channel(name, key, self.wall_clock())
-        channel.members[client] = "" if channel.members else "o"
+        modes = channel.members[client] = "" if channel.members else "o"
+        channel.names.joined(modes, client.nick, client.prefix)
         client.channels[key] = channel
         return channel
 
     def leave(self, client: Client, channel: Channel) -> None:
         """Take client out of channel; an empty channel ceases to exist."""
-        channel.members.pop(client, None)
+        if channel.members.pop(client, None) is not None:
+            channel.names.clear()
         client.channels.pop(channel.key, None)
         if not channel.members and self.channels.get(channel.key) is channel:
             del self.channels[channel.key]
@@ -230,6 +245,7 @@ class State:
         if client.nick_key and self.nicks.get(client.nick_key) is client:
             del self.nicks[client.nick_key]
         self.clients.discard(client)
+        self.census.left(client)
         client.gone = True
         return peers
 

@@ -13,12 +13,13 @@ from ircproto.message import Message
 from server.delivery import Outgoing
 from server.devices import leave_quietly
 from server.monitornotify import announce
-from server.state import MEMBER_PREFIXES, Channel, Client, State
+from server.namescache import NAMES_LINE_LIMIT, Variant, member_prefix, names_entry
+from server.state import Channel, Client, State
 from server.whowas import WasUser
 
 STANDARD_REPLIES = ("FAIL", "WARN", "NOTE")  # IRCv3 standard replies
 BOT_MODE = "B"  # the user mode of a bot (IRCv3 bot mode; isupport advertises it as BOT)
-LIST_LINE_LIMIT = 400  # characters of a listing (CAP LS, NAMES) per line, well under 512
+LIST_LINE_LIMIT = NAMES_LINE_LIMIT  # characters of a listing (CAP LS, NAMES) per line: 400
 
 
 class ReplyError(Exception):
@@ -230,6 +231,7 @@ def remove_client(state: State, out: Outgoing, client: Client, reason: str) -> N
     the rule: disconnect() and KILL use it."""
     if client.gone:
         return
+    state.cap_holders.changed(client.caps, set())  # the connection's capabilities go with it
     state.monitors.clear(client)  # its MONITOR list goes with the connection
     if leave_quietly(state, client):  # another device of it stays
         return
@@ -290,17 +292,19 @@ def channel_member(ctx: Context, channel: Channel, nick: str) -> Client:
 
 def member_prefixes(viewer: Client, channel: Channel, member: Client) -> str:
     """'@+', '@', '+' or '': every prefix with multi-prefix, else only the highest."""
-    if "multi-prefix" not in viewer.caps:
-        return channel.prefix_of(member)
-    modes = channel.members.get(member, "")
-    return "".join(prefix for mode, prefix in MEMBER_PREFIXES.items() if mode in modes)
+    return member_prefix(channel.members.get(member, ""), "multi-prefix" in viewer.caps)
 
 
-def names_entry(viewer: Client, channel: Channel, member: Client) -> str:
-    """member as a RPL_NAMREPLY entry for viewer: all prefixes with multi-prefix, nick!user@host
-    with userhost-in-names."""
-    name = member.prefix if "userhost-in-names" in viewer.caps else member.nick
-    return member_prefixes(viewer, channel, member) + name
+def names_variant(viewer: Client) -> Variant:
+    """Which NAMES entries viewer is sent (server.namescache)."""
+    caps = viewer.caps
+    return "multi-prefix" in caps, "userhost-in-names" in caps
+
+
+def entry_as(variant: Variant, channel: Channel, member: Client) -> str:
+    """member as a RPL_NAMREPLY entry for a viewer of variant: all prefixes with multi-prefix,
+    nick!user@host with userhost-in-names."""
+    return names_entry(variant, channel.members.get(member, ""), member.nick, member.prefix)
 
 
 def split_targets(param: str) -> list[str]:
@@ -319,6 +323,11 @@ def with_cap(clients: Iterable[Client], cap: str) -> list[Client]:
         elif cap in client.caps:
             found.append(client)
     return found
+
+
+def with_cap_held(state: State, clients: Iterable[Client], cap: str) -> list[Client]:
+    """with_cap(), without looking at clients when no connection has cap enabled."""
+    return with_cap(clients, cap) if state.cap_holders.holds(cap) else []
 
 
 def fit_lines(items: list[str], limit: int = LIST_LINE_LIMIT) -> list[str]:

@@ -84,7 +84,9 @@ def list_caps(ctx: Context, version: str) -> None:
     client = ctx.session
     client.cap_version = max(client.cap_version, int(version) if version.isdigit() else 0)
     if client.cap_version >= 302:
-        client.caps.add("cap-notify")
+        if "cap-notify" not in client.caps:
+            client.caps.add("cap-notify")
+            ctx.state.cap_holders.changed(set(), {"cap-notify"})
         values = {**CAPABILITIES, "sasl": ",".join(mechanisms(client.certfp))}
         items = [f"{k}={v}" if v else k for k, v in values.items()]
     else:
@@ -99,11 +101,13 @@ def request_caps(ctx: Context, text: str) -> None:
     if not names or any(name not in CAPABILITIES for name, _ in wanted):
         ctx.send(client, Message("CAP", (client.nick, "NAK", text), ctx.server_name))
         return
+    before = set(client.caps)
     for name, enable in wanted:
         if enable:
             client.caps.add(name)
         else:
             client.caps.discard(name)
+    ctx.state.cap_holders.changed(before, client.caps)
     client.tag_mask = tag_mask(client.caps)
     ctx.send(client, Message("CAP", (client.nick, "ACK", text), ctx.server_name))
 

@@ -14,16 +14,17 @@ from server.commands.base import (
     Context,
     ReplyError,
     channel_member,
+    entry_as,
     find_channel,
     fit_lines,
     is_operator,
     may_moderate,
     member_channel,
-    names_entry,
+    names_variant,
     not_channel_operator,
     not_on_channel,
     split_targets,
-    with_cap,
+    with_cap_held,
 )
 from server.commands.founders import after_join
 from server.commands.history import send_read_marker
@@ -85,7 +86,7 @@ def announce_join(ctx: Context, channel: Channel) -> None:
     """The sender's JOIN to every member: with account and realname to those that enabled
     extended-join."""
     members = list(channel.members)
-    extended = with_cap(members, "extended-join")
+    extended = with_cap_held(ctx.state, members, "extended-join")
     if not extended:
         ctx.broadcast(members, join_line(ctx, channel, extended=False))
         return
@@ -158,13 +159,21 @@ def handle_topic(ctx: Context, message: Message) -> None:
 def send_names(ctx: Context, channel: Channel) -> None:
     """353 lines (split to fit) then 366, as NAMES and JOIN answer."""
     symbol = "@" if channel.secret else "="
-    outside = ctx.client not in channel.members  # then invisible (+i) members are not named
-    entries = [names_entry(ctx.session, channel, member) for member in channel.members
-               if not (outside and "i" in member.modes)]
-    if entries:
-        for line in fit_lines(entries):
-            ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)
+    for line in names_lines(ctx, channel):
+        ctx.reply(n.RPL_NAMREPLY, symbol, channel.name, line)
     ctx.reply(n.RPL_ENDOFNAMES, channel.name, "End of /NAMES list")
+
+
+def names_lines(ctx: Context, channel: Channel) -> list[str]:
+    """The 353 texts the sender's connection gets: a member's from the channel's cache
+    (server.namescache); from outside, without its invisible (+i) members, built each time."""
+    variant = names_variant(ctx.session)
+    if ctx.client in channel.members:
+        return channel.names.lines(
+            variant, lambda: [entry_as(variant, channel, member) for member in channel.members])
+    entries = [entry_as(variant, channel, member) for member in channel.members
+               if "i" not in member.modes]
+    return fit_lines(entries) if entries else []
 
 
 # NAMES [<channel>{,<channel>}]

@@ -84,7 +84,7 @@ def give_op(ctx: Context, channel: Channel, client: Client) -> None:
     """+o for client in channel, from the server, unless it has it already."""
     if channel.is_op(client):
         return
-    channel.members[client] = "o" + channel.members[client]
+    channel.set_member_modes(client, "o" + channel.members[client])
     change = Message("MODE", (channel.name, "+o", client.nick), ctx.server_name)
     ctx.broadcast(list(channel.members), change)
 

@@ -29,6 +29,7 @@ from server.commands.base import (
     split_targets,
     user_message,
     with_cap,
+    with_cap_held,
 )
 from server.commands.isupport import AWAYLEN, MAXTARGETS, MEMBER_MODES, REALNAMELEN, STATUSMSG
 from server.commands.joinrules import banned_from_speaking
@@ -262,7 +263,8 @@ def announce_away(ctx: Context, channel: Channel) -> None:
     client = ctx.client
     if client.away is None:
         return
-    watchers = with_cap((m for m in channel.members if m is not client), "away-notify")
+    watchers = with_cap_held(ctx.state, (m for m in channel.members if m is not client),
+                             "away-notify")
     if watchers:
         ctx.broadcast_sessions(watchers, user_message(client, "AWAY", client.away))
 

@@ -198,8 +198,11 @@ def change_member(ctx: Context, channel: Channel, sign: str, letter: str, nick: 
     old = channel.members[target]
     new = old + letter if sign == "+" and letter not in old else old
     new = new.replace(letter, "") if sign == "-" else new
-    channel.members[target] = "".join(sorted(new, key=MEMBER_MODES.index))
-    return target.nick if old != channel.members[target] else None
+    new = "".join(sorted(new, key=MEMBER_MODES.index))
+    if new == old:
+        return None
+    channel.set_member_modes(target, new)
+    return target.nick
 
 
 def format_mode_changes(changes: list[Change]) -> list[str]:
@@ -237,6 +240,7 @@ def user_mode(ctx: Context, nick: str, modestring: str) -> None:
             (client.modes.add if sign == "+" else client.modes.discard)(letter)
             changes.append((sign, letter, ""))
     if changes:  # every device of the identity: the modes are the identity's
+        ctx.state.census.moded(client)
         params = (client.nick, *format_mode_changes(changes))
         ctx.broadcast_sessions(client.sessions, Message("MODE", params, client.prefix))
     if unknown:  # the spec: apply the known ones, then send 501 along with the MODE

@@ -69,6 +69,7 @@ def become_oper(ctx: Context, account: str) -> None:
     ctx.reply(n.RPL_YOUREOPER, "You are now an IRC operator")
     if not is_operator(client):
         client.modes.add("o")  # the identity's: each of its devices is told
+        ctx.state.census.moded(client)
         ctx.broadcast_sessions(client.sessions, Message("MODE", (client.nick, "+o"),
                                                         ctx.server_name))
 

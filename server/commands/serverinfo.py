@@ -13,7 +13,7 @@ from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.version import server_version
 from ircproto.wildcard import matches
-from server.commands.base import Context, ReplyError, is_operator
+from server.commands.base import Context, ReplyError
 from server.commands.isupport import isupport_tokens
 
 ISUPPORT_PER_LINE = 12  # tokens per 005 line (at most 13 fit in 15 params)
@@ -47,12 +47,9 @@ def send_lusers(ctx: Context) -> None:
     """251 and 255 always; 252, 253, 254 when there are any; 265 and 266 with their counts
     (the peak is kept here: every registration sends LUSERS). A person with several devices is
     one user."""
-    state = ctx.state
-    identities = [c for c in state.nicks.values() if c.registered and c.primary is None]
-    users = len(identities)
-    invisible = sum(1 for c in identities if "i" in c.modes)
-    opers = sum(1 for c in identities if is_operator(c))
-    unknown = sum(1 for c in state.clients if not c.registered)
+    state, census = ctx.state, ctx.state.census
+    users, invisible, opers = len(census.users), len(census.invisible), len(census.opers)
+    unknown = len(state.clients) - users - state.device_count  # the rest are registered
     peak = state.peak_users = max(state.peak_users, users)
     ctx.reply(n.RPL_LUSERCLIENT,
               f"There are {users - invisible} users and {invisible} invisible on 1 servers")

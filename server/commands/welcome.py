@@ -57,6 +57,7 @@ def register(ctx: Context, nick: str) -> None:
         replay_channels(ctx)
         return
     client.registered = True
+    ctx.state.census.registered(client)
     send_greeting(ctx)
     nick_came(ctx.state, ctx.out, client)  # MONITOR: after the greeting its own 730 follows
     if config.channel:

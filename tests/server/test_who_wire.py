@@ -14,6 +14,7 @@ def set_modes(server: ServerHandle, nick: str, letters: str) -> None:
         found = server.state.find_nick(nick)
         assert found is not None
         found.modes.update(letters)
+        server.state.census.moded(found)  # LUSERS counts +i and +o (server.census)
 
 
 def who(raw: RawClient, line: str) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
