@@ -73,7 +73,8 @@ def join_channel(ctx: Context, name: str, key: str = "") -> None:
         check_join(ctx, existing, key)
     channel = ctx.state.join(ctx.client, name)
     joined(channel, ctx.client)
-    log.info("%s joined %s", ctx.client.nick, channel.name)
+    # DEBUG, not INFO: a join storm would write a line per member, with the state lock held
+    log.debug("%s joined %s", ctx.client.nick, channel.name)
     announce_join(ctx, channel)
     after_join(ctx, channel, created=existing is None)  # founders: found it, or +o
     announce_away(ctx, channel)  # away-notify
@@ -115,7 +116,7 @@ def send_join_burst(ctx: Context, channel: Channel) -> None:
 
 
 def part_channel(ctx: Context, channel: Channel, reason: str) -> None:
-    log.info("%s left %s", ctx.client.nick, channel.name)
+    log.debug("%s left %s", ctx.client.nick, channel.name)
     params = (channel.name, reason) if reason else (channel.name,)
     ctx.broadcast(list(channel.members), ctx.from_sender("PART", *params))
     ctx.state.leave(ctx.client, channel)
