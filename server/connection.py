@@ -10,6 +10,9 @@ joined only when more than one waits, so the common case copies nothing. What th
 not take waits for the one shared Writer thread, which flushes buffers when their sockets
 become writable. A buffer that grows past the SendQ limit ends the connection with
 `ERROR :SendQ exceeded`.
+Lines queued after a history write wait in the queue until that write is committed (`need`,
+set by server.delivery.Outgoing): push() first has the history commit it (group commit,
+server.historywrites), the writer thread leaves such lines alone.
 With TLS (a TlsSession over memory BIOs) the queued plaintext is encrypted when it is sent and
 the ciphertext leaves through the same plain socket, so nothing else changes.
 """
@@ -22,6 +25,7 @@ import socket
 import threading
 from collections import deque
 from collections.abc import Iterable
+from typing import Protocol
 
 from server.flusher import Flusher
 from server.nonblocking import Selector, send_now
@@ -31,6 +35,25 @@ from server.tls import TlsError, TlsSession
 log = logging.getLogger(__name__)
 SENDQ_EXCEEDED = "SendQ exceeded"
 SHUTTING_DOWN = "Server shutting down"  # why every connection ends when the server stops
+
+
+class Durability(Protocol):
+    """How far the history's writes are committed (server.historywrites.HistoryWrites)."""
+
+    durable: int  # every write up to this number is committed
+
+    def sync(self, seq: int) -> None:
+        """Return once write seq is committed (committing it if nobody has)."""
+        ...
+
+
+class NoHistory:
+    """Durability for output that never waits for a history (a Writer without one)."""
+
+    durable = 1 << 62  # past every write number
+
+    def sync(self, seq: int) -> None:
+        pass
 
 
 class Connection:
@@ -56,6 +79,8 @@ class Connection:
         self._dead = False  # output is impossible or abandoned
         self._refuse = False  # no more lines accepted (always so when _dead)
         self.scheduled = False  # lines queued since the last push() (server.flusher pushes it)
+        self.need = 0  # the history write queued lines wait for (set before they are queued)
+        self._durability = writer.durability
         self.close_reason: str | None = None  # why the server is ending this connection
         self.closing = threading.Event()  # set with close_reason: wakes a throttled reader
 
@@ -73,21 +98,27 @@ class Connection:
             self.scheduled = True
 
     def push(self) -> None:
-        """Send what is queued, as far as the kernel takes it now (never under the state lock)."""
-        self._lock.acquire()
-        try:
-            self.scheduled = False
-            if self._inbox:
-                self._take_inbox()
-            if self._overflowed:
-                self._drop_for_sendq()
-            elif (self._chunks or self._wire) and not (self._waiting or self._dead):
-                self._send_buffer()
-                if self._wire and not self._dead:
-                    self._waiting = True
-                    self._writer.want_write(self)
-        finally:
-            self._lock.release()
+        """Send what is queued, as far as the kernel takes it now, once the history writes it
+        waits for are committed (never under the state lock: it may commit them itself)."""
+        durability = self._durability
+        while True:
+            if self.need > durability.durable:
+                durability.sync(self.need)
+            self._lock.acquire()
+            try:
+                self.scheduled = False
+                if self._inbox and not self._take_inbox():
+                    continue  # queued meanwhile after a newer write: wait for that one too
+                if self._overflowed:
+                    self._drop_for_sendq()
+                elif (self._chunks or self._wire) and not (self._waiting or self._dead):
+                    self._send_buffer()
+                    if self._wire and not self._dead:
+                        self._waiting = True
+                        self._writer.want_write(self)
+                return
+            finally:
+                self._lock.release()
 
     def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
         """push() every client's connection in groups (this one among them), by this thread or
@@ -105,13 +136,20 @@ class Connection:
             self._request_close(reason)
 
     def write_final(self, data: bytes) -> None:
-        """Queue a last line (ERROR) and refuse later ones; push() sends it, abort() ends."""
-        with self._lock:
-            self._take_inbox()  # what was queued before goes first
-            if data and not self._refuse:
-                self._chunks.append(data)
-                self._size += len(data)
-            self._refuse = True
+        """Queue a last line (ERROR) and refuse later ones; push() sends it, abort() ends.
+        What was queued before goes first, once its history is committed."""
+        durability = self._durability
+        while True:
+            if self.need > durability.durable:
+                durability.sync(self.need)
+            with self._lock:
+                if not self._take_inbox():
+                    continue
+                if data and not self._refuse:
+                    self._chunks.append(data)
+                    self._size += len(data)
+                self._refuse = True
+                return
 
     def finish(self, data: bytes | None, timeout: float) -> bool:
         """From the reader thread: send a last line, wait (bounded) until everything is
@@ -130,7 +168,7 @@ class Connection:
     def flush_some(self) -> bool:
         """From the writer thread: send what the kernel takes now; True if some is left."""
         with self._lock:
-            self._take_inbox()
+            self._take_inbox()  # (not what waits for the history: its pusher sends that)
             if (self._chunks or self._wire) and not self._dead:
                 self._send_buffer()
             if self._wire and not self._dead:
@@ -146,13 +184,16 @@ class Connection:
     def fileno(self) -> int:
         return -1 if self._dead else self.sock.fileno()
 
-    def _take_inbox(self) -> None:
-        """Move queue()'d data to _chunks (under self._lock), counting it against the SendQ."""
+    def _take_inbox(self) -> bool:
+        """Move queue()'d data to _chunks (under self._lock), counting it against the SendQ;
+        False (nothing moved) when some of it waits for a history write not yet committed."""
         inbox = self._inbox
         if self._refuse:
             inbox.clear()
-            return
+            return True
         count = len(inbox)  # (appends meanwhile wait for the next push)
+        if self.need > self._durability.durable:  # (read after count: queue() sets it first)
+            return False
         if count == 1:  # the common case under a trickle
             data = inbox.popleft()
             self._chunks.append(data)
@@ -164,6 +205,7 @@ class Connection:
         if self._size > self._sendq:
             self._overflowed = True
             self._stop_output()
+        return True
 
     def _send_buffer(self) -> None:
         """Move the queued chunks to the wire (encrypting them with TLS) and send what the
@@ -239,7 +281,8 @@ class Connection:
 class Writer:
     """The one thread that flushes buffers the kernel could not take at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, durability: Durability | None = None) -> None:
+        self.durability: Durability = durability or NoHistory()  # what output waits for
         self._lock = threading.Lock()
         self._pending: set[Connection] = set()
         self._wake_r, self._wake_w = socket.socketpair()

@@ -2,6 +2,9 @@
 
 commit() (under the lock) puts each recipient's bytes in its outbox's queue, so every client's
 lines stay in the order the lock decided; flush() (after the lock) makes the outboxes send.
+Lines committed after a history write wait in their outboxes until that write is durable: the
+outbox is fenced with the write's number, and flush() has the history commit it first (group
+commit: server.historywrites).
 A message is encoded once per variant (the tags a recipient's capabilities let it see), never
 once per recipient; each client gets one queue per line and at most one send per batch. While
 a labeled command runs, the sender's lines are held back and then sent labeled (IRCv3
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from ircproto.message import Message, format_tags, is_client_tag
 from server.state import Client
@@ -23,6 +27,17 @@ SERVER_TIME = 1  # Client.tag_mask bits: which tags a client may be sent
 MESSAGE_TAGS = 2
 ACCOUNT_TAG = 4
 _batch_ids = itertools.count(1)
+
+
+class Writes(Protocol):
+    """The history's write numbers, as Outgoing sees them (server.historywrites)."""
+
+    decided: int  # the last write decided (under the state lock)
+    durable: int  # every write up to this one is committed
+
+    def sync(self, seq: int) -> None: ...
+
+    def failure(self, first: int, last: int) -> str | None: ...
 
 
 def new_batch_id() -> str:
@@ -80,7 +95,8 @@ class Outgoing:
     """An ordered batch of (recipients, bytes): build and commit() it under the lock, flush()
     after."""
 
-    __slots__ = ("_aborts", "_entries", "_held", "_label", "_labeled", "_touched")
+    __slots__ = ("_aborts", "_entries", "_held", "_label", "_labeled", "_need", "_touched",
+                 "_writes", "_wrote")
 
     def __init__(self) -> None:
         self._entries: list[tuple[Iterable[Client], bytes]] = []
@@ -89,6 +105,9 @@ class Outgoing:
         self._label = ""
         self._held: list[Message] = []
         self._aborts: list[tuple[Client, str]] = []
+        self._writes: Writes | None = None  # the history whose write the lines wait for
+        self._need = 0  # the write number they wait for (0: none)
+        self._wrote: tuple[int, int] | None = None  # the writes this batch made itself
 
     def send(self, client: Client, message: Message, expand: bool = False) -> None:
         """message to client; with expand, to each of its devices as well."""
@@ -182,20 +201,45 @@ class Outgoing:
     def __bool__(self) -> bool:
         return bool(self._entries or self._touched or self._aborts)
 
-    def commit(self) -> None:
+    def commit(self, writes: Writes | None = None, wrote_after: int | None = None) -> None:
         """Under the state lock: queue every entry's bytes in each recipient's outbox, in order
         (no I/O; a Connection's queue() is one deque append, and its lines are joined when
-        sent, so nothing is regrouped per client here)."""
+        sent, so nothing is regrouped per client here). With writes (the history), lines wait
+        until every history write decided so far is durable; wrote_after is the last write
+        number before this batch's own (flush() then tells whether they were stored)."""
         touched = self._touched
+        need = 0
+        if writes is not None:
+            decided = writes.decided
+            if wrote_after is not None and decided > wrote_after:
+                self._writes, self._wrote = writes, (wrote_after + 1, decided)
+            if decided > writes.durable:
+                self._writes, self._need = writes, decided
+                need = decided
         for clients, data in self._entries:
-            for client in clients:
-                client.outbox.queue(data)
+            if need:
+                for client in clients:
+                    outbox = client.outbox
+                    outbox.need = need  # (before the line: whoever takes it sees the fence)
+                    outbox.queue(data)
+            else:
+                for client in clients:
+                    client.outbox.queue(data)
             touched.append(clients)
         self._entries = []
 
-    def flush(self) -> None:
-        """After the state lock: have every outbox committed to send what it holds (by this
-        thread, or by one already sending: server.flusher)."""
+    def flush(self) -> str | None:
+        """After the state lock: have the history commit what the lines wait for, then every
+        outbox committed to send what it holds (by this thread, or by one already sending:
+        server.flusher). Returns why this batch's own history writes failed, if they did."""
+        lost = None
+        writes, need, wrote = self._writes, self._need, self._wrote
+        if writes is not None:
+            self._writes, self._need, self._wrote = None, 0, None
+            if need:
+                writes.sync(need)
+            if wrote is not None:
+                lost = writes.failure(*wrote)
         if self._entries:  # not committed under a lock: order only within this batch
             self.commit()
         touched, self._touched = self._touched, []
@@ -205,3 +249,4 @@ class Outgoing:
         aborts, self._aborts = self._aborts, []
         for client, reason in aborts:
             client.outbox.abort(reason)
+        return lost

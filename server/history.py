@@ -1,8 +1,9 @@
 """Persistent message history and read markers in SQLite: stored before relay, read by CHATHISTORY.
 Private messages and read markers belong to accounts (schema: server.historyschema).
 
-One connection behind its own lock; callers use it under the state lock, so the stored order is
-the delivery order. No socket I/O ever happens while either lock is held.
+One connection behind its own lock; callers read and write under the state lock, so the stored
+order is the delivery order; COMMIT happens after the state lock (group commit:
+server.historywrites). No socket I/O ever happens while either lock is held.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from typing import Any
 from server.checkpointer import WAL_LIMIT, Checkpointer, checkpoint
 from server.historyschema import COLUMNS, VERSION, WHAT, set_up
 from server.historysearch import Scope, Search, search_sql
+from server.historywrites import HistoryWrites
 from server.privatefiles import create_private_file
 from server.schemaversion import refuse_newer
 
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
-PRUNE_EVERY_INSERTS = 1000  # retention runs on start, then every this many stores ...
-PRUNE_EVERY_SECONDS = 600.0  # ... or when a store comes this long after the last run
 LATEST_ID = 1 << 62  # an id above every real one, for "at or after this time" bounds
 NO_EVENTS = " AND command != 'TAGMSG'"  # history for a client without draft/event-playback
 PAGE_CACHE_KIB = 256
@@ -84,8 +84,9 @@ Bound = tuple[int, int]  # (ts, id): messages compare by time, then by arrival
 NEWEST_BOUND: Bound = (LATEST_ID, LATEST_ID)  # after every message
 
 
-class HistoryStore:
-    """The SQLite store. Every method takes the store's lock; none does socket I/O."""
+class HistoryStore(HistoryWrites):
+    """The SQLite store. Reads take the store's lock (and see every write decided so far);
+    none does socket I/O. Writes and their group commit: server.historywrites."""
 
     def __init__(
         self, path: str, days: float, max_per_target: int, clock: Callable[[], float] = time.time
@@ -117,8 +118,7 @@ class HistoryStore:
             "SELECT COALESCE(MAX(ts), 0), COALESCE(MAX(id), 0) FROM messages"
         ).fetchone()
         self._ids = itertools.count(last_id + 1)
-        self._stores_since_prune = 0
-        self._pruned_at = self.clock()
+        self._start_writes()
         self.prune()
         self.commit()
         if path != MEMORY:
@@ -128,7 +128,7 @@ class HistoryStore:
     def _setup(self) -> None:
         # WAL + synchronous=NORMAL: a commit is in the WAL file (written, not fsynced) before we
         # relay, so it survives the server being killed; only an OS crash or power loss can lose
-        # the last commits. FULL would fsync on every message, under the state lock.
+        # the last commits. FULL would fsync on every group commit.
         refuse_newer(self._db, VERSION, f"{WHAT} {self.path}")  # before changing anything
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -148,83 +148,17 @@ class HistoryStore:
         if self._checkpointer is not None:
             self._checkpointer.stop()
         with self._lock:
+            self._commit_group()  # what was decided is kept
             if self.path != MEMORY:
                 checkpoint(self._db, "TRUNCATE")
             self._db.close()
-
-    def now_ms(self) -> int:
-        """The time for a new message: wall clock ms, never before the last stored message."""
-        with self._lock:
-            self._last_ts = max(self._last_ts, int(self.clock() * 1000))
-            return self._last_ts
-
-    # -- writing
-
-    def store(
-        self, msgid: str, ts: int, target_key: str, target: str, source: str, command: str,
-        text: str, tags: dict[str, str], sender_key: str | None = None,
-        recipient_key: str | None = None, owner_key: str | None = None, peer: str | None = None,
-        account: str | None = None, lines: list[tuple[str, bool]] | None = None,
-    ) -> None:
-        """Add one relayed message to the open transaction (raises sqlite3.Error when it
-        cannot); commit() makes it durable, before anyone is sent it. A private message is
-        stored once per owner (an account's key), with peer, the nick it was with; account is
-        the sender's, lines a multiline message's (its text is them joined)."""
-        with self._lock:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN")
-            self._db.execute(
-                "INSERT INTO messages (id, msgid, ts, target_key, target, source, command, text,"
-                " tags, sender_key, recipient_key, owner_key, peer, account, lines)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (next(self._ids), msgid, ts, target_key, target, source, command, text,
-                 json.dumps(tags) if tags else "", sender_key, recipient_key, owner_key, peer,
-                 account, json.dumps(lines) if lines is not None else None),
-            )
-            self._stores_since_prune += 1
-            due = self.clock() - self._pruned_at >= PRUNE_EVERY_SECONDS
-        if due or self._stores_since_prune >= PRUNE_EVERY_INSERTS:
-            self.prune()
-
-    def commit(self) -> None:
-        """Make every store since the last commit durable: one transaction per dispatched batch
-        of lines, before its lines are queued (raises sqlite3.Error after rolling back)."""
-        with self._lock:
-            if not self._db.in_transaction:
-                return
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
-
-    def prune(self) -> int:
-        """Apply retention: drop messages older than `days`, and beyond the newest
-        max_per_target of each target. Returns how many rows went."""
-        with self._lock:
-            self._stores_since_prune, self._pruned_at = 0, self.clock()
-            cutoff = int((self.clock() - self.days * 86400) * 1000)
-            removed = self._db.execute("DELETE FROM messages WHERE ts < ?", (cutoff,)).rowcount
-            crowded = self._db.execute(
-                "SELECT target_key FROM messages GROUP BY target_key HAVING COUNT(*) > ?",
-                (self.max_per_target,),
-            ).fetchall()
-            for (target_key,) in crowded:
-                removed += self._db.execute(
-                    "DELETE FROM messages WHERE target_key = ? AND id <= (SELECT id FROM messages"
-                    " WHERE target_key = ? ORDER BY ts DESC, id DESC LIMIT 1 OFFSET ?)",
-                    (target_key, target_key, self.max_per_target),
-                ).rowcount
-        if removed:
-            log.info("history retention removed %d messages", removed)
-        return removed
 
     # -- reading
 
     def find(self, target_key: str, msgid: str) -> Bound | None:
         """The (ts, id) of msgid in target_key's history, or None."""
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             row = self._db.execute(
                 "SELECT ts, id FROM messages WHERE target_key = ? AND msgid = ?",
                 (target_key, msgid),
@@ -239,29 +173,12 @@ class HistoryStore:
     def private_copies(self, msgid: str) -> list[tuple[str, str]]:
         """(target key, owner key) of each account's copy of the private message msgid."""
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             rows = self._db.execute(
                 "SELECT target_key, owner_key FROM messages WHERE msgid = ?"
                 " AND owner_key IS NOT NULL", (msgid,),
             ).fetchall()
         return [(row[0], row[1]) for row in rows]
-
-    def redact(self, target_keys: list[str], msgid: str, since: int) -> int:
-        """Remove msgid (sent at ms since) from each of target_keys' histories (its FTS entry
-        goes by trigger), and the reactions (TAGMSGs) replying to it, which came after it: a
-        range scan from since on, in the open transaction as store() does. How many went."""
-        removed = 0
-        with self._lock:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN")
-            for key in target_keys:
-                removed += self._db.execute(
-                    "DELETE FROM messages WHERE target_key = ?1 AND ts >= ?3 AND (msgid = ?2 OR"
-                    " (command = 'TAGMSG' AND CASE WHEN json_valid(tags) THEN"
-                    " json_extract(tags, '$.\"+draft/reply\"') = ?2"
-                    " OR json_extract(tags, '$.\"+reply\"') = ?2 ELSE 0 END))",
-                    (key, msgid, since),
-                ).rowcount
-        return removed
 
     def before(self, target_key: str, bound: Bound, limit: int, after: Bound | None = None,
                events: bool = True) -> list[StoredMessage]:
@@ -297,6 +214,7 @@ class HistoryStore:
             return Found([], True)
         sql, args = query
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             if self._source_fold is not fold:
                 self._db.create_function("source_key", 1, lambda source: fold(
                     source.partition("!")[0]), deterministic=True)
@@ -324,6 +242,7 @@ class HistoryStore:
 
     def _select(self, where: str, args: tuple[object, ...]) -> list[StoredMessage]:
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             rows = self._db.execute(f"SELECT {COLUMNS} FROM messages {where}", args).fetchall()
         return self._stored(rows)
 
@@ -344,6 +263,7 @@ class HistoryStore:
         between low and high (ms, exclusive), oldest activity first."""
         marks = ",".join("?" * len(channel_keys))
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             rows = self._db.execute(
                 "SELECT target_key, MAX(ts), target, peer FROM messages"
                 f" WHERE ts > ? AND ts < ? AND (target_key IN ({marks}) OR owner_key = ?)"
@@ -354,21 +274,9 @@ class HistoryStore:
 
     # -- read markers, per account
 
-    def mark_read(self, account_key: str, target_key: str, ts: int) -> int:
-        """Move account_key's read marker for target_key forward to ts; returns the marker now."""
-        with self._lock:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN")
-            self._db.execute(
-                "INSERT INTO account_markers (account_key, target_key, ts) VALUES (?, ?, ?)"
-                " ON CONFLICT (account_key, target_key) DO UPDATE SET ts = excluded.ts"
-                " WHERE excluded.ts > account_markers.ts",
-                (account_key, target_key, ts),
-            )
-        return self.read_marker(account_key, target_key) or ts
-
     def read_marker(self, account_key: str, target_key: str) -> int | None:
         with self._lock:
+            self._write_queued()  # every write decided so far is seen
             row = self._db.execute(
                 "SELECT ts FROM account_markers WHERE account_key = ? AND target_key = ?",
                 (account_key, target_key),

@@ -40,7 +40,7 @@ class Hub:
     def __init__(self, config: ServerConfig, record_errors: bool = False) -> None:
         self.config = config
         self.state = State(config)
-        self.writer = Writer()
+        self.writer = Writer(self.state.history)  # output waits for its history's commit
         self.limits = ConnectionLimits(config.max_clients, config.max_per_ip,
                                        config.exempt_loopback)
         self.listeners: list[Accepting] = []

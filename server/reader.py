@@ -19,7 +19,7 @@ from OpenSSL import SSL
 
 from ircproto.framing import LineDecoder, LineError
 from ircproto.message import Message
-from server.commands import INTERNAL_ERROR, disconnect, dispatch
+from server.commands import INTERNAL_ERROR, disconnect, dispatch, flush
 from server.connection import SHUTTING_DOWN, Connection
 from server.hub import Hub
 from server.limits import EXCESS_FLOOD, RUNAWAY_LINE, TokenBucket, exempt
@@ -196,7 +196,7 @@ class Reader:
                     continue
             was_registered = client.registered
             ctx = dispatch(self.hub.state, client, items[start : start + allowed])
-            ctx.out.flush()
+            flush(ctx)
             if client.registered and not was_registered:
                 log.info("%s registered", client.prefix)
             if ctx.close_reason:

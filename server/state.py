@@ -37,7 +37,10 @@ Clock = Callable[[], float]
 class Outbox(Protocol):
     """Where a client's bytes go: queue() under the state lock (no I/O), push() after it to
     send them (push_all(): every client's in groups, maybe by another thread); write() does
-    both. Never blocks; abort() asks the connection to close."""
+    both. Never blocks; abort() asks the connection to close. Lines queued after `need` is
+    set wait until that history write is committed (server.historywrites)."""
+
+    need: int
 
     def queue(self, data: bytes) -> None: ...
 

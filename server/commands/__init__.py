@@ -1,6 +1,7 @@
 """Run client lines through the command table (server.commands.table), under the state lock,
 and say what to send. dispatch() answers 421/451/461 and bad lines itself; disconnect() removes
-a client and tells its channels. Both queue under the lock; the caller flushes after release.
+a client and tells its channels. Both queue under the lock; the caller flushes after release
+(flush(): a batch's lines go once its history writes are committed).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from server.commands.base import (
     need_more_params,
     remove_client,
 )
-from server.commands.history import commit_history
 from server.commands.multiline import take_line
 from server.commands.table import COMMANDS, Command
 from server.delivery import Outgoing
 from server.state import Client, State
 
-__all__ = ["COMMANDS", "Command", "Context", "Failure", "ReplyError", "disconnect", "dispatch"]
+__all__ = ["COMMANDS", "Command", "Context", "Failure", "ReplyError", "disconnect", "dispatch",
+           "flush"]
 
 log = logging.getLogger(__name__)
 INTERNAL_ERROR = "Internal server error"
@@ -47,6 +48,7 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
         with state.lock:
             if client.gone:
                 return ctx
+            wrote_after = state.history.decided  # the writes of this batch come after it
             speak_for(ctx, client)
             client.last_activity, client.ping_sent_at = state.clock(), None
             if pending is not None and finish is not None:
@@ -58,12 +60,23 @@ def dispatch(state: State, client: Client, items: list[Message | LineError]) -> 
                     answer_line_error(ctx, item)
                 else:
                     pending = run_command(ctx, item)
-            commit_history(ctx)  # messages are durable before anyone can be sent them
-            ctx.out.commit()
+            # its lines wait for the history's commit (after the lock: server.historywrites)
+            ctx.out.commit(state.history, wrote_after)
         if pending is None or ctx.close_reason:
             return ctx
-        ctx.out.flush()  # the replies so far go out before the slow part
+        flush(ctx)  # the replies so far go out before the slow part
         finish = run_work(ctx, pending)
+
+
+def flush(ctx: Context) -> None:
+    """After the lock: send what a dispatched batch decided, once its history writes are
+    committed. Should that commit fail, the sender is told that its messages may be missing
+    from history (they were already decided, and are delivered)."""
+    lost = ctx.out.flush()
+    if lost is not None:
+        text = f"Your last messages may be missing from history: {lost}"
+        ctx.standard_reply("FAIL", "*", "CANNOT_STORE", text)
+        ctx.out.flush()
 
 
 def speak_for(ctx: Context, connection: Client) -> None:

@@ -7,8 +7,6 @@ has none, and a guest's read markers are not kept.
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +21,6 @@ from server.history import LATEST_ID, NEWEST_BOUND, Bound, StoredMessage
 from server.historyschema import private_key
 from server.state import Client, fold
 
-log = logging.getLogger(__name__)
 TIMESTAMP = "timestamp="
 
 
@@ -219,13 +216,3 @@ def handle_markread(ctx: Context, message: Message) -> None:
         return
     send_read_marker(ctx, target, asked=True)
 
-
-def commit_history(ctx: Context) -> None:
-    """End of a dispatched batch: commit what it stored. Should the disk fail here, the sender
-    is told that its messages may be missing from history (they were already decided)."""
-    try:
-        ctx.state.history.commit()
-    except sqlite3.Error as error:
-        log.error("cannot commit history: %s", error)
-        text = f"Your last messages may be missing from history: {error}"
-        ctx.standard_reply("FAIL", "*", "CANNOT_STORE", text)

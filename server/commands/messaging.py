@@ -10,8 +10,6 @@ back to the client on receipt of a NOTICE command" (the table marks it silent).
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from dataclasses import dataclass
 
 from ircproto import numerics as n
@@ -41,7 +39,6 @@ from server.reacts import ReactionError, check_reaction, is_reaction
 from server.state import Channel, Client
 
 STORED = ("PRIVMSG", "NOTICE")  # a TAGMSG is kept only when it reacts (server.reacts)
-log = logging.getLogger(__name__)
 
 
 # PRIVMSG <target>{,<target>} <text to be sent>
@@ -127,25 +124,19 @@ def private_copies(sender: Client, recipient: Client) -> list[Copy]:
 
 
 def record(ctx: Context, relay: Message, ms: int, copies: list[Copy], peer: Client | None
-           ) -> bool:
-    """Commit relay to history before it is sent; False (and the sender told) if that failed."""
+           ) -> None:
+    """Store relay in history (its recipients' lines then wait for the commit:
+    server.historywrites)."""
     tags = {key: value for key, value in relay.tags.items() if is_client_tag(key)}
     if relay.verb not in STORED and not is_reaction(tags):
-        return True
-    try:
-        for copy in copies:
-            ctx.state.history.store(
-                relay.tags["msgid"], ms, copy.target_key, relay.params[0],
-                relay.source or "", relay.verb, relay.param(1), tags,
-                ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
-                copy.owner_key, copy.peer, account=ctx.client.account,
-            )
-    except sqlite3.Error as error:
-        log.exception("cannot store a message from %s", ctx.client.prefix)
-        why = f"Message not sent: history is unavailable ({error})"
-        ctx.standard_reply("FAIL", relay.verb, "CANNOT_STORE", relay.params[0], why)
-        return False
-    return True
+        return
+    for copy in copies:
+        ctx.state.history.store(
+            relay.tags["msgid"], ms, copy.target_key, relay.params[0],
+            relay.source or "", relay.verb, relay.param(1), tags,
+            ctx.client.nick_key if peer else None, peer.nick_key if peer else None,
+            copy.owner_key, copy.peer, account=ctx.client.account,
+        )
 
 
 def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str, str]) -> None:
@@ -159,16 +150,14 @@ def deliver_one(ctx: Context, verb: str, target: str, text: str, tags: dict[str,
         if status:  # STATUSMSG: to its ops (or voiced) only, so not in the channel's history
             send_to_channel(ctx, channel, relay, members_with(channel, status))
             return
-        if not record(ctx, relay, ms, [Copy(channel.key)], None):
-            return
+        record(ctx, relay, ms, [Copy(channel.key)], None)
         send_to_channel(ctx, channel, relay)
         return
     recipient = ctx.state.find_user(target)
     if recipient is None:
         raise no_such_nick(target)
     relay, ms = stamped(ctx, verb, recipient.nick, text, tags)
-    if not record(ctx, relay, ms, private_copies(sender, recipient), recipient):
-        return
+    record(ctx, relay, ms, private_copies(sender, recipient), recipient)
     if recipient is sender:
         deliver_to_self(ctx, relay)
         return

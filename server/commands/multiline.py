@@ -8,9 +8,6 @@ ignored until its `BATCH -ref`. A batch still open when its client leaves is dro
 
 from __future__ import annotations
 
-import logging
-import sqlite3
-
 from ircproto import numerics as n
 from ircproto.message import Message
 from ircproto.names import is_channel
@@ -23,8 +20,6 @@ from server.delivery import every_session
 from server.history import new_msgid
 from server.multiline import BATCH_TYPE, CAP, CONCAT, MultilineError, OpenBatch, invalid
 from server.state import Client, fold
-
-log = logging.getLogger(__name__)
 
 
 def fail(ctx: Context, error: MultilineError, batch: OpenBatch | None = None) -> None:
@@ -142,8 +137,7 @@ def deliver_batch(ctx: Context, batch: OpenBatch, text: str) -> None:
     ms = ctx.state.history.now_ms()
     tags = {"time": format_server_time_ms(ms), "msgid": new_msgid(), **sender_tags(sender),
             **batch.tags}  # account-tag, the bot tag
-    if not store(ctx, batch, tags, ms, name, text, copies, recipient):
-        return
+    store(ctx, batch, tags, ms, name, text, copies, recipient)
     echo = "echo-message" in ctx.session.caps
     sessions = [s for s in every_session(identities) if echo or s is not ctx.session]
     relay(ctx, batch, verb, name, tags, sessions)
@@ -152,24 +146,16 @@ def deliver_batch(ctx: Context, batch: OpenBatch, text: str) -> None:
 
 
 def store(ctx: Context, batch: OpenBatch, tags: dict[str, str], ms: int, name: str, text: str,
-          copies: list[Copy], peer: Client | None) -> bool:
-    """The message, as ONE row per copy (its lines kept); False (the sender told) if not."""
+          copies: list[Copy], peer: Client | None) -> None:
+    """The message, as ONE row per copy (its lines kept; its relay waits for the commit)."""
     sender = ctx.client
-    try:
-        for copy in copies:
-            ctx.state.history.store(
-                tags["msgid"], ms, copy.target_key, name, sender.prefix, batch.verb or "PRIVMSG",
-                text, batch.tags, sender.nick_key if peer else None,
-                peer.nick_key if peer else None, copy.owner_key, copy.peer,
-                account=sender.account, lines=batch.lines,
-            )
-    except sqlite3.Error as error:
-        log.exception("cannot store a multiline message from %s", sender.prefix)
-        why = f"Message not sent: history is unavailable ({error})"
-        ctx.standard_reply("FAIL", "BATCH", "CANNOT_STORE", name, why)
-        return False
-    return True
-
+    for copy in copies:
+        ctx.state.history.store(
+            tags["msgid"], ms, copy.target_key, name, sender.prefix, batch.verb or "PRIVMSG",
+            text, batch.tags, sender.nick_key if peer else None,
+            peer.nick_key if peer else None, copy.owner_key, copy.peer,
+            account=sender.account, lines=batch.lines,
+        )
 
 def relay(ctx: Context, batch: OpenBatch, verb: str, name: str, tags: dict[str, str],
           sessions: list[Client]) -> None:

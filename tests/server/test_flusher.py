@@ -13,7 +13,6 @@ import pytest
 
 from server.connection import Connection, Writer
 from server.flusher import ROUNDS, Flusher
-from tests.server.ircclient import ExpectationError
 
 DEADLINE = 5.0
 
@@ -149,30 +148,3 @@ def test_lines_queued_before_the_final_line_go_first(final: bytes):
         ours.close()
         theirs.close()
 
-
-def test_a_message_is_not_received_before_its_history_is_committed(server, connect):
-    """The recipients' output waits for the COMMIT that stores the message (held here)."""
-    alice, bob = connect("alice"), connect("bob")  # both in the auto-joined channel
-    history = server.state.history
-    real_commit = history.commit
-    entered, release, committed = threading.Event(), threading.Event(), threading.Event()
-    armed = [True]
-
-    def held_commit() -> None:
-        if armed[0]:
-            armed[0] = False
-            entered.set()
-            assert release.wait(DEADLINE)
-            real_commit()
-            committed.set()
-        else:
-            real_commit()
-
-    history.commit = held_commit  # type: ignore[method-assign]
-    alice.send("PRIVMSG #lobby :stored first")
-    assert entered.wait(DEADLINE)  # alice's dispatch is in the (held) commit
-    with pytest.raises(ExpectationError):
-        bob.expect(command="PRIVMSG", timeout=0.2)  # nothing while the commit is held
-    release.set()
-    assert bob.expect(command="PRIVMSG").params[1] == "stored first"
-    assert committed.is_set()
