@@ -22,6 +22,7 @@ from ircproto.version import localchat_version
 from server import admin, backup
 from server.config import ServerConfig
 from server.configfile import ConfigError, Settings, load, render
+from server.gcpause import freeze_start_up
 from server.listener import use_small_thread_stacks
 from server.logsetup import LogFileError, set_up_logging
 from server.options import CONFIG_FILE, HISTORY_FILE, OPTIONS, add_options
@@ -125,6 +126,7 @@ def serve(config: ServerConfig) -> None:
         detail = error.strerror or error
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {detail}") from error
     signals.install()
+    freeze_start_up()  # full collections then skip the modules (server.gcpause)
     for where in handle.listening():  # one line each (tests read the log line by line)
         log.info("%s (LocalChat %s)", where, localchat_version())
     serve_until_stopped(handle, signals)
