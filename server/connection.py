@@ -107,7 +107,13 @@ class Connection:
             self._lock.acquire()
             try:
                 self.scheduled = False
-                if self._inbox and not self._take_inbox():
+                inbox = self._inbox
+                if (len(inbox) == 1 and not (self._chunks or self._wire or self._waiting
+                                             or self._refuse or self.tls)
+                        and self.need <= durability.durable):  # one line to send: no copies
+                    self._send_line(inbox)
+                    return
+                if inbox and not self._take_inbox():
                     continue  # queued meanwhile after a newer write: wait for that one too
                 if self._overflowed:
                     self._drop_for_sendq()
@@ -241,6 +247,31 @@ class Connection:
             self._size = 0
             if self._finishing:  # only then does anyone wait: Event.set() is dear here
                 self._drained.set()
+
+    def _send_line(self, inbox: deque[bytes]) -> None:
+        """(self._lock held; nothing else waits, no TLS) Send the one queued line, the common
+        case under a trickle; what the kernel does not take waits for the writer thread."""
+        data = inbox.popleft()
+        if len(data) > self._sendq:  # (as _take_inbox would count it)
+            self._overflowed = True
+            self._stop_output()
+            self._drop_for_sendq()
+            return
+        try:
+            sent = self.sock.send(data)  # as send_now(): it never waits
+        except BlockingIOError:
+            sent = 0
+        except OSError as error:
+            log.debug("send failed: %s", error)
+            self._stop_output()
+            return
+        if sent < len(data):
+            self._wire = data[sent:]
+            self._size = len(data) - sent
+            self._waiting = True
+            self._writer.want_write(self)
+        elif self._finishing:
+            self._drained.set()
 
     def _emptied(self) -> None:
         if self._finishing:
