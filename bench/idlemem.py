@@ -4,7 +4,8 @@ Starts the server as `make bench` does, registers N clients (10 at a time), lets
 prints RSS per client, split by /proc/PID/smaps into the reader threads' stacks (anonymous
 mappings of the thread stack's size), glibc's thread arenas (64 MiB reservations), the main
 heap and the rest; `--env K=V` runs the server with extra environment (e.g. GLIBC_TUNABLES).
-Not run in CI.
+Then the floor of one thread per client: RSS per thread of a bare interpreter whose threads (same
+stack size, same malloc tunables as the server) only wait on an Event. Not run in CI.
 """
 
 from __future__ import annotations
@@ -22,8 +23,25 @@ from bench import phases
 from bench.loadgen import Swarm
 from bench.servers import start_localchat
 from server.listener import THREAD_STACK_SIZE
+from server.mallocenv import on_glibc, tuned_environ
 
 KIB = 1024
+BARE_THREADS = """
+import os, sys, threading, time
+def rss_kib():
+    with open(f"/proc/{os.getpid()}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+threading.stack_size(int(sys.argv[1]) * 1024)
+count, stop = int(sys.argv[2]), threading.Event()
+time.sleep(0.2)
+before = rss_kib()
+threads = [threading.Thread(target=stop.wait) for _ in range(count)]
+for thread in threads:
+    thread.start()
+time.sleep(1.0)
+print((rss_kib() - before) / count)
+stop.set()
+"""
 ARENA_KIB = 64 * 1024  # a glibc thread arena reserves HEAP_MAX_SIZE (64 MiB on 64-bit)
 
 
@@ -63,6 +81,15 @@ def breakdown(pid: int, stack_kib: int) -> dict[str, tuple[int, int]]:
     return {key: (count, rss) for key, (count, rss) in parts.items()}
 
 
+def bare_thread_kib(count: int, stack_kib: int) -> float:
+    """RSS per thread of `count` threads that only wait, in a fresh interpreter run with the
+    server's malloc tunables (server.mallocenv)."""
+    env = tuned_environ(os.environ, on_glibc()) or dict(os.environ)
+    out = subprocess.run([sys.executable, "-c", BARE_THREADS, str(stack_kib), str(count)],
+                         env=env, capture_output=True, text=True, check=True, timeout=120)
+    return float(out.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.idlemem", description=__doc__)
     parser.add_argument("--clients", type=int, default=1000)
@@ -95,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         (n0, r0), (n1, r1) = before.get(key, (0, 0)), after.get(key, (0, 0))
         print(f"  {key:24} {n0:5} -> {n1:5} maps, {r0 / KIB:7.1f} -> {r1 / KIB:7.1f} MB, "
               f"{(r1 - r0) / args.clients:6.2f} KiB per client")
+    floor = bare_thread_kib(args.clients, args.stack_kib)
+    print(f"floor: {floor:.1f} KiB per thread of a bare interpreter whose {args.clients} "
+          "threads only wait (one thread per client costs this before any object of ours)")
     return 0
 
 
