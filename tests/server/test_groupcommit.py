@@ -200,3 +200,23 @@ def test_a_message_whose_commit_failed_is_delivered_and_its_sender_told(
         texts = [m.text for m in server.state.history.before("#lobby", NEWEST_BOUND, 10)]
     assert texts == ["kept"]
     alice.expect_nothing(timeout=0.2)  # no second FAIL for the stored one
+
+
+def test_a_line_fenced_anew_while_pushing_waits_for_its_own_commit(pair, durable: Durable):
+    """Another thread queues after a newer write while this push commits the first one: the
+    push commits that one too before it takes anything (no line overtakes its write)."""
+    connection, theirs = pair
+    real_sync = durable.sync
+
+    def sync_while_another_queues(seq: int) -> None:
+        real_sync(seq)
+        if seq == 7:  # meanwhile: a line decided after write 9, not yet durable
+            connection.need = 9
+            connection.queue(b"later\r\n")
+
+    durable.sync = sync_while_another_queues  # type: ignore[method-assign]
+    connection.need = 7
+    connection.queue(b"first\r\n")
+    connection.push()
+    assert durable.synced == [7, 9] and durable.durable == 9
+    assert theirs.recv(100) == b"first\r\nlater\r\n"
