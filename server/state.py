@@ -147,11 +147,6 @@ class Channel:
             return "n" not in self.modes and "m" not in self.modes
         return "m" not in self.modes or bool(modes)
 
-    def prefix_of(self, client: Client) -> str:
-        """The highest membership prefix of client: '@', '+' or ''."""
-        modes = self.members.get(client, "")
-        return next((prefix for mode, prefix in MEMBER_PREFIXES.items() if mode in modes), "")
-
     @property
     def secret(self) -> bool:
         return "s" in self.modes
