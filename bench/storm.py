@@ -4,6 +4,9 @@ interleaved; seconds, server CPU and load generator CPU per run, then each figur
 
 `--server-tree DIR` runs LocalChat's server from another checkout (e.g. an export of main) while
 this tree's load generator drives it, so server and generator changes can be measured apart.
+`--concurrency N` changes how many registrations are in flight (issue 12 says 50): ngircd listens
+with a short queue, and past it a connection waits for its SYN to be sent again (a second or
+more, counted as listen overflows), which is most of ngircd's figure at 50.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import gc
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,8 @@ from bench.scenario import register_only
 from bench.servers import LOBBY, ServerProcess, start_localchat, start_reference
 from bench.spy import PhaseProfiler
 
-FIGURES = ("seconds", "server_cpu_seconds", "loadgen_cpu_seconds")
+PLAN = Plan()  # the full run's sizes (tests patch a smaller one)
+FIGURES = ("seconds", "server_cpu_seconds", "loadgen_cpu_seconds", "listen_overflows")
 KINDS = ("lobby", "no_lobby", "ngircd")
 
 
@@ -43,6 +48,20 @@ def storm_once(kind: str, plan: Plan, workdir: Path, server_tree: Path | None,
         server.stop()
 
 
+def run_storms(args: argparse.Namespace, plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """args.runs storms of each of args.kinds, interleaved; each run's figures, printed too."""
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in args.kinds}
+    with tempfile.TemporaryDirectory(prefix="localchat-storm-") as workdir:
+        for attempt in range(args.runs):
+            for kind in args.kinds:
+                figures = storm_once(kind, plan, Path(workdir) / f"{kind}{attempt}",
+                                     args.server_tree, args.profile)
+                runs[kind].append(figures)
+                print(f"{kind:9} run {attempt + 1}: " + ", ".join(
+                    f"{figure} {value:.2f}" for figure, value in figures.items()), flush=True)
+    return runs
+
+
 def spread(values: list[float]) -> str:
     """'min-max (median)' of values."""
     ordered = sorted(values)
@@ -54,6 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="storms of each kind (default 3)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--concurrency", type=int,
+                        help="registrations in flight (default: the plan's, 50)")
     parser.add_argument("--server-tree", type=Path, metavar="DIR",
                         help="run LocalChat's server from this checkout")
     parser.add_argument("--profile", type=Path, metavar="DIR",
@@ -64,18 +85,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    plan = Plan()
+    plan = replace(PLAN, concurrency=args.concurrency or PLAN.concurrency)
     raise_file_limit(plan.clients * 2 + 256)
-    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in args.kinds}
+    collecting = gc.isenabled()
     gc.disable()  # as bench.run: the generator's collections would show up as time
-    with tempfile.TemporaryDirectory(prefix="localchat-storm-") as workdir:
-        for attempt in range(args.runs):
-            for kind in args.kinds:
-                figures = storm_once(kind, plan, Path(workdir) / f"{kind}{attempt}",
-                                     args.server_tree, args.profile)
-                runs[kind].append(figures)
-                print(f"{kind:9} run {attempt + 1}: " + ", ".join(
-                    f"{figure} {value:.2f}" for figure, value in figures.items()), flush=True)
+    try:
+        runs = run_storms(args, plan)
+    finally:
+        if collecting:
+            gc.enable()
     for kind, results in runs.items():
         print(f"{kind:9} " + "; ".join(
             f"{figure} {spread([r[figure] for r in results])}" for figure in FIGURES))
