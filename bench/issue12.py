@@ -27,6 +27,10 @@ def issue_rows(plan: Plan) -> list[Row]:
             Target(ABSOLUTE, 1.0)),
         Row("  the same, LocalChat with --channel '' (no lobby) (s)",
             ("register_no_lobby", "seconds"), "{:.2f}", ngircd_path=("register", "seconds")),
+        # ngircd listens with a short queue: past it a connection waits for its SYN to be sent
+        # again (a second or more), most of ngircd's figure above (bench.storm --concurrency)
+        Row("  listen queue overflows during the first row's registrations",
+            ("register", "listen_overflows"), "{}"),
         Row("  join storm: server CPU for that first row (s)",
             ("register", "server_cpu_seconds"), "{:.2f}"),
         Row("  server CPU for the registrations without a lobby (s)",

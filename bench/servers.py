@@ -59,9 +59,10 @@ class ServerProcess:
         self._stop()  # type: ignore[operator]
 
 
-def start_localchat(workdir: Path, lobby: bool = False) -> ServerProcess:
+def start_localchat(workdir: Path, lobby: bool = False, tree: Path | None = None
+                    ) -> ServerProcess:
     """`python -m server` on a free port: with its default auto-joined lobby channel (LOBBY), or
-    with none (`--channel ''`, as ngircd)."""
+    with none (`--channel ''`, as ngircd); from the checkout `tree` (default: this one's)."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     log_path = workdir / "localchat-server.log"
@@ -71,7 +72,7 @@ def start_localchat(workdir: Path, lobby: bool = False) -> ServerProcess:
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
              *channel, "--ping-interval", "600", "--ping-timeout", "600",
              "--db", str(workdir / "history.sqlite3")],  # real persistence, never the user's
-            cwd=REPO_ROOT,
+            cwd=tree or REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -53,6 +53,23 @@ class Message:
         """A copy of this message sent from another source."""
         return Message(self.command, self.params, source, self.tags)
 
+    def with_first_param(self, first: str) -> Message:
+        """A copy of this message (two params or more) with params[0] replaced by first: a
+        reply made once ahead of time, sent to each recipient with its nick first. Only first
+        is checked (as a middle param), so it costs a fraction of building the message anew."""
+        if len(self.params) < 2:
+            raise MessageError("with_first_param needs a message of two params or more")
+        if not first or " " in first or first[0] == ":" or has_line_break(first):
+            raise MessageError(f"middle param 0 {first!r} is empty, has a space or starts "
+                               "with ':'")
+        copy = object.__new__(Message)
+        set_field = object.__setattr__  # frozen: as __post_init__ does
+        set_field(copy, "command", self.command)
+        set_field(copy, "params", (first, *self.params[1:]))
+        set_field(copy, "source", self.source)
+        set_field(copy, "tags", self.tags)
+        return copy
+
     def format(self) -> str:
         """The message as one line of text, without the line ending."""
         parts = []

@@ -14,9 +14,8 @@ from ircproto.message import Message
 from ircproto.version import server_version
 from ircproto.wildcard import matches
 from server.commands.base import Context, ReplyError
-from server.commands.isupport import isupport_tokens
+from server.commands.greeting import greeting_of, send_replies
 
-ISUPPORT_PER_LINE = 12  # tokens per 005 line (at most 13 fit in 15 params)
 INFO_LINES = (
     f"{server_version()}: LocalChat, chat for a local network.",
     "The server speaks IRC (the Modern IRC client protocol and IRCv3), so any IRC client",
@@ -73,23 +72,14 @@ def handle_motd(ctx: Context, message: Message) -> None:
 
 
 def send_motd(ctx: Context) -> None:
-    """375, 372s and 376; or 422 without a MOTD (registration goes on to the channel then)."""
-    lines = ctx.state.config.motd_lines
-    if not lines:
-        ctx.reply(n.ERR_NOMOTD, "MOTD File is missing")
-        return
-    ctx.reply(n.RPL_MOTDSTART, f"- {ctx.server_name} Message of the day - ")
-    for line in lines:
-        ctx.reply(n.RPL_MOTD, f"- {line}")
-    ctx.reply(n.RPL_ENDOFMOTD, "End of /MOTD command.")
+    """375, 372s and 376; or 422 without a MOTD (registration goes on to the channel then):
+    texts kept per configuration (server.commands.greeting)."""
+    send_replies(ctx, greeting_of(ctx).motd)
 
 
 def send_isupport(ctx: Context) -> None:
-    """The ISUPPORT tokens in 005 lines."""
-    tokens = isupport_tokens(ctx.state.config)
-    for start in range(0, len(tokens), ISUPPORT_PER_LINE):
-        chunk = tokens[start : start + ISUPPORT_PER_LINE]
-        ctx.reply(n.RPL_ISUPPORT, *chunk, "are supported by this server")
+    """The ISUPPORT tokens in 005 lines (kept per configuration: server.commands.greeting)."""
+    send_replies(ctx, greeting_of(ctx).isupport)
 
 
 # TIME [<server>]

@@ -5,16 +5,13 @@ complete_registration()."""
 
 from __future__ import annotations
 
-import time
-
 from ircproto import numerics as n
-from ircproto.version import server_version
 from server.commands.base import Context, nick_came
 from server.commands.channels import join_channel, join_line, send_join_burst
-from server.commands.isupport import myinfo_modes
+from server.commands.greeting import greeting_of, send_replies
 from server.commands.nickowner import may_take_back, take_back, when_allowed
 from server.commands.sasl import abort_sasl
-from server.commands.serverinfo import send_isupport, send_lusers, send_motd
+from server.commands.serverinfo import send_lusers, send_motd
 from server.devices import attach, can_attach
 from server.state import Client
 
@@ -100,11 +97,10 @@ def replay_channels(ctx: Context) -> None:
 
 
 def send_welcome(ctx: Context) -> None:
-    """001 to 004, then the ISUPPORT tokens in 005 lines."""
-    config = ctx.state.config
-    created = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ctx.state.started_at))
-    ctx.reply(n.RPL_WELCOME, f"Welcome to the {config.network} IRC network, {ctx.client.prefix}")
-    ctx.reply(n.RPL_YOURHOST, f"Your host is {config.name}, running version {server_version()}")
-    ctx.reply(n.RPL_CREATED, f"This server was created {created}")
-    ctx.reply(n.RPL_MYINFO, config.name, server_version(), *myinfo_modes())
-    send_isupport(ctx)
+    """001 to 004, then the ISUPPORT tokens in 005 lines (all but 001 kept per configuration:
+    server.commands.greeting)."""
+    network = ctx.state.config.network
+    ctx.reply(n.RPL_WELCOME, f"Welcome to the {network} IRC network, {ctx.client.prefix}")
+    greeting = greeting_of(ctx)
+    send_replies(ctx, greeting.host)
+    send_replies(ctx, greeting.isupport)

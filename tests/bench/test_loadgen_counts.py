@@ -52,6 +52,18 @@ def test_a_chunk_without_wanted_lines_is_skipped_but_its_tail_kept(swarm: Swarm)
     assert bytes(bot.outbuf) == b"PONG :x\r\n"
 
 
+def test_a_chunk_of_joins_only_is_skipped_and_anything_else_among_them_is_seen(
+        swarm: Swarm) -> None:
+    bot = _bot(swarm, 0)
+    joins = b":a!u@h JOIN #lobby\r\n:b!u@h JOIN #lobby\r\n"
+    swarm.on_data(bot, joins + b":c!u@h JO")
+    assert bot.inbuf == b":c!u@h JO" and not bot.errors
+    swarm.on_data(bot, b"IN #lobby\r\n:srv 461 n0 JOIN :Not enough parameters\r\n" + joins)
+    assert bot.errors == [b":srv 461 n0 JOIN :Not enough parameters"]
+    swarm.on_data(bot, joins + b"PING :y\r\n")
+    assert bytes(bot.outbuf) == b"PONG :y\r\n"
+
+
 def test_a_sending_probe_is_acked_by_the_second_probe() -> None:
     first, last = Bot(0, "first", socket.socket()), Bot(2, "last", socket.socket())
     try:

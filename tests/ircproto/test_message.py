@@ -86,3 +86,24 @@ def test_message_param_and_verb_helpers():
 
 def test_unknown_escape_keeps_char_and_trailing_backslash_is_dropped():
     assert parse("@a=x\\y\\ CMD").tags["a"] == "xy"
+
+
+def test_with_first_param_is_the_message_built_with_that_param():
+    template = Message("005", ("*", "NETWORK=x", "are supported"), "srv", {"time": "t"})
+    copy = template.with_first_param("alice")
+    assert copy == Message("005", ("alice", "NETWORK=x", "are supported"), "srv", {"time": "t"})
+    assert copy.encode() == b"@time=t :srv 005 alice NETWORK=x :are supported\r\n"
+    assert template.params[0] == "*"  # the template is untouched
+    with pytest.raises(AttributeError):
+        copy.command = "006"  # still frozen
+
+
+@pytest.mark.parametrize("first", ["", "has space", ":colon", "a\rb", "a\nb", "a\0b"])
+def test_with_first_param_rejects_what_a_middle_param_cannot_be(first):
+    with pytest.raises(MessageError):
+        Message("001", ("*", "Welcome")).with_first_param(first)
+
+
+def test_with_first_param_needs_a_param_after_the_first():
+    with pytest.raises(MessageError):
+        Message("PING", ("token",)).with_first_param("other")
