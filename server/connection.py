@@ -69,7 +69,12 @@ class Connection:
         self._writer = writer
         self._sendq = sendq
         self._lock = threading.Lock()
-        self._inbox: deque[bytes] = deque()  # queue()'d, not yet in _chunks (no lock needed)
+        self.inbox: deque[bytes] = deque()  # queue()'d, not yet in _chunks (no lock needed)
+        self.queue = self.inbox.append
+        """queue(data): append data to the output (memory only: safe under the state lock). A
+        deque's append, no lock and no Python frame: it runs once per recipient of every
+        message, with the state lock held. push() moves what is there under the connection's
+        lock (dropping it once the connection refuses output)."""
         self._chunks: list[bytes] = []  # queued output, in order (joined only when sent)
         self._size = 0  # bytes in _chunks and _wire
         self._finishing = False  # finish() waits for the buffer to empty
@@ -78,7 +83,6 @@ class Connection:
         self._overflowed = False  # SendQ exceeded; push() ends the connection
         self._dead = False  # output is impossible or abandoned
         self._refuse = False  # no more lines accepted (always so when _dead)
-        self.scheduled = False  # lines queued since the last push() (server.flusher pushes it)
         self.need = 0  # the history write queued lines wait for (set before they are queued)
         self._durability = writer.durability
         self.close_reason: str | None = None  # why the server is ending this connection
@@ -87,15 +91,7 @@ class Connection:
     @property
     def queued(self) -> int:
         """Bytes waiting for the kernel to take them."""
-        return self._size + sum(map(len, self._inbox))
-
-    def queue(self, data: bytes) -> None:
-        """Append data to the output (memory only: safe under the state lock). No lock taken:
-        a deque's append is atomic, and push() moves what is there under the connection's lock
-        (this runs once per recipient of every message, with the state lock held)."""
-        if not self._refuse:
-            self._inbox.append(data)
-            self.scheduled = True
+        return self._size + sum(map(len, self.inbox))
 
     def push(self) -> None:
         """Send what is queued, as far as the kernel takes it now, once the history writes it
@@ -106,8 +102,7 @@ class Connection:
                 durability.sync(self.need)
             self._lock.acquire()
             try:
-                self.scheduled = False
-                inbox = self._inbox
+                inbox = self.inbox
                 if (len(inbox) == 1 and not (self._chunks or self._wire or self._waiting
                                              or self._refuse or self.tls)
                         and self.need <= durability.durable):  # one line to send: no copies
@@ -193,12 +188,12 @@ class Connection:
     def _take_inbox(self) -> bool:
         """Move queue()'d data to _chunks (under self._lock), counting it against the SendQ;
         False (nothing moved) when some of it waits for a history write not yet committed."""
-        inbox = self._inbox
+        inbox = self.inbox
         if self._refuse:
             inbox.clear()
             return True
         count = len(inbox)  # (appends meanwhile wait for the next push)
-        if self.need > self._durability.durable:  # (read after count: queue() sets it first)
+        if self.need > self._durability.durable:  # (read after count: Outgoing sets it first)
             return False
         if count == 1:  # the common case under a trickle
             data = inbox.popleft()
@@ -280,7 +275,7 @@ class Connection:
     def _stop_output(self) -> None:
         """No more output, ever: drop what is queued."""
         self._dead = self._refuse = True
-        self._inbox.clear()
+        self.inbox.clear()
         self._chunks.clear()
         self._wire = b""
         self._size = 0

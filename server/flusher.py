@@ -10,13 +10,13 @@ then hands what is still pending to the writer thread, so its own client is not 
 
 Order is the connections' business: each Connection queues in state-lock order and sends under
 its own lock, whoever calls push(); a connection queued since its last push is marked
-(`Connection.scheduled`), so a recipient named by several pending lists is pushed once.
+(its queue is not empty), so a recipient named by several pending lists is pushed once.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from typing import Protocol
 
 from server.state import Client
@@ -27,7 +27,7 @@ ROUNDS = 4  # rounds a reader thread flushes for others before the writer thread
 class Marked(Protocol):
     """A connection's outbox as the Flusher sees it (server.connection.Connection)."""
 
-    scheduled: bool  # queued since its last push()
+    inbox: Sized  # what was queued since its last push()
 
     def push(self) -> None: ...
 
@@ -94,5 +94,5 @@ def push_marked(groups: list[Iterable[Client]]) -> None:
     for group in groups:
         for client in group:
             outbox: Marked = client.outbox  # type: ignore[assignment]
-            if outbox.scheduled:
+            if outbox.inbox:
                 outbox.push()

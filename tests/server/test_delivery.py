@@ -15,17 +15,17 @@ from tests.server.fakes import Harness
 
 class CountingOutbox:
     def __init__(self) -> None:
-        self.queued: list[bytes] = []
+        self.queued: list[bytes] = []  # everything queued, in order
+        self.inbox: list[bytes] = []  # queued since the last push (push_marked looks at it)
         self.pushes = 0
-        self.scheduled = False
 
     def queue(self, data: bytes) -> None:
         self.queued.append(data)
-        self.scheduled = True
+        self.inbox.append(data)
 
     def push(self) -> None:
         self.pushes += 1
-        self.scheduled = False
+        self.inbox.clear()
 
     def push_all(self, groups: Iterable[Iterable[Client]]) -> None:
         push_marked(list(groups))  # as the Flusher does, in this thread
@@ -84,11 +84,11 @@ class RecordingOutbox(CountingOutbox):
 
     def queue(self, data: bytes) -> None:
         self.events.append("queue")
-        self.scheduled = True
+        self.inbox.append(data)
 
     def push(self) -> None:
         self.events.append("push")
-        self.scheduled = False
+        self.inbox.clear()
 
     def abort(self, reason: str) -> None:
         self.events.append(f"abort: {reason}")

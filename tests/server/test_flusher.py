@@ -22,13 +22,13 @@ class MarkedOutbox:
 
     def __init__(self, name: str, log: list[tuple[str, str]]) -> None:
         self.name, self.log = name, log
-        self.scheduled = True
+        self.inbox = [b"queued\r\n"]  # what push() would send
         self.entered = threading.Event()
         self.release: threading.Event | None = None
         self.hook: Callable[[], None] | None = None
 
     def push(self) -> None:
-        self.scheduled = False
+        self.inbox = []
         self.log.append((self.name, threading.current_thread().name))
         self.entered.set()
         if self.release is not None:
@@ -53,17 +53,17 @@ def test_a_second_pusher_leaves_its_recipients_to_the_thread_flushing():
     b_twice = [Recipient(b), Recipient(b)]
     flusher.push_all([b_twice, [Recipient(a)]])  # returns at once: "first" is flushing
     assert log == [("a", "first")]
-    a.scheduled = True  # queued again meanwhile
+    a.inbox.append(b"again\r\n")  # queued again meanwhile
     a.release.set()
     first.join(DEADLINE)
     assert log == [("a", "first"), ("b", "first"), ("a", "first")]  # b once, though named twice
 
 
-def test_a_pusher_not_scheduled_is_skipped():
+def test_a_recipient_with_nothing_queued_is_skipped():
     log: list[tuple[str, str]] = []
     flusher = Flusher(lambda: None)
     a = MarkedOutbox("a", log)
-    a.scheduled = False  # someone pushed it since it was queued
+    a.inbox = []  # someone pushed it since it was queued
     flusher.push_all([[Recipient(a)]])
     assert log == []
 
