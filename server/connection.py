@@ -105,18 +105,21 @@ class Connection:
                 inbox = self.inbox
                 if (len(inbox) == 1 and not (self._chunks or self._wire or self._waiting
                                              or self._refuse or self.tls)
-                        and self.need <= durability.durable):  # one line to send: no copies
-                    self._send_line(inbox)
-                    return
-                if inbox and not self._take_inbox():
+                        and self.need <= durability.durable
+                        and len(inbox[0]) <= self._sendq):  # one line to send: no copies
+                    self._send_data(inbox.popleft())
+                elif inbox and not self._take_inbox():
                     continue  # queued meanwhile after a newer write: wait for that one too
-                if self._overflowed:
+                elif self._overflowed:
                     self._drop_for_sendq()
+                    return
                 elif (self._chunks or self._wire) and not (self._waiting or self._dead):
                     self._send_buffer()
-                    if self._wire and not self._dead:
-                        self._waiting = True
-                        self._writer.want_write(self)
+                else:
+                    return
+                if self._wire and not self._dead:  # the writer thread sends the rest
+                    self._waiting = True
+                    self._writer.want_write(self)
                 return
             finally:
                 self._lock.release()
@@ -226,46 +229,22 @@ class Connection:
                 data = self._wire + data
         else:
             data = self._wire
-        try:
-            sent = self.sock.send(data) if data else 0  # as send_now(): it never waits
-        except BlockingIOError:
-            sent = 0
-        except OSError as error:
-            log.debug("send failed: %s", error)
-            self._stop_output()
-            return
-        if sent < len(data):
-            self._wire = data[sent:]
-            self._size = len(data) - sent
-        else:
-            self._wire = b""
-            self._size = 0
-            if self._finishing:  # only then does anyone wait: Event.set() is dear here
-                self._drained.set()
+        self._send_data(data)
 
-    def _send_line(self, inbox: deque[bytes]) -> None:
-        """(self._lock held; nothing else waits, no TLS) Send the one queued line, the common
-        case under a trickle; what the kernel does not take waits for the writer thread."""
-        data = inbox.popleft()
-        if len(data) > self._sendq:  # (as _take_inbox would count it)
-            self._overflowed = True
-            self._stop_output()
-            self._drop_for_sendq()
-            return
+    def _send_data(self, data: bytes) -> None:
+        """(self._lock held) Send what the kernel takes of data now (as send_now(): it never
+        waits); the rest stays in _wire for the writer thread."""
         try:
-            sent = self.sock.send(data)  # as send_now(): it never waits
+            sent = self.sock.send(data) if data else 0
         except BlockingIOError:
             sent = 0
         except OSError as error:
             log.debug("send failed: %s", error)
             self._stop_output()
             return
-        if sent < len(data):
-            self._wire = data[sent:]
-            self._size = len(data) - sent
-            self._waiting = True
-            self._writer.want_write(self)
-        elif self._finishing:
+        self._wire = data[sent:] if sent < len(data) else b""
+        self._size = len(self._wire)
+        if not self._wire and self._finishing:  # only then does anyone wait: Event.set() is dear
             self._drained.set()
 
     def _emptied(self) -> None:
