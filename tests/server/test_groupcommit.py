@@ -220,3 +220,14 @@ def test_a_line_fenced_anew_while_pushing_waits_for_its_own_commit(pair, durable
     connection.push()
     assert durable.synced == [7, 9] and durable.durable == 9
     assert theirs.recv(100) == b"first\r\nlater\r\n"
+
+
+def test_a_write_after_the_store_closed_fails_quietly_and_is_reported(tmp_path: Path):
+    """At shutdown a late reader may still store: its group cannot commit on the closed
+    database; sync() returns (the lines go), the failure is remembered, nothing raises."""
+    closed = HistoryStore(str(tmp_path / "h.sqlite3"), 30, 1000)
+    closed.close()
+    seq = put(closed, "late")
+    closed.sync(seq)
+    assert closed.durable == seq
+    assert closed.failure(seq, seq) is not None
